@@ -1,0 +1,68 @@
+# MSMEBazaar — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[dev]'
+	@touch $@ $(VENV)/.installed-run
+
+.PHONY: install
+install: $(VENV)/.installed-run ## Create .venv and install the app
+
+.PHONY: dev
+dev: $(VENV)/.installed-dev ## Create .venv and install the app with the dev tools
+
+.PHONY: run
+run: install ## Migrate the embedded SQLite database under var/ and serve every service on :8000
+	@mkdir -p var
+	$(BIN)/msmebazaar migrate
+	$(BIN)/msmebazaar serve
+
+.PHONY: migrate
+migrate: install ## Apply database migrations (DATABASE_URL, default var/msmebazaar.db)
+	$(BIN)/msmebazaar migrate
+
+.PHONY: lint
+lint: dev ## ruff lint and format check
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+.PHONY: format
+format: dev ## Format the code and apply safe lint fixes
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+.PHONY: types
+types: dev ## mypy (strict)
+	$(BIN)/mypy
+
+.PHONY: imports
+imports: dev ## Architecture contracts (import-linter)
+	$(BIN)/lint-imports
+
+.PHONY: pytest
+pytest: dev ## The test suite with the 85% coverage floor
+	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=85 $(PYTEST_ARGS)
+
+.PHONY: test
+test: lint types imports pytest ## Everything CI checks: lint, types, architecture, tests
+
+.PHONY: clean
+clean: ## Remove the virtualenv, caches and the embedded database
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

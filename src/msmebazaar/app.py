@@ -1,0 +1,139 @@
+"""The application factory: any subset of the six services on the shared kernel."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from msmebazaar import __version__
+from msmebazaar.services import ServiceSpec, resolve_services
+from msmebazaar.shared import health
+from msmebazaar.shared.cache import Cache, create_cache
+from msmebazaar.shared.config import Settings, get_settings
+from msmebazaar.shared.db import Database
+from msmebazaar.shared.errors import install_error_handlers
+from msmebazaar.shared.logging import configure_logging
+from msmebazaar.shared.middleware import (
+    BASE_SECURITY_HEADERS,
+    HSTS_HEADER,
+    BodySizeLimitMiddleware,
+    RateLimitMiddleware,
+    RequestContextMiddleware,
+    TrustedHostMiddleware,
+)
+from msmebazaar.shared.ratelimit import RateLimiter, create_rate_limiter
+from msmebazaar.shared.responses import COMMON_ERROR_RESPONSES
+
+API_PREFIX = "/api/v1"
+SERVICES_ENV = "MSMEBAZAAR_SERVICES"
+
+DESCRIPTION = """
+MSMEBazaar: verified business profiles, explained valuations and matched deals for Indian MSMEs.
+
+Every response carries `X-Request-ID`. Successes are `{success, message, data}` (lists add
+`pagination`); errors are `{success: false, message, error: {code, details}, request_id,
+timestamp}`.
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    services: Sequence[str] | None = None,
+    *,
+    database: Database | None = None,
+    cache: Cache | None = None,
+    rate_limiter: RateLimiter | None = None,
+) -> FastAPI:
+    """Build the app with the named services (default: every built one) on the shared kernel.
+
+    `database`, `cache` and `rate_limiter` may be injected (tests bind them to a test
+    transaction); whatever the factory creates itself, it also closes at shutdown.
+    """
+    settings = settings or get_settings()
+    configure_logging(settings.observability)
+    specs = resolve_services(services)
+    owned_db, owned_cache = database is None, cache is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for spec in specs:
+            for hook in spec.on_startup:
+                await hook(app)
+        try:
+            yield
+        finally:
+            for spec in reversed(specs):
+                for hook in spec.on_shutdown:
+                    await hook(app)
+            if owned_cache:
+                await app.state.cache.close()
+            if owned_db:
+                await app.state.db.dispose()
+
+    app = FastAPI(
+        title="MSMEBazaar API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url="/redoc",
+        openapi_url="/openapi.json",
+        responses=COMMON_ERROR_RESPONSES,
+        openapi_tags=[tag for spec in specs for tag in spec.tags],
+        # Prometheus (shared/metrics.py) and structlog are our telemetry; FastAPI's built-in
+        # OpenTelemetry hooks would only add per-request work.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
+    app.state.settings = settings
+    app.state.started_at = time.monotonic()
+    app.state.services = [spec.name for spec in specs]
+    app.state.db = database or Database.from_settings(settings.database)
+    app.state.cache = cache or create_cache(settings.redis)
+    app.state.rate_limiter = rate_limiter or create_rate_limiter(settings.redis)
+
+    install_error_handlers(app)
+    _add_middleware(app, settings)
+    app.include_router(health.router)
+    _mount_services(app, specs)
+    return app
+
+
+def _mount_services(app: FastAPI, specs: Sequence[ServiceSpec]) -> None:
+    for spec in specs:
+        for router in spec.routers:
+            app.include_router(router, prefix=API_PREFIX)
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    # Starlette runs the last-added middleware first; this list reads innermost to outermost.
+    app.add_middleware(
+        RateLimitMiddleware,
+        per_minute=settings.app.rate_limit_per_minute,
+        trusted_proxies=settings.app.trusted_proxies,
+    )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.app.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.app.cors_origins,
+        allow_credentials="*" not in settings.app.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+        max_age=600,
+    )
+    headers = dict(BASE_SECURITY_HEADERS)
+    if settings.is_production:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.app.allowed_hosts)
+        headers |= HSTS_HEADER
+    app.add_middleware(RequestContextMiddleware, security_headers=headers)
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for uvicorn: the services named in `MSMEBAZAAR_SERVICES` (comma-separated)."""
+    names = [name for name in os.environ.get(SERVICES_ENV, "all").split(",") if name.strip()]
+    return create_app(services=[name.strip() for name in names])

@@ -1,0 +1,217 @@
+"""Typed settings, read once from the environment (and `.env`).
+
+Every variable is listed with a comment in `.env.template`. Names of environment variables are part
+of the contract (DESIGN.md §5), so each group maps its fields to those exact names.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_JWT_SECRET = "dev-insecure-change-me"  # noqa: S105 - the value production refuses
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/msmebazaar.db"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TESTING = "testing"
+    PRODUCTION = "production"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration is unsafe or inconsistent; the message names the variable."""
+
+
+class _Group(BaseSettings):
+    # Every group reads the same flat variables; `populate_by_name` lets code and tests build a
+    # group by field name, `extra="ignore"` lets one `.env` feed all groups.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+
+CsvList = Annotated[list[str], NoDecode]
+
+
+class AppSettings(_Group):
+    environment: Environment = Field(Environment.DEVELOPMENT, validation_alias="ENVIRONMENT")
+    debug: bool = Field(False, validation_alias="DEBUG")
+    host: str = Field("127.0.0.1", validation_alias="HOST")
+    port: int = Field(8000, ge=1, le=65535, validation_alias="PORT")
+    public_base_url: str = Field("http://127.0.0.1:8000", validation_alias="PUBLIC_BASE_URL")
+    cors_origins: CsvList = Field(
+        default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"],
+        validation_alias="CORS_ORIGINS",
+    )
+    allowed_hosts: CsvList = Field(default_factory=lambda: ["*"], validation_alias="ALLOWED_HOSTS")
+    trusted_proxies: CsvList = Field(default_factory=list, validation_alias="TRUSTED_PROXIES")
+    rate_limit_per_minute: int = Field(600, ge=0, validation_alias="RATE_LIMIT_PER_MINUTE")
+    max_body_bytes: int = Field(11 * 1024 * 1024, ge=1024, validation_alias="MAX_BODY_BYTES")
+    allow_sqlite_in_production: bool = Field(False, validation_alias="ALLOW_SQLITE_IN_PRODUCTION")
+
+    @field_validator("cors_origins", "allowed_hosts", "trusted_proxies", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        # Lists come from the environment as "a,b,c", not JSON.
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+
+class DatabaseSettings(_Group):
+    url: str = Field(DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
+    pool_size: int = Field(10, ge=1, validation_alias="DATABASE_POOL_SIZE")
+    max_overflow: int = Field(10, ge=0, validation_alias="DATABASE_MAX_OVERFLOW")
+    pool_timeout_seconds: float = Field(10.0, gt=0, validation_alias="DATABASE_POOL_TIMEOUT")
+    statement_timeout_ms: int = Field(
+        15_000, ge=0, validation_alias="DATABASE_STATEMENT_TIMEOUT_MS"
+    )
+    echo: bool = Field(False, validation_alias="DATABASE_ECHO")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+
+class RedisSettings(_Group):
+    url: str | None = Field(None, validation_alias="REDIS_URL")
+    socket_timeout_seconds: float = Field(1.0, gt=0, validation_alias="REDIS_SOCKET_TIMEOUT")
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return value or None
+
+
+class AuthSettings(_Group):
+    jwt_secret: SecretStr = Field(SecretStr(DEFAULT_JWT_SECRET), validation_alias="JWT_SECRET")
+    jwt_algorithm: Literal["HS256", "RS256"] = Field("HS256", validation_alias="JWT_ALGORITHM")
+    jwt_private_key: SecretStr | None = Field(None, validation_alias="JWT_PRIVATE_KEY")
+    jwt_public_key: str | None = Field(None, validation_alias="JWT_PUBLIC_KEY")
+    jwt_issuer: str = Field("msmebazaar", validation_alias="JWT_ISSUER")
+    access_token_ttl_seconds: int = Field(900, ge=60, validation_alias="ACCESS_TOKEN_TTL_SECONDS")
+    refresh_token_ttl_seconds: int = Field(
+        30 * 24 * 3600, ge=3600, validation_alias="REFRESH_TOKEN_TTL_SECONDS"
+    )
+    otp_echo: bool = Field(False, validation_alias="AUTH_OTP_ECHO")
+    otp_ttl_seconds: int = Field(300, ge=30, validation_alias="OTP_TTL_SECONDS")
+    otp_max_attempts: int = Field(5, ge=1, validation_alias="OTP_MAX_ATTEMPTS")
+    otp_resend_cooldown_seconds: int = Field(
+        60, ge=0, validation_alias="OTP_RESEND_COOLDOWN_SECONDS"
+    )
+    otp_max_per_phone_per_hour: int = Field(5, ge=1, validation_alias="OTP_MAX_PER_PHONE_PER_HOUR")
+    otp_max_per_ip_per_hour: int = Field(100, ge=1, validation_alias="OTP_MAX_PER_IP_PER_HOUR")
+
+
+class SmsSettings(_Group):
+    provider: Literal["console", "twilio"] = Field("console", validation_alias="SMS_PROVIDER")
+    twilio_account_sid: str | None = Field(None, validation_alias="TWILIO_ACCOUNT_SID")
+    twilio_auth_token: SecretStr | None = Field(None, validation_alias="TWILIO_AUTH_TOKEN")
+    twilio_sms_from: str | None = Field(None, validation_alias="TWILIO_SMS_FROM")
+    dlt_template_id: str | None = Field(None, validation_alias="SMS_DLT_TEMPLATE_ID")
+
+
+class WhatsAppSettings(_Group):
+    provider: Literal["console", "meta", "twilio"] = Field(
+        "console", validation_alias="WHATSAPP_PROVIDER"
+    )
+    meta_app_secret: SecretStr | None = Field(None, validation_alias="WHATSAPP_META_APP_SECRET")
+    meta_verify_token: SecretStr | None = Field(None, validation_alias="WHATSAPP_META_VERIFY_TOKEN")
+    meta_access_token: SecretStr | None = Field(None, validation_alias="WHATSAPP_META_ACCESS_TOKEN")
+    meta_phone_number_id: str | None = Field(None, validation_alias="WHATSAPP_META_PHONE_NUMBER_ID")
+    twilio_whatsapp_from: str | None = Field(None, validation_alias="TWILIO_WHATSAPP_FROM")
+
+
+class StorageSettings(_Group):
+    url: str = Field("file://var/documents", validation_alias="STORAGE_URL")
+    s3_endpoint_url: str | None = Field(None, validation_alias="S3_ENDPOINT_URL")
+
+
+class ObservabilitySettings(_Group):
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", validation_alias="LOG_LEVEL"
+    )
+    log_format: Literal["json", "console"] = Field("json", validation_alias="LOG_FORMAT")
+    sentry_dsn: SecretStr | None = Field(None, validation_alias="SENTRY_DSN")
+    health_timeout_seconds: float = Field(2.0, gt=0, validation_alias="HEALTH_CHECK_TIMEOUT")
+
+
+class Settings(_Group):
+    """All configuration, in groups; build it with `get_settings()`."""
+
+    app: AppSettings = Field(default_factory=AppSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    redis: RedisSettings = Field(default_factory=RedisSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    sms: SmsSettings = Field(default_factory=SmsSettings)
+    whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
+
+    @property
+    def environment(self) -> Environment:
+        return self.app.environment
+
+    @property
+    def is_production(self) -> bool:
+        return self.app.environment is Environment.PRODUCTION
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.is_production:
+            problems = production_problems(self)
+            if problems:
+                raise ConfigError("Refusing to start in production: " + "; ".join(problems))
+        return self
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What makes these settings unsafe for production, each naming the variable to fix."""
+    problems: list[str] = []
+    auth, app = settings.auth, settings.app
+    if auth.jwt_algorithm == "HS256" and (
+        auth.jwt_secret.get_secret_value() == DEFAULT_JWT_SECRET
+        or len(auth.jwt_secret.get_secret_value()) < 32
+    ):
+        problems.append("JWT_SECRET is the default or shorter than 32 characters")
+    if "*" in app.cors_origins:
+        problems.append("CORS_ORIGINS must list origins, not '*'")
+    if "*" in app.allowed_hosts:
+        problems.append("ALLOWED_HOSTS must list host names, not '*'")
+    if auth.otp_echo:
+        problems.append("AUTH_OTP_ECHO must be off")
+    if app.debug:
+        problems.append("DEBUG must be off")
+    if settings.database.is_sqlite and not app.allow_sqlite_in_production:
+        problems.append("DATABASE_URL is SQLite (set ALLOW_SQLITE_IN_PRODUCTION=true to insist)")
+    if settings.sms.provider == "console":
+        problems.append("SMS_PROVIDER=console prints codes; use twilio")
+    return problems
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once."""
+    return Settings()
+
+
+__all__ = [
+    "AppSettings",
+    "AuthSettings",
+    "ConfigError",
+    "DatabaseSettings",
+    "Environment",
+    "ObservabilitySettings",
+    "RedisSettings",
+    "Settings",
+    "SmsSettings",
+    "StorageSettings",
+    "WhatsAppSettings",
+    "get_settings",
+    "production_problems",
+]

@@ -1,0 +1,227 @@
+"""Database: SQLAlchemy 2.0 async engine, sessions, the declarative base and migrations.
+
+One transaction per request or job: services only `flush()`; `Database.session()` (and the
+`SessionDep` dependency built on it) commits when the unit of work succeeds and rolls back when
+it raises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import BigInteger, DateTime, MetaData, Uuid, event, text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from msmebazaar.shared.config import DatabaseSettings
+
+# Deterministic constraint names, so migrations can drop and alter them on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC timestamp on every backend (SQLite stores no zone: we restore it)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every service's models: money as 64-bit ints, times as aware UTC."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {  # noqa: RUF012 - SQLAlchemy reads it as a class attribute
+        int: BigInteger(),
+        datetime: UTCDateTime(),
+        uuid.UUID: Uuid(),
+    }
+
+
+class UUIDPrimaryKey:
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+
+
+class Timestamps:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy's documented recipe takes
+    # it over. WAL lets readers run beside the writer; busy_timeout waits instead of failing.
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "foreign_keys=ON",
+            "busy_timeout=5000",
+            "synchronous=NORMAL",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    path = url.split(":///", 1)[-1].split("?", 1)[0]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def create_engine(settings: DatabaseSettings) -> AsyncEngine:
+    """A pooled async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
+    if settings.is_sqlite:
+        _ensure_sqlite_folder(settings.url)
+        engine = create_async_engine(settings.url, echo=settings.echo, connect_args={"timeout": 15})
+        _configure_sqlite(engine)
+        return engine
+    return create_async_engine(
+        settings.url,
+        echo=settings.echo,
+        pool_size=settings.pool_size,
+        max_overflow=settings.max_overflow,
+        pool_timeout=settings.pool_timeout_seconds,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={
+            "timeout": settings.pool_timeout_seconds,
+            "command_timeout": settings.statement_timeout_ms / 1000 or None,
+            "server_settings": {
+                "statement_timeout": str(settings.statement_timeout_ms),
+                "application_name": "msmebazaar",
+            },
+        },
+    )
+
+
+class Database:
+    """An engine and its session factory; the app keeps one on `app.state.db`."""
+
+    def __init__(self, engine: AsyncEngine, bind: AsyncEngine | AsyncConnection | None = None):
+        self.engine = engine
+        # Tests bind sessions to one connection inside an outer transaction: a session's commit
+        # then releases a savepoint, and the test's rollback undoes everything.
+        self.sessionmaker = async_sessionmaker(
+            bind=bind or engine,
+            expire_on_commit=False,
+            autoflush=False,
+            join_transaction_mode="create_savepoint",
+        )
+
+    @classmethod
+    def from_settings(cls, settings: DatabaseSettings) -> Database:
+        """A database for the configured URL."""
+        return cls(create_engine(settings))
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: commit if the block succeeds, roll back if it raises."""
+        async with self.sessionmaker() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+    async def ping(self) -> float:
+        """Run `SELECT 1`; return the round trip in milliseconds."""
+        started = time.perf_counter()
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return (time.perf_counter() - started) * 1000
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """FastAPI dependency: the request's session; committed after the endpoint returns."""
+    database: Database = request.app.state.db
+    async with database.session() as session:
+        yield session
+
+
+# scope="function": the commit runs when the endpoint returns, before the response is sent, so a
+# failed commit answers an error instead of a 2xx for data that was never stored.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def upgrade_database(url: str, revision: str = "head") -> None:
+    """Apply Alembic migrations to `url` (runs in a thread if an event loop is already running)."""
+    from alembic import command  # noqa: PLC0415 - alembic is only needed to migrate
+    from alembic.config import Config  # noqa: PLC0415
+
+    if url.startswith("sqlite"):
+        _ensure_sqlite_folder(url)
+    config = Config()
+    config.set_main_option("script_location", "msmebazaar:migrations")
+    config.attributes["database_url"] = url
+
+    def _run() -> None:
+        command.upgrade(config, revision)
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        _run()
+        return
+    errors: list[BaseException] = []
+    worker = threading.Thread(target=lambda: _capture(_run, errors))
+    worker.start()
+    worker.join()
+    if errors:
+        raise errors[0]
+
+
+def _capture(function: Any, errors: list[BaseException]) -> None:
+    try:
+        function()
+    except BaseException as exc:
+        errors.append(exc)

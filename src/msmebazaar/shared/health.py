@@ -1,0 +1,121 @@
+"""Health endpoints for probes and people: liveness, readiness and a detailed report."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from msmebazaar import __version__
+from msmebazaar.shared.errors import error_response
+from msmebazaar.shared.metrics import render_latest
+from msmebazaar.shared.responses import DataResponse, error_responses, ok
+
+router = APIRouter(tags=["operations"])
+
+CheckStatus = Literal["ok", "down", "not_configured"]
+
+
+class DependencyCheck(BaseModel):
+    name: str
+    status: CheckStatus
+    latency_ms: float | None = None
+    backend: str
+    error: str | None = None
+
+
+class Liveness(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    status: Literal["ok", "degraded"]
+    checks: list[DependencyCheck]
+
+
+class HealthReport(BaseModel):
+    status: Literal["ok", "degraded", "down"]
+    version: str
+    environment: str
+    uptime_seconds: float
+    services: list[str]
+    checks: list[DependencyCheck]
+
+
+async def _check(
+    name: str, backend: str, probe: Callable[[], Awaitable[float]], limit_seconds: float
+) -> DependencyCheck:
+    try:
+        async with asyncio.timeout(limit_seconds):
+            latency = await probe()
+    except TimeoutError:
+        return DependencyCheck(name=name, status="down", backend=backend, error="timeout")
+    except Exception as exc:
+        return DependencyCheck(name=name, status="down", backend=backend, error=type(exc).__name__)
+    return DependencyCheck(name=name, status="ok", backend=backend, latency_ms=round(latency, 2))
+
+
+async def dependency_checks(request: Request) -> list[DependencyCheck]:
+    """Check the database and the cache concurrently, each within the health timeout."""
+    state = request.app.state
+    timeout = state.settings.observability.health_timeout_seconds
+    database_backend = state.db.engine.dialect.name
+    checks = [_check("database", database_backend, state.db.ping, timeout)]
+    if state.cache.backend == "redis":
+        checks.append(_check("redis", "redis", state.cache.ping, timeout))
+    results = list(await asyncio.gather(*checks))
+    if state.cache.backend != "redis":
+        results.append(DependencyCheck(name="redis", status="not_configured", backend="memory"))
+    return results
+
+
+def _overall(checks: list[DependencyCheck]) -> Literal["ok", "degraded", "down"]:
+    by_name = {check.name: check.status for check in checks}
+    if by_name.get("database") == "down":
+        return "down"
+    return "degraded" if "down" in by_name.values() else "ok"
+
+
+@router.get("/health/live", response_model=DataResponse[Liveness])
+async def live() -> DataResponse[Liveness]:
+    """Liveness: the process is up and serving (no I/O)."""
+    return ok(Liveness())
+
+
+@router.get("/health/ready", response_model=DataResponse[Readiness], responses=error_responses(503))
+async def ready(request: Request) -> DataResponse[Readiness] | JSONResponse:
+    """Readiness: 503 when the database is down; `degraded` (200) when only Redis is."""
+    checks = await dependency_checks(request)
+    status = _overall(checks)
+    if status == "down":
+        details = [check.model_dump() for check in checks]
+        return error_response(503, "SERVICE_UNAVAILABLE", "The database is unreachable.", details)
+    return ok(Readiness(status=status, checks=checks))
+
+
+@router.get("/health", response_model=DataResponse[HealthReport])
+async def health(request: Request) -> DataResponse[HealthReport]:
+    """Detailed health: version, uptime, environment, services and every dependency."""
+    state = request.app.state
+    checks = await dependency_checks(request)
+    report = HealthReport(
+        status=_overall(checks),
+        version=__version__,
+        environment=state.settings.environment.value,
+        uptime_seconds=round(time.monotonic() - state.started_at, 3),
+        services=list(state.services),
+        checks=checks,
+    )
+    return ok(report)
+
+
+@router.get("/metrics", response_class=Response, include_in_schema=True)
+async def metrics() -> Response:
+    """Prometheus metrics in the text exposition format."""
+    body, content_type = render_latest()
+    return Response(body, media_type=content_type)

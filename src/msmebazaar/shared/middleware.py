@@ -1,0 +1,193 @@
+"""The shared middleware stack: request context, access log, metrics, security headers, host
+check, body size limit and the global per-IP rate limit. All pure ASGI (no BaseHTTPMiddleware), so
+streaming works and the request context covers every byte of every response."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import structlog
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from msmebazaar.shared.context import accept_or_new_request_id, request_id_var
+from msmebazaar.shared.errors import app_error_response, error_response, unexpected_error_response
+from msmebazaar.shared.exceptions import PayloadTooLargeError
+from msmebazaar.shared.metrics import HTTP_IN_FLIGHT, HTTP_LATENCY, HTTP_REQUESTS, RATE_LIMITED
+from msmebazaar.shared.ratelimit import RateLimiter
+from msmebazaar.shared.security import client_ip
+
+access_log = structlog.get_logger("msmebazaar.access")
+
+BASE_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+HSTS_HEADER = {"Strict-Transport-Security": "max-age=63072000; includeSubDomains"}
+# Never rate limited: probes and scrapers must see the app even when a client floods it.
+RATE_LIMIT_EXEMPT_PREFIXES = ("/health", "/metrics")
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's template (`/api/v1/msmes/{msme_id}`), never the raw path, so metric
+    labels stay few; `unmatched` for paths no route knows."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return str(path) if path else "unmatched"
+
+
+class RequestContextMiddleware:
+    """Outermost layer: request id, access log, metrics, security headers, last-resort 500."""
+
+    def __init__(self, app: ASGIApp, *, security_headers: Mapping[str, str]) -> None:
+        self.app = app
+        self.security_headers = dict(security_headers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = accept_or_new_request_id(Headers(scope=scope).get("x-request-id"))
+        token = request_id_var.set(request_id)
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        scope.setdefault("state", {})["request_id"] = request_id
+        state: dict[str, Any] = {"status": 500, "started": False}
+        began = time.perf_counter()
+        HTTP_IN_FLIGHT.inc()
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                state["status"], state["started"] = message["status"], True
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+                for name, value in self.security_headers.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            if state["started"]:
+                raise
+            await unexpected_error_response(exc)(scope, receive, send_with_headers)
+        finally:
+            HTTP_IN_FLIGHT.dec()
+            self._record(scope, state["status"], time.perf_counter() - began)
+            structlog.contextvars.unbind_contextvars("request_id", "user_id")
+            request_id_var.reset(token)
+
+    @staticmethod
+    def _record(scope: Scope, status: int, seconds: float) -> None:
+        route, method = route_template(scope), scope["method"]
+        HTTP_REQUESTS.labels(method, route, str(status)).inc()
+        HTTP_LATENCY.labels(method, route, str(status)).observe(seconds)
+        user_id = scope.get("state", {}).get("user_id")
+        access_log.info(
+            "request",
+            method=method,
+            route=route,
+            status=status,
+            latency_ms=round(seconds * 1000, 2),
+            user_id=str(user_id) if user_id else None,
+        )
+
+
+class TrustedHostMiddleware:
+    """Production: refuse requests whose Host header is not ours (400 in the envelope)."""
+
+    def __init__(self, app: ASGIApp, *, allowed_hosts: Sequence[str]) -> None:
+        self.app = app
+        self.allowed = [host.lower() for host in allowed_hosts]
+
+    def _allowed(self, host: str) -> bool:
+        host = host.split(":", 1)[0].lower()
+        return any(
+            pattern in {"*", host} or (pattern.startswith("*.") and host.endswith(pattern[1:]))
+            for pattern in self.allowed
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not self._allowed(Headers(scope=scope).get("host", "")):
+            response = error_response(400, "INVALID_HOST", "This host name is not served here.")
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+class BodySizeLimitMiddleware:
+    """Refuse bodies over the limit: at once by `Content-Length`, or as the bytes stream in."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            await app_error_response(self._error())(scope, receive, send)
+            return
+        received, rejected = 0, False
+
+        async def counting_receive() -> Message:
+            # Past the limit we answer 413 ourselves and tell the app the client has gone, so it
+            # stops reading; anything it still tries to send is dropped.
+            nonlocal received, rejected
+            message = await receive()
+            if message["type"] == "http.request" and not rejected:
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    rejected = True
+                    await app_error_response(self._error())(scope, receive, send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            if not rejected:
+                await send(message)
+
+        await self.app(scope, counting_receive, guarded_send)
+
+    def _error(self) -> PayloadTooLargeError:
+        megabytes = self.max_bytes / (1024 * 1024)
+        return PayloadTooLargeError(f"The request body is larger than {megabytes:.0f} MB.")
+
+
+class RateLimitMiddleware:
+    """The global per-client-IP limit (`RATE_LIMIT_PER_MINUTE`); 0 turns it off."""
+
+    def __init__(self, app: ASGIApp, *, per_minute: int, trusted_proxies: Sequence[str]) -> None:
+        self.app = app
+        self.limit = f"{per_minute}/minute"
+        self.enabled = per_minute > 0
+        self.trusted_proxies = list(trusted_proxies)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or not self.enabled
+            or scope["path"].startswith(RATE_LIMIT_EXEMPT_PREFIXES)
+        ):
+            await self.app(scope, receive, send)
+            return
+        limiter: RateLimiter = scope["app"].state.rate_limiter
+        result = await limiter.hit(self.limit, "ip", client_ip(scope, self.trusted_proxies))
+        if not result.allowed:
+            RATE_LIMITED.inc()
+            response = error_response(
+                429,
+                "RATE_LIMITED",
+                "Too many requests from your address. Try again shortly.",
+                {"retry_after": result.retry_after},
+                {"Retry-After": str(result.retry_after)},
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

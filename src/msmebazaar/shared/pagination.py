@@ -1,0 +1,59 @@
+"""Page parameters and paginated queries, the same on every list endpoint (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Query
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from msmebazaar.shared.responses import ListResponse, Pagination
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PageParams:
+    page: int
+    page_size: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+def page_params(
+    page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    page_size: Annotated[
+        int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page (at most 100).")
+    ] = DEFAULT_PAGE_SIZE,
+) -> PageParams:
+    """FastAPI dependency: `page` and `page_size` from the query string (beyond 100 is 422)."""
+    return PageParams(page=page, page_size=page_size)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+async def paginate(
+    session: AsyncSession, statement: Select[Any], params: PageParams
+) -> tuple[list[Any], int]:
+    """One page of `statement`'s rows (scalars) and the total count, in two queries."""
+    total = await session.scalar(
+        select(func.count()).select_from(statement.order_by(None).subquery())
+    )
+    rows = await session.scalars(statement.limit(params.page_size).offset(params.offset))
+    return list(rows), int(total or 0)
+
+
+def page_response(
+    items: list[T], *, total: int, params: PageParams, message: str = "OK"
+) -> ListResponse[T]:
+    """A list envelope with its pagination figures (a page past the end is just empty)."""
+    pagination = Pagination.of(page=params.page, page_size=params.page_size, total=total)
+    return ListResponse[T](data=items, pagination=pagination, message=message)

@@ -1,0 +1,191 @@
+"""Test fixtures: the app on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL) and a
+real cache and rate limiter (in-process, or Redis with TEST_REDIS_URL).
+
+The schema is built once per run from the Alembic migrations; each test runs inside a transaction
+that is rolled back afterwards (sessions commit to savepoints), so tests are isolated and fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from redis import asyncio as aioredis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from msmebazaar.app import create_app
+from msmebazaar.shared.cache import Cache, MemoryCache, RedisCache
+from msmebazaar.shared.config import (
+    AppSettings,
+    AuthSettings,
+    DatabaseSettings,
+    Environment,
+    ObservabilitySettings,
+    RedisSettings,
+    Settings,
+    get_settings,
+)
+from msmebazaar.shared.db import Database, create_engine, upgrade_database
+from msmebazaar.shared.ratelimit import RateLimiter, create_rate_limiter
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or None
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
+IN_CI = os.environ.get("CI", "").lower() == "true"
+# Tests that need a Redis or PostgreSQL server whatever the run's backend use these defaults.
+LOCAL_REDIS_URL = "redis://127.0.0.1:6379/15"
+LOCAL_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(autouse=True)
+def _clean_settings_cache() -> Iterator[None]:
+    # get_settings() is cached per process; a test that changes the environment must not leak.
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+# --- database -------------------------------------------------------------------------------
+
+
+async def _reset_postgres(url: str) -> None:
+    engine = create_engine(DatabaseSettings(url=url))
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database migrated to head once per run."""
+    if TEST_DATABASE_URL:
+        await _reset_postgres(TEST_DATABASE_URL)
+        url = TEST_DATABASE_URL
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    upgrade_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(DatabaseSettings(url=database_url, pool_size=5))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def db_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """One connection in an outer transaction, rolled back after the test."""
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        try:
+            yield connection
+        finally:
+            await transaction.rollback()
+
+
+@pytest.fixture
+def database(engine: AsyncEngine, db_connection: AsyncConnection) -> Database:
+    """The app's database, its sessions bound to the test's transaction."""
+    return Database(engine, bind=db_connection)
+
+
+# --- redis, cache, rate limits ---------------------------------------------------------------
+
+
+async def _redis_reachable(url: str) -> bool:
+    client = aioredis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        await client.ping()
+    except (OSError, aioredis.RedisError):
+        return False
+    finally:
+        await client.aclose()
+    return True
+
+
+@pytest.fixture
+async def redis_url() -> str:
+    """A real Redis (flushed) for tests that need one: TEST_REDIS_URL, else the local server;
+    skipped when absent outside CI, a failure in CI."""
+    url = TEST_REDIS_URL or LOCAL_REDIS_URL
+    if not await _redis_reachable(url):
+        if IN_CI or TEST_REDIS_URL:
+            pytest.fail(f"Redis at {url} is not answering")
+        pytest.skip("no Redis server here (set TEST_REDIS_URL)")
+    client = aioredis.Redis.from_url(url)
+    await client.flushdb()
+    await client.aclose()
+    return url
+
+
+@pytest.fixture
+async def cache() -> AsyncIterator[Cache]:
+    if TEST_REDIS_URL:
+        client = aioredis.Redis.from_url(TEST_REDIS_URL, decode_responses=True)
+        await client.flushdb()
+        redis_cache = RedisCache(client)
+        yield redis_cache
+        await redis_cache.close()
+    else:
+        yield MemoryCache()
+
+
+@pytest.fixture
+async def rate_limiter() -> AsyncIterator[RateLimiter]:
+    limiter = create_rate_limiter(RedisSettings(url=TEST_REDIS_URL))
+    await limiter.reset()
+    yield limiter
+    await limiter.reset()
+
+
+# --- the app --------------------------------------------------------------------------------
+
+
+def make_settings(database_url: str, **app_overrides: object) -> Settings:
+    """Settings for tests: testing environment, OTP echo on, the global rate limit off."""
+    app_fields: dict[str, object] = {
+        "environment": Environment.TESTING,
+        "rate_limit_per_minute": 0,
+        **app_overrides,
+    }
+    return Settings(
+        app=AppSettings(**app_fields),  # type: ignore[arg-type]
+        database=DatabaseSettings(url=database_url),
+        redis=RedisSettings(url=TEST_REDIS_URL),
+        auth=AuthSettings(otp_echo=True),
+        observability=ObservabilitySettings(log_format="json"),
+    )
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return make_settings(database_url)
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, database: Database, cache: Cache, rate_limiter: RateLimiter
+) -> AsyncIterator[FastAPI]:
+    application = create_app(settings, database=database, cache=cache, rate_limiter=rate_limiter)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent
