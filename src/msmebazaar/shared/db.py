@@ -11,7 +11,7 @@ import asyncio
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -194,7 +194,16 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 def upgrade_database(url: str, revision: str = "head") -> None:
-    """Apply Alembic migrations to `url` (runs in a thread if an event loop is already running)."""
+    """Apply Alembic migrations to `url` up to `revision` (the latest by default)."""
+    _run_alembic(url, "upgrade", revision)
+
+
+def downgrade_database(url: str, revision: str) -> None:
+    """Undo Alembic migrations on `url` down to `revision` (`base` undoes them all)."""
+    _run_alembic(url, "downgrade", revision)
+
+
+def _run_alembic(url: str, action: str, revision: str) -> None:
     from alembic import command  # noqa: PLC0415 - alembic is only needed to migrate
     from alembic.config import Config  # noqa: PLC0415
 
@@ -203,25 +212,28 @@ def upgrade_database(url: str, revision: str = "head") -> None:
     config = Config()
     config.set_main_option("script_location", "msmebazaar:migrations")
     config.attributes["database_url"] = url
+    run = command.upgrade if action == "upgrade" else command.downgrade
+    _outside_event_loop(lambda: run(config, revision))
 
-    def _run() -> None:
-        command.upgrade(config, revision)
 
+def _outside_event_loop(function: Callable[[], None]) -> None:
+    # Alembic's env.py drives the async engine with asyncio.run(), which cannot nest inside a
+    # running loop (tests, an async CLI): then it runs in a thread of its own.
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        _run()
+        function()
         return
     errors: list[BaseException] = []
-    worker = threading.Thread(target=lambda: _capture(_run, errors))
+
+    def target() -> None:
+        try:
+            function()
+        except BaseException as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=target)
     worker.start()
     worker.join()
     if errors:
         raise errors[0]
-
-
-def _capture(function: Any, errors: list[BaseException]) -> None:
-    try:
-        function()
-    except BaseException as exc:
-        errors.append(exc)
