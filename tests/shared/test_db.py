@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import Column, MetaData, Table, insert, inspect, select
+from sqlalchemy import Column, MetaData, Table, insert, inspect, select, text
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from msmebazaar.shared.config import DatabaseSettings
 from msmebazaar.shared.db import (
@@ -19,6 +20,7 @@ from msmebazaar.shared.db import (
     downgrade_database,
     upgrade_database,
 )
+from tests.conftest import TEST_DATABASE_URL
 from tests.shared.routes import notes
 
 IST = timezone(timedelta(hours=5, minutes=30))
@@ -81,20 +83,42 @@ def test_constraint_names_follow_the_naming_convention() -> None:
     )
 
 
-async def test_migrations_upgrade_and_downgrade_on_a_fresh_database(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh' / 'm.db'}"
-
-    upgrade_database(url)
+async def _tables(url: str) -> set[str]:
     engine = create_engine(DatabaseSettings(url=url))
     async with engine.connect() as connection:
-        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
-        assert "alembic_version" in tables
-        assert set(Base.metadata.tables) <= tables
-    downgrade_database(url, "base")
-    async with engine.connect() as connection:
-        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
-        assert tables <= {"alembic_version"}
+        names = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     await engine.dispose()
+    return names
+
+
+async def _assert_migrates_both_ways(url: str) -> None:
+    upgrade_database(url)
+    tables = await _tables(url)
+    assert "alembic_version" in tables
+    assert set(Base.metadata.tables) <= tables
+    downgrade_database(url, "base")
+    assert await _tables(url) <= {"alembic_version"}
+    upgrade_database(url)
+    assert set(Base.metadata.tables) <= await _tables(url)
+
+
+async def test_migrations_run_both_ways_on_sqlite(tmp_path: Path) -> None:
+    await _assert_migrates_both_ways(f"sqlite+aiosqlite:///{tmp_path / 'fresh' / 'm.db'}")
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL run only (TEST_DATABASE_URL)")
+async def test_migrations_run_both_ways_on_postgresql() -> None:
+    assert TEST_DATABASE_URL is not None
+    name = f"msmebazaar_migrations_{uuid.uuid4().hex[:8]}"
+    admin = create_async_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        await _assert_migrates_both_ways(TEST_DATABASE_URL.rsplit("/", 1)[0] + f"/{name}")
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
 
 
 async def test_migrated_schema_matches_the_models(db_connection: AsyncConnection) -> None:

@@ -100,6 +100,7 @@ async def test_metrics_label_requests_by_route_template_not_raw_path(
     async for http in _client(database_url, database, MemoryCache(), rate_limiter):
         await http.get("/test/things/12345")
         await http.get("/no/such/path/98765")
+        await http.get("/openapi.json")
 
         text = (await http.get("/metrics")).text
 
@@ -107,6 +108,7 @@ async def test_metrics_label_requests_by_route_template_not_raw_path(
             text
         )
         assert 'route="unmatched",status="404"' in text
+        assert 'route="/openapi.json",status="200"' in text
         assert "12345" not in text
         assert "98765" not in text
         assert "http_request_duration_seconds_bucket" in text

@@ -36,9 +36,12 @@ RATE_LIMIT_EXEMPT_PREFIXES = ("/health", "/metrics")
 def route_template(scope: Scope) -> str:
     """The matched route's template (`/api/v1/msmes/{msme_id}`), never the raw path, so metric
     labels stay few; `unmatched` for paths no route knows."""
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    return str(path) if path else "unmatched"
+    path = getattr(scope.get("route"), "path", None)
+    if path:
+        return str(path)
+    # FastAPI's plain routes (/docs, /redoc, /openapi.json) set an endpoint but no route; they
+    # take no path parameters, so their path is their template.
+    return str(scope["path"]) if "endpoint" in scope else "unmatched"
 
 
 class RequestContextMiddleware:
