@@ -17,6 +17,7 @@ from msmebazaar.shared.cache import Cache, create_cache
 from msmebazaar.shared.config import Settings, get_settings
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.errors import install_error_handlers
+from msmebazaar.shared.idempotency import IdempotencyMiddleware
 from msmebazaar.shared.logging import configure_logging
 from msmebazaar.shared.middleware import (
     BASE_SECURITY_HEADERS,
@@ -111,6 +112,7 @@ def _mount_services(app: FastAPI, specs: Sequence[ServiceSpec]) -> None:
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     # Starlette runs the last-added middleware first; this list reads innermost to outermost.
+    app.add_middleware(IdempotencyMiddleware, trusted_proxies=settings.app.trusted_proxies)
     app.add_middleware(
         RateLimitMiddleware,
         per_minute=settings.app.rate_limit_per_minute,
@@ -135,5 +137,5 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
 
 def create_app_from_env() -> FastAPI:
     """Factory for uvicorn: the services named in `MSMEBAZAAR_SERVICES` (comma-separated)."""
-    names = [name for name in os.environ.get(SERVICES_ENV, "all").split(",") if name.strip()]
-    return create_app(services=[name.strip() for name in names])
+    names = [name.strip() for name in os.environ.get(SERVICES_ENV, "").split(",") if name.strip()]
+    return create_app(services=names or ["all"])

@@ -53,6 +53,7 @@ async def raise_error(kind: str) -> None:
 
 
 @router.get("/boom")
+@router.post("/boom")
 async def boom() -> None:
     raise RuntimeError("secret internals: +919876543210")
 

@@ -28,6 +28,9 @@ class Cache(Protocol):
     async def set(self, key: str, value: str, ttl_seconds: float) -> None:
         """Store a value for `ttl_seconds`."""
 
+    async def add(self, key: str, value: str, ttl_seconds: float) -> bool:
+        """Store a value only if the key is absent; say whether it was stored."""
+
     async def delete(self, key: str) -> None:
         """Forget a key."""
 
@@ -60,9 +63,16 @@ class MemoryCache:
 
     async def set(self, key: str, value: str, ttl_seconds: float) -> None:
         async with self._lock:
-            if len(self._entries) >= self._max_entries:
+            if key not in self._entries and len(self._entries) >= self._max_entries:
                 self._evict_expired_or_oldest()
             self._entries[key] = (time.monotonic() + ttl_seconds, value)
+
+    async def add(self, key: str, value: str, ttl_seconds: float) -> bool:
+        async with self._lock:
+            if await self.get(key) is not None:
+                return False
+            self._entries[key] = (time.monotonic() + ttl_seconds, value)
+            return True
 
     async def delete(self, key: str) -> None:
         self._entries.pop(key, None)
@@ -116,6 +126,17 @@ class RedisCache:
             await self._client.set(self._prefix + key, value, px=max(1, int(ttl_seconds * 1000)))
         except (RedisError, OSError) as exc:
             logger.warning("cache_unavailable", operation="set", error=type(exc).__name__)
+
+    async def add(self, key: str, value: str, ttl_seconds: float) -> bool:
+        # Unreachable Redis answers "stored": callers then proceed as if nothing competed.
+        try:
+            stored = await self._client.set(
+                self._prefix + key, value, px=max(1, int(ttl_seconds * 1000)), nx=True
+            )
+        except (RedisError, OSError) as exc:
+            logger.warning("cache_unavailable", operation="add", error=type(exc).__name__)
+            return True
+        return bool(stored)
 
     async def delete(self, key: str) -> None:
         try:

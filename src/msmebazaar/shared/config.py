@@ -11,7 +11,12 @@ from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 DEFAULT_JWT_SECRET = "dev-insecure-change-me"  # noqa: S105 - the value production refuses
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/msmebazaar.db"
@@ -29,10 +34,36 @@ class ConfigError(RuntimeError):
 
 class _Group(BaseSettings):
     # Every group reads the same flat variables; `populate_by_name` lets code and tests build a
-    # group by field name, `extra="ignore"` lets one `.env` feed all groups.
+    # group by field name, `extra="ignore"` lets one `.env` feed all groups, and an empty value
+    # (a blank `NAME=` line copied from the template) means "unset", not "".
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        populate_by_name=True,
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # By-name population is for code only: the environment and `.env` must use the documented
+        # names, or a stray `URL=` or `OTP_ECHO=` would silently configure us.
+        for source in (env_settings, dotenv_settings):
+            source.config = SettingsConfigDict(
+                **{
+                    **source.config,
+                    "populate_by_name": False,
+                    "validate_by_name": False,
+                }
+            )
+        return init_settings, env_settings, dotenv_settings, file_secret_settings
 
 
 CsvList = Annotated[list[str], NoDecode]
@@ -106,6 +137,13 @@ class AuthSettings(_Group):
     )
     otp_max_per_phone_per_hour: int = Field(5, ge=1, validation_alias="OTP_MAX_PER_PHONE_PER_HOUR")
     otp_max_per_ip_per_hour: int = Field(100, ge=1, validation_alias="OTP_MAX_PER_IP_PER_HOUR")
+    otp_hash_key: SecretStr | None = Field(None, validation_alias="OTP_HASH_KEY")
+    refresh_reuse_grace_seconds: float = Field(
+        5.0, ge=0, le=60, validation_alias="REFRESH_REUSE_GRACE_SECONDS"
+    )
+    session_cache_seconds: float = Field(
+        5.0, ge=0, le=30, validation_alias="AUTH_SESSION_CACHE_SECONDS"
+    )
 
 
 class SmsSettings(_Group):
@@ -125,6 +163,18 @@ class WhatsAppSettings(_Group):
     meta_access_token: SecretStr | None = Field(None, validation_alias="WHATSAPP_META_ACCESS_TOKEN")
     meta_phone_number_id: str | None = Field(None, validation_alias="WHATSAPP_META_PHONE_NUMBER_ID")
     twilio_whatsapp_from: str | None = Field(None, validation_alias="TWILIO_WHATSAPP_FROM")
+
+
+class OutboxSettings(_Group):
+    # None: the worker runs inside the app in development only (tests drive it themselves and
+    # production runs `msmebazaar worker`).
+    worker_embedded: bool | None = Field(None, validation_alias="OUTBOX_WORKER_EMBEDDED")
+    poll_interval_seconds: float = Field(1.0, gt=0, validation_alias="OUTBOX_POLL_INTERVAL_SECONDS")
+    batch_size: int = Field(20, ge=1, le=500, validation_alias="OUTBOX_BATCH_SIZE")
+    max_attempts: int = Field(8, ge=1, validation_alias="OUTBOX_MAX_ATTEMPTS")
+    backoff_base_seconds: float = Field(2.0, gt=0, validation_alias="OUTBOX_BACKOFF_BASE_SECONDS")
+    backoff_max_seconds: float = Field(600.0, gt=0, validation_alias="OUTBOX_BACKOFF_MAX_SECONDS")
+    lease_seconds: float = Field(120.0, gt=0, validation_alias="OUTBOX_LEASE_SECONDS")
 
 
 class StorageSettings(_Group):
@@ -150,6 +200,7 @@ class Settings(_Group):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     sms: SmsSettings = Field(default_factory=SmsSettings)
     whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)
+    outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
 
@@ -179,6 +230,8 @@ def production_problems(settings: Settings) -> list[str]:
         or len(auth.jwt_secret.get_secret_value()) < 32
     ):
         problems.append("JWT_SECRET is the default or shorter than 32 characters")
+    if auth.jwt_algorithm == "RS256" and not (auth.jwt_private_key and auth.jwt_public_key):
+        problems.append("JWT_ALGORITHM=RS256 needs JWT_PRIVATE_KEY and JWT_PUBLIC_KEY")
     if "*" in app.cors_origins:
         problems.append("CORS_ORIGINS must list origins, not '*'")
     if "*" in app.allowed_hosts:
@@ -207,6 +260,7 @@ __all__ = [
     "DatabaseSettings",
     "Environment",
     "ObservabilitySettings",
+    "OutboxSettings",
     "RedisSettings",
     "Settings",
     "SmsSettings",

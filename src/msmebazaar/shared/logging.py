@@ -39,6 +39,10 @@ def mask_value(key: str, value: Any) -> Any:
         return _MASK
     if isinstance(value, str):
         return mask_text(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        # A phone number kept as a number is still a phone number.
+        masked = mask_text(str(value))
+        return value if masked == str(value) else masked
     if isinstance(value, Mapping):
         return {str(k): mask_value(str(k), v) for k, v in value.items()}
     if isinstance(value, list | tuple):
