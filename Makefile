@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+LINT_PATHS := src tests $(wildcard bench)
 
 .DEFAULT_GOAL := help
 
@@ -40,13 +41,13 @@ migrate: install ## Apply database migrations (DATABASE_URL, default var/msmebaz
 
 .PHONY: lint
 lint: dev ## ruff lint and format check
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 
 .PHONY: format
 format: dev ## Format the code and apply safe lint fixes
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format $(LINT_PATHS)
+	$(BIN)/ruff check --fix $(LINT_PATHS)
 
 .PHONY: types
 types: dev ## mypy (strict)
