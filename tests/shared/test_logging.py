@@ -305,4 +305,6 @@ def test_configure_logging_replaces_uvicorn_access_log() -> None:
     assert logging.getLogger("uvicorn.access").disabled is True
     assert logging.getLogger("uvicorn.error").handlers == []
     assert logging.getLogger("uvicorn.error").propagate is True
-    assert len(logging.getLogger().handlers) == 1
+    configure_logging(ObservabilitySettings())  # building a second app adds no second handler
+    ours = [h for h in logging.getLogger().handlers if h.get_name() == "msmebazaar"]
+    assert len(ours) == 1

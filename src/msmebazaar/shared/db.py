@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from msmebazaar.shared import events
 from msmebazaar.shared.config import DatabaseSettings
 
 # Deterministic constraint names, so migrations can drop and alter them on every backend.
@@ -160,14 +161,19 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: commit if the block succeeds, roll back if it raises."""
+        """One unit of work: commit if the block succeeds, roll back if it raises; then deliver
+        the domain events it published (only when it committed)."""
         async with self.sessionmaker() as session:
             try:
                 yield session
                 await session.commit()
             except BaseException:
                 await session.rollback()
+                events.discard_pending(session)
                 raise
+            committed = events.take_pending(session)
+        if committed:
+            await events.dispatch(committed, self)
 
     async def ping(self) -> float:
         """Run `SELECT 1`; return the round trip in milliseconds."""

@@ -24,6 +24,7 @@ _PHONE = re.compile(r"(?<!\d)(?:\+?91[\s-]?|0)?([6-9]\d{4})[\s-]?(\d{5})(?!\d)")
 _BEARER = re.compile(r"(?i)bearer\s+[A-Za-z0-9._~+/=-]+")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _MASK = "***"
+_HANDLER_NAME = "msmebazaar"
 
 
 def mask_text(text: str) -> str:
@@ -88,8 +89,10 @@ def configure_logging(settings: ObservabilitySettings) -> None:
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
         )
     )
+    handler.set_name(_HANDLER_NAME)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replace our own handler (configure may run once per app built), keep anyone else's.
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != _HANDLER_NAME] + [handler]
     root.setLevel(settings.log_level)
     # Our access log replaces uvicorn's, which would print raw paths and query strings.
     logging.getLogger("uvicorn.access").disabled = True
