@@ -9,7 +9,13 @@ import pytest
 
 from msmebazaar.shared.config import ObservabilitySettings
 from msmebazaar.shared.db import Database
-from msmebazaar.shared.events import DomainEvent, publish, subscribe, unsubscribe
+from msmebazaar.shared.events import (
+    DomainEvent,
+    SessionSource,
+    publish,
+    subscribe,
+    unsubscribe,
+)
 from msmebazaar.shared.logging import configure_logging
 
 
@@ -21,11 +27,11 @@ class ThingChanged(DomainEvent):
 received: list[int] = []
 
 
-async def remember(event: ThingChanged, _: Database) -> None:
+async def remember(event: ThingChanged, _: SessionSource) -> None:
     received.append(event.thing_id)
 
 
-async def explode(event: ThingChanged, _: Database) -> None:
+async def explode(event: ThingChanged, _: SessionSource) -> None:
     raise RuntimeError("handler bug")
 
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
-
-if TYPE_CHECKING:
-    from msmebazaar.shared.db import Database
 
 logger = structlog.get_logger("msmebazaar.events")
 
@@ -30,19 +28,27 @@ class DomainEvent:
     """Base of every event: a fact that happened, named in the past tense."""
 
 
+class SessionSource(Protocol):
+    """What a handler gets to open its own unit of work (`shared.db.Database` is one)."""
+
+    def session(self) -> AbstractAsyncContextManager[AsyncSession]: ...
+
+
 E = TypeVar("E", bound=DomainEvent)
-Handler = Callable[[Any, "Database"], Awaitable[None]]
+Handler = Callable[[Any, SessionSource], Awaitable[None]]
 
 _handlers: defaultdict[type[DomainEvent], list[Handler]] = defaultdict(list)
 
 
-def subscribe(event_type: type[E], handler: Callable[[E, Database], Awaitable[None]]) -> None:
+def subscribe(event_type: type[E], handler: Callable[[E, SessionSource], Awaitable[None]]) -> None:
     """Run `handler(event, database)` after every committed unit of work that published one."""
     if handler not in _handlers[event_type]:
         _handlers[event_type].append(handler)
 
 
-def unsubscribe(event_type: type[E], handler: Callable[[E, Database], Awaitable[None]]) -> None:
+def unsubscribe(
+    event_type: type[E], handler: Callable[[E, SessionSource], Awaitable[None]]
+) -> None:
     """Stop delivering `event_type` to `handler` (tests)."""
     if handler in _handlers[event_type]:
         _handlers[event_type].remove(handler)
@@ -63,7 +69,7 @@ def discard_pending(session: AsyncSession) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
-async def dispatch(events: list[DomainEvent], database: Database) -> None:
+async def dispatch(events: list[DomainEvent], database: SessionSource) -> None:
     """Deliver committed events to their subscribers, logging (not raising) handler failures."""
     for event in events:
         for handler in list(_handlers.get(type(event), ())):
