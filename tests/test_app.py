@@ -79,7 +79,9 @@ async def test_create_app_mounts_a_services_routers_under_api_v1_and_runs_its_ho
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             response = await http.get("/api/v1/widgets/7")
             health = (await http.get("/health")).json()["data"]
+            metrics = (await http.get("/metrics")).text
     assert response.json()["data"] == 7
+    assert 'route="/api/v1/widgets/{widget_id}",status="200"' in metrics
     assert health["services"] == ["widgets"]
     assert events == ["started", "stopped"]
 

@@ -20,6 +20,7 @@ from msmebazaar.shared.errors import install_error_handlers
 from msmebazaar.shared.idempotency import IdempotencyMiddleware
 from msmebazaar.shared.logging import configure_logging
 from msmebazaar.shared.middleware import (
+    API_PREFIX,
     BASE_SECURITY_HEADERS,
     HSTS_HEADER,
     BodySizeLimitMiddleware,
@@ -30,7 +31,6 @@ from msmebazaar.shared.middleware import (
 from msmebazaar.shared.ratelimit import RateLimiter, create_rate_limiter
 from msmebazaar.shared.responses import COMMON_ERROR_RESPONSES
 
-API_PREFIX = "/api/v1"
 SERVICES_ENV = "MSMEBAZAAR_SERVICES"
 
 DESCRIPTION = """

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -88,6 +89,12 @@ async def add_note(body: str, session: SessionDep, fail: bool = False) -> DataRe
 async def list_notes(session: SessionDep, page: PageDep) -> ListResponse[str]:
     rows, total = await paginate(session, select(notes.c.body).order_by(notes.c.body), page)
     return page_response([str(row) for row in rows], total=total, params=page)
+
+
+@router.post("/secrets")
+async def issue_secret(response: Response) -> DataResponse[str]:
+    response.headers["Cache-Control"] = "no-store"
+    return ok(uuid.uuid4().hex)
 
 
 @router.get("/things/{thing_id}")

@@ -115,3 +115,16 @@ async def test_server_errors_are_not_remembered_so_a_retry_runs_again(
 
     assert first.status_code == retry.status_code == 500
     assert "Idempotent-Replayed" not in retry.headers
+
+
+async def test_answers_marked_no_store_are_never_kept_for_replay(
+    kernel_client: httpx.AsyncClient,
+) -> None:
+    headers = {"Idempotency-Key": "token-pair"}
+
+    first = await kernel_client.post("/test/secrets", headers=headers)
+    retry = await kernel_client.post("/test/secrets", headers=headers)
+
+    assert first.status_code == retry.status_code == 200
+    assert retry.json()["data"] != first.json()["data"]
+    assert "Idempotent-Replayed" not in retry.headers

@@ -3,7 +3,8 @@
 The key is scoped to the caller (their Authorization header, or their address when anonymous) and
 bound to the request it first came with: the same key with a different method, path or body is
 refused (422), and a retry while the first is still running waits its turn (409). Answers below
-500 are kept for 24 hours; a 5xx is forgotten so the client may retry. The record lives in the
+500 are kept for 24 hours; a 5xx is forgotten so the client may retry, and an answer marked
+`Cache-Control: no-store` (a token pair) is never kept. The record lives in the
 cache (Redis in production, shared by every process); if Redis is down, requests proceed without
 the guarantee rather than fail.
 """
@@ -84,7 +85,12 @@ class IdempotencyMiddleware:
     async def _remember(
         cache: Cache, record_key: str, fingerprint: str, captured: _CapturedResponse
     ) -> None:
-        if captured.status is None or captured.status >= 500 or captured.too_large:
+        if (
+            captured.status is None
+            or captured.status >= 500
+            or captured.too_large
+            or captured.no_store
+        ):
             await cache.delete(record_key)
             return
         record = {
@@ -129,6 +135,7 @@ class _CapturedResponse:
         self.headers: list[list[str]] = []
         self.body = bytearray()
         self.too_large = False
+        self.no_store = False  # secrets (token pairs) are never kept for replay
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -138,6 +145,10 @@ class _CapturedResponse:
                 for name, value in message.get("headers", [])
                 if name.lower() not in {b"x-request-id", b"content-length"}
             ]
+            self.no_store = any(
+                name.lower() == "cache-control" and "no-store" in value.lower()
+                for name, value in self.headers
+            )
         elif message["type"] == "http.response.body" and not self.too_large:
             self.body.extend(message.get("body", b""))
             self.too_large = len(self.body) > MAX_STORED_BODY

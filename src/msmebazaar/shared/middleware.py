@@ -21,6 +21,8 @@ from msmebazaar.shared.security import client_ip
 
 access_log = structlog.get_logger("msmebazaar.access")
 
+API_PREFIX = "/api/v1"  # every service's routes are mounted under it (app.py)
+
 BASE_SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -38,6 +40,10 @@ def route_template(scope: Scope) -> str:
     labels stay few; `unmatched` for paths no route knows."""
     path = getattr(scope.get("route"), "path", None)
     if path:
+        # FastAPI keeps included routers nested: a route knows its own router's prefix but not
+        # the `/api/v1` it was mounted under, which the raw path shows.
+        if scope["path"].startswith(API_PREFIX + "/") and not str(path).startswith(API_PREFIX):
+            return API_PREFIX + str(path)
         return str(path)
     # FastAPI's plain routes (/docs, /redoc, /openapi.json) set an endpoint but no route; they
     # take no path parameters, so their path is their template.
