@@ -28,6 +28,7 @@ from msmebazaar.shared.middleware import (
     RequestContextMiddleware,
     TrustedHostMiddleware,
 )
+from msmebazaar.shared.outbox import start_embedded_worker
 from msmebazaar.shared.ratelimit import RateLimiter, create_rate_limiter
 from msmebazaar.shared.responses import COMMON_ERROR_RESPONSES
 
@@ -65,9 +66,12 @@ def create_app(
         for spec in specs:
             for hook in spec.on_startup:
                 await hook(app)
+        outbox_worker = start_embedded_worker(app.state.db, settings)
         try:
             yield
         finally:
+            if outbox_worker is not None:
+                await outbox_worker.stop()
             for spec in reversed(specs):
                 for hook in spec.on_shutdown:
                     await hook(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from msmebazaar.app import SERVICES_ENV
 from msmebazaar.services import SERVICE_NAMES, available_services, load_service
 from msmebazaar.shared.config import get_settings
 from msmebazaar.shared.db import upgrade_database
+from msmebazaar.shared.outbox import run_standalone_worker
 
 app = typer.Typer(
     name="msmebazaar",
@@ -73,6 +75,14 @@ def migrate(
     url = get_settings().database.url
     upgrade_database(url, revision)
     console.print(f"Database at {_redact(url)} is at revision {revision}.")
+
+
+@app.command()
+def worker() -> None:
+    """Deliver queued outbound messages (SMS, WhatsApp) until stopped (SIGTERM)."""
+    settings = get_settings()
+    console.print(f"[bold]MSMEBazaar[/] outbox worker on {_redact(settings.database.url)}")
+    asyncio.run(run_standalone_worker(settings))
 
 
 def _redact(url: str) -> str:

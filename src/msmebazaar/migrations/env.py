@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+import msmebazaar.shared.outbox  # noqa: F401 - registers `outbox_messages` on the metadata
 from msmebazaar.services import import_all_models
 from msmebazaar.shared.config import get_settings
 from msmebazaar.shared.db import Base

@@ -1,0 +1,46 @@
+"""Auth commands: `msmebazaar create-admin`."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from msmebazaar.auth.otp import parse_phone
+from msmebazaar.auth.users import create_or_promote_admin
+from msmebazaar.shared.config import get_settings
+from msmebazaar.shared.db import Database
+from msmebazaar.shared.exceptions import ValidationError
+from msmebazaar.shared.india import mask_phone
+
+app = typer.Typer(add_completion=False)
+console = Console(stderr=True)
+
+
+async def _create_admin(phone: str, name: str) -> tuple[str, bool]:
+    database = Database.from_settings(get_settings().database)
+    try:
+        async with database.session() as session:
+            user, created = await create_or_promote_admin(session, phone=phone, name=name)
+    finally:
+        await database.dispose()
+    return str(user.id), created
+
+
+@app.command("create-admin")
+def create_admin(
+    phone: Annotated[str, typer.Option(help="The admin's Indian mobile number.")],
+    name: Annotated[str, typer.Option(help="The admin's name.")],
+) -> None:
+    """Create an admin, or promote the user with this phone to admin."""
+    try:
+        e164 = parse_phone(phone)
+    except ValidationError as exc:
+        raise typer.BadParameter(exc.message, param_hint="--phone") from exc
+    if not name.strip():
+        raise typer.BadParameter("Give a name.", param_hint="--name")
+    user_id, created = asyncio.run(_create_admin(e164, name.strip()[:120]))
+    verb = "Created" if created else "Promoted"
+    console.print(f"{verb} admin {mask_phone(e164)} (id {user_id}). Sign in with an OTP.")

@@ -1,0 +1,82 @@
+"""Auth tables: users, pending OTP challenges, sign-in sessions and their refresh tokens."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from msmebazaar.shared.db import Base, Timestamps, UUIDPrimaryKey, utcnow
+
+ROLES = ("msme_owner", "buyer", "investor", "admin")
+STATUSES = ("active", "suspended")
+LANGUAGES = ("en", "hi")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+
+
+class User(UUIDPrimaryKey, Timestamps, Base):
+    """A person who signs in with a mobile number; one role at a time."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(_one_of("role", ROLES), name="role"),
+        CheckConstraint(_one_of("status", STATUSES), name="status"),
+        CheckConstraint(_one_of("language", LANGUAGES), name="language"),
+    )
+
+    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(16), default="msme_owner", index=True)
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    phone_verified_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+
+
+class OtpChallenge(Base):
+    """The one live code of a phone: a keyed hash, its expiry and the tries spent on it."""
+
+    __tablename__ = "otp_challenges"
+
+    phone: Mapped[str] = mapped_column(String(16), primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class AuthSession(UUIDPrimaryKey, Base):
+    """One sign-in (a refresh-token family): the `sid` of its access tokens."""
+
+    __tablename__ = "auth_sessions"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_refreshed_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+
+
+class RefreshToken(UUIDPrimaryKey, Base):
+    """One refresh token of a family, stored only as its SHA-256; spent once used."""
+
+    __tablename__ = "refresh_tokens"
+    __table_args__ = (Index("ix_refresh_tokens_parent_id", "parent_id"),)
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("auth_sessions.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[uuid.UUID | None]
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

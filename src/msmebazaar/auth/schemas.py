@@ -1,0 +1,137 @@
+"""Auth request and response schemas, and the signed-in principal other services receive."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+PHONE_EXAMPLE = "+919876543210"
+
+
+class UserRole(StrEnum):
+    MSME_OWNER = "msme_owner"
+    BUYER = "buyer"
+    INVESTOR = "investor"
+    ADMIN = "admin"
+
+
+# The roles a user may give themselves; `admin` comes only from `msmebazaar create-admin`.
+SELF_SERVICE_ROLES = frozenset({UserRole.MSME_OWNER, UserRole.BUYER, UserRole.INVESTOR})
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class Language(StrEnum):
+    EN = "en"
+    HI = "hi"
+
+
+PhoneInput = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=32,
+        description="Indian mobile number, e.g. `9876543210` or `+91 98765 43210`.",
+        examples=[PHONE_EXAMPLE],
+    ),
+]
+PersonName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+    Field(description="The person's name.", examples=["Asha Patel"]),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OtpRequest(_Strict):
+    phone: PhoneInput
+
+
+class OtpRequested(BaseModel):
+    expires_in: int = Field(description="Seconds the code stays valid.", examples=[300])
+    resend_after: int = Field(description="Seconds before another code may be requested.")
+    debug_code: str | None = Field(
+        None, description="The code itself; only outside production with `AUTH_OTP_ECHO` on."
+    )
+
+
+class OtpVerify(_Strict):
+    phone: PhoneInput
+    code: str = Field(pattern=r"^[0-9]{6}$", description="The 6-digit code.", examples=["123456"])
+    role: UserRole | None = Field(
+        None,
+        description="Role of a new user (default `msme_owner`; `admin` is refused). "
+        "Ignored for an existing user.",
+    )
+    name: PersonName | None = None
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    phone: str = Field(description="E.164 mobile number.", examples=[PHONE_EXAMPLE])
+    name: str | None
+    email: str | None
+    role: UserRole
+    status: UserStatus
+    language: Language
+    phone_verified_at: datetime | None
+    last_login_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class TokenResponse(BaseModel):
+    access_token: str = Field(description="JWT for `Authorization: Bearer ...`.")
+    refresh_token: str = Field(description="Opaque; spent on use, exchanged for a new pair.")
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the scheme name, not a secret
+    expires_in: int = Field(description="Seconds until the access token expires.")
+    refresh_expires_in: int = Field(description="Seconds until the refresh token expires.")
+    user: UserRead
+
+
+class RefreshRequest(_Strict):
+    refresh_token: str = Field(min_length=1, max_length=256)
+
+
+class LogoutRequest(_Strict):
+    refresh_token: str = Field(min_length=1, max_length=256)
+
+
+class LogoutResult(BaseModel):
+    sessions_ended: int = Field(description="Sign-in sessions ended by this call.")
+
+
+class UserUpdate(_Strict):
+    """Fields left out are unchanged; `email: null` clears the email."""
+
+    name: PersonName | None = None
+    email: EmailStr | None = Field(None, examples=["asha@example.in"])
+    language: Language | None = None
+    role: UserRole | None = Field(None, description="`msme_owner`, `buyer` or `investor`.")
+
+
+class Principal(BaseModel):
+    """The signed-in caller: the user as of at most a few seconds ago, and the session."""
+
+    user: UserRead
+    session_id: uuid.UUID
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.user.id
+
+    @property
+    def role(self) -> UserRole:
+        return self.user.role

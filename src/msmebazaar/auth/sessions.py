@@ -1,0 +1,248 @@
+"""Sign-in sessions: refresh-token families, rotation with reuse detection, logout, liveness."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from msmebazaar.auth.exceptions import (
+    AccountSuspendedError,
+    InvalidTokenError,
+    RefreshTokenReusedError,
+    SessionRevokedError,
+    TokenExpiredError,
+)
+from msmebazaar.auth.models import AuthSession, RefreshToken, User
+from msmebazaar.auth.schemas import Principal, TokenResponse, UserRead, UserStatus
+from msmebazaar.auth.tokens import (
+    MAX_REFRESH_TOKEN_LENGTH,
+    AccessClaims,
+    TokenCodec,
+    new_refresh_token,
+    refresh_token_hash,
+)
+from msmebazaar.auth.units import write_session
+from msmebazaar.shared.cache import Cache
+from msmebazaar.shared.db import Database, utcnow
+
+_REVOKED = "revoked"
+# A revoked session never comes back, so its marker may outlive the liveness cache by far; writing
+# it (rather than deleting the entry) also wins over a request that read the session just before.
+_REVOKED_MARKER_SECONDS = 300
+
+
+def _session_key(session_id: uuid.UUID) -> str:
+    return f"auth:session:{session_id}"
+
+
+def _token_pair(
+    codec: TokenCodec, user: User, session_id: uuid.UUID, token: RefreshToken, raw: str
+) -> TokenResponse:
+    access = codec.issue_access(
+        user_id=user.id,
+        session_id=session_id,
+        role=user.role,
+        jti=token.id.hex,
+        issued=token.issued_at,
+    )
+    return TokenResponse(
+        access_token=access,
+        refresh_token=raw,
+        expires_in=codec.settings.access_token_ttl_seconds,
+        refresh_expires_in=codec.settings.refresh_token_ttl_seconds,
+        user=UserRead.model_validate(user),
+    )
+
+
+def _new_token(
+    codec: TokenCodec, session_id: uuid.UUID, raw: str, now: datetime, parent: uuid.UUID | None
+) -> RefreshToken:
+    ttl = timedelta(seconds=codec.settings.refresh_token_ttl_seconds)
+    return RefreshToken(
+        id=uuid.uuid4(),
+        session_id=session_id,
+        parent_id=parent,
+        token_hash=refresh_token_hash(raw),
+        # Whole seconds: the access token's `iat` is too, and a grace-window replay re-derives
+        # the identical token from this row.
+        issued_at=now.replace(microsecond=0),
+        expires_at=now + ttl,
+    )
+
+
+async def start_session(
+    session: AsyncSession, codec: TokenCodec, user: User, *, user_agent: str | None = None
+) -> TokenResponse:
+    """Open a sign-in session (a new refresh-token family) and issue its first pair."""
+    now = utcnow()
+    auth_session = AuthSession(
+        id=uuid.uuid4(), user_id=user.id, created_at=now, user_agent=(user_agent or "")[:255]
+    )
+    raw = new_refresh_token()
+    token = _new_token(codec, auth_session.id, raw, now, parent=None)
+    session.add(auth_session)
+    await session.flush()  # no ORM relationships here, so the flushes set the insert order
+    session.add(token)
+    await session.flush()
+    return _token_pair(codec, user, auth_session.id, token, raw)
+
+
+async def refresh_tokens(
+    database: Database, codec: TokenCodec, cache: Cache, raw: str, *, grace_seconds: float
+) -> TokenResponse:
+    """Spend a refresh token for a new pair; a spent token's reuse ends its whole family,
+    except a racing duplicate inside the grace window, which gets the same new pair."""
+    if len(raw) > MAX_REFRESH_TOKEN_LENGTH:
+        raise InvalidTokenError("The refresh token is invalid.")
+    async with write_session(database) as session:
+        result = await _rotate(session, codec, raw, grace_seconds)
+    if isinstance(result, uuid.UUID):  # the family was revoked (and committed): answer 401
+        await cache.set(_session_key(result), _REVOKED, _REVOKED_MARKER_SECONDS)
+        raise RefreshTokenReusedError()
+    return result
+
+
+async def _rotate(
+    session: AsyncSession, codec: TokenCodec, raw: str, grace_seconds: float
+) -> TokenResponse | uuid.UUID:
+    now = utcnow()
+    spend = (
+        update(RefreshToken)
+        .where(RefreshToken.token_hash == refresh_token_hash(raw), RefreshToken.used_at.is_(None))
+        .values(used_at=now)
+        .returning(RefreshToken.id, RefreshToken.session_id, RefreshToken.expires_at)
+        .execution_options(synchronize_session=False)
+    )
+    spent = (await session.execute(spend)).one_or_none()
+    if spent is None:
+        return await _replay(session, codec, raw, now, grace_seconds)
+    token_id, session_id, expires_at = spent
+    if expires_at <= now:
+        raise TokenExpiredError("The refresh token has expired. Sign in again.")
+    auth_session, user = await _live_session(session, session_id)
+    auth_session.last_refreshed_at = now
+    successor_raw = codec.successor_refresh_token(raw)
+    successor = _new_token(codec, session_id, successor_raw, now, parent=token_id)
+    session.add(successor)
+    await session.flush()
+    return _token_pair(codec, user, session_id, successor, successor_raw)
+
+
+async def _live_session(session: AsyncSession, session_id: uuid.UUID) -> tuple[AuthSession, User]:
+    row = (
+        await session.execute(
+            select(AuthSession, User)
+            .join(User, User.id == AuthSession.user_id)
+            .where(AuthSession.id == session_id)
+        )
+    ).one()
+    auth_session, user = row
+    if auth_session.revoked_at is not None:
+        raise SessionRevokedError()
+    if user.status == UserStatus.SUSPENDED:
+        raise AccountSuspendedError()
+    return auth_session, user
+
+
+async def _replay(
+    session: AsyncSession, codec: TokenCodec, raw: str, now: datetime, grace_seconds: float
+) -> TokenResponse | uuid.UUID:
+    token = await session.scalar(
+        select(RefreshToken).where(RefreshToken.token_hash == refresh_token_hash(raw))
+    )
+    if token is None or token.used_at is None:
+        raise InvalidTokenError("The refresh token is invalid.")
+    if now - token.used_at <= timedelta(seconds=grace_seconds):
+        child = await session.scalar(select(RefreshToken).where(RefreshToken.parent_id == token.id))
+        child_raw = codec.successor_refresh_token(raw)
+        if (
+            child is not None
+            and child.used_at is None
+            and child.token_hash == refresh_token_hash(child_raw)
+        ):
+            _, user = await _live_session(session, token.session_id)
+            return _token_pair(codec, user, token.session_id, child, child_raw)
+    await _revoke(session, [token.session_id], "refresh_token_reuse", now)
+    return token.session_id
+
+
+async def _revoke(
+    session: AsyncSession, session_ids: list[uuid.UUID], reason: str, now: datetime
+) -> int:
+    if not session_ids:
+        return 0
+    result: Any = await session.execute(
+        update(AuthSession)
+        .where(AuthSession.id.in_(session_ids), AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+async def logout(session: AsyncSession, cache: Cache, principal: Principal, raw: str) -> int:
+    """End the caller's session and the family of the given refresh token, if it is theirs."""
+    families = {principal.session_id}
+    if len(raw) <= MAX_REFRESH_TOKEN_LENGTH:
+        owned = await session.scalar(
+            select(RefreshToken.session_id)
+            .join(AuthSession, AuthSession.id == RefreshToken.session_id)
+            .where(
+                RefreshToken.token_hash == refresh_token_hash(raw),
+                AuthSession.user_id == principal.id,
+            )
+        )
+        if owned is not None:
+            families.add(owned)
+    ended = await _revoke(session, sorted(families), "logout", utcnow())
+    for session_id in families:
+        await cache.set(_session_key(session_id), _REVOKED, _REVOKED_MARKER_SECONDS)
+    return ended
+
+
+async def forget_user_sessions(session: AsyncSession, cache: Cache, user_id: uuid.UUID) -> None:
+    """Drop the cached liveness of every open session of a user (after a change to the user)."""
+    open_sessions = await session.scalars(
+        select(AuthSession.id).where(
+            AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)
+        )
+    )
+    for session_id in open_sessions:
+        await cache.delete(_session_key(session_id))
+
+
+async def load_principal(
+    database: Database, cache: Cache, claims: AccessClaims, *, cache_seconds: float
+) -> Principal:
+    """The live session and user behind verified claims; cached for `cache_seconds`."""
+    key = _session_key(claims.session_id)
+    value = await cache.get(key) if cache_seconds > 0 else None
+    if value is None:
+        value = await _session_snapshot(database, claims.session_id)
+        if cache_seconds > 0:
+            await cache.set(key, value, cache_seconds)
+    if value == _REVOKED:
+        raise SessionRevokedError()
+    user = UserRead.model_validate_json(value)
+    if user.id != claims.user_id:
+        raise InvalidTokenError()
+    if user.status == UserStatus.SUSPENDED:
+        raise AccountSuspendedError()
+    return Principal(user=user, session_id=claims.session_id)
+
+
+async def _session_snapshot(database: Database, session_id: uuid.UUID) -> str:
+    statement = (
+        select(AuthSession.revoked_at, User)
+        .join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.id == session_id)
+    )
+    async with database.session() as session:
+        row = (await session.execute(statement)).one_or_none()
+    if row is None or row[0] is not None:
+        return _REVOKED
+    return UserRead.model_validate(row[1]).model_dump_json()
