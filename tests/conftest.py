@@ -29,6 +29,7 @@ from msmebazaar.shared.config import (
     ObservabilitySettings,
     RedisSettings,
     Settings,
+    StorageSettings,
     get_settings,
 )
 from msmebazaar.shared.db import Database, create_engine, upgrade_database
@@ -166,8 +167,11 @@ def make_settings(database_url: str, **app_overrides: object) -> Settings:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return make_settings(database_url)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """The test settings, with uploaded documents kept under the test's own tmp folder."""
+    test_settings = make_settings(database_url)
+    test_settings.storage = StorageSettings(url=f"file://{tmp_path / 'documents'}")
+    return test_settings
 
 
 @pytest.fixture

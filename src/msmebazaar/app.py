@@ -31,6 +31,7 @@ from msmebazaar.shared.middleware import (
 from msmebazaar.shared.outbox import start_embedded_worker
 from msmebazaar.shared.ratelimit import RateLimiter, create_rate_limiter
 from msmebazaar.shared.responses import COMMON_ERROR_RESPONSES
+from msmebazaar.shared.storage import Storage, create_storage
 
 SERVICES_ENV = "MSMEBAZAAR_SERVICES"
 
@@ -50,10 +51,11 @@ def create_app(
     database: Database | None = None,
     cache: Cache | None = None,
     rate_limiter: RateLimiter | None = None,
+    storage: Storage | None = None,
 ) -> FastAPI:
     """Build the app with the named services (default: every built one) on the shared kernel.
 
-    `database`, `cache` and `rate_limiter` may be injected (tests bind them to a test
+    `database`, `cache`, `rate_limiter` and `storage` may be injected (tests bind them to a test
     transaction); whatever the factory creates itself, it also closes at shutdown.
     """
     settings = settings or get_settings()
@@ -100,6 +102,7 @@ def create_app(
     app.state.db = database or Database.from_settings(settings.database)
     app.state.cache = cache or create_cache(settings.redis)
     app.state.rate_limiter = rate_limiter or create_rate_limiter(settings.redis)
+    app.state.storage = storage or create_storage(settings.storage)
 
     install_error_handlers(app)
     _add_middleware(app, settings)

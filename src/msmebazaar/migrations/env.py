@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 import msmebazaar.shared.outbox  # noqa: F401 - registers `outbox_messages` on the metadata
+from msmebazaar.msme.search import is_search_object
 from msmebazaar.services import import_all_models
 from msmebazaar.shared.config import get_settings
 from msmebazaar.shared.db import Base
@@ -27,6 +28,12 @@ def _database_url() -> str:
     )
 
 
+def _modelled(_: object, name: str | None, type_: str, *__: object) -> bool:
+    # Full-text search objects (FTS5 tables, the tsvector column) are made by migration 0004,
+    # not by models: autogenerate must not propose dropping them.
+    return not is_search_object(name, type_)
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -34,6 +41,7 @@ def _configure(connection: Connection) -> None:
         # SQLite can't ALTER most things in place; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=_modelled,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,27 @@
+"""Domain events the msme service publishes (delivered after the commit, `shared/events.py`)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from msmebazaar.shared.events import DomainEvent
+
+
+@dataclass(frozen=True)
+class ListingChanged(DomainEvent):
+    """A listing was created, edited or changed status (match re-embeds it, admin audits it)."""
+
+    listing_id: uuid.UUID
+    msme_id: uuid.UUID
+    status: str
+
+
+@dataclass(frozen=True)
+class InterestChanged(DomainEvent):
+    """An interest was sent, accepted, declined or withdrawn."""
+
+    interest_id: uuid.UUID
+    listing_id: uuid.UUID
+    buyer_id: uuid.UUID
+    status: str

@@ -1,0 +1,84 @@
+"""The msme service's errors, each with its stable code (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+from msmebazaar.shared.exceptions import ConflictError, NotFoundError
+
+# Where the real owner of an identifier goes when someone else registered it first.
+DISPUTE_HELP = (
+    "If it is yours, contact support with your {certificate} to raise a dispute: "
+    "an admin will review both claims and resolve who owns it."
+)
+
+
+class MsmeNotFoundError(NotFoundError):
+    default_code = "MSME_NOT_FOUND"
+    default_message = "No such business profile."
+
+
+class DocumentNotFoundError(NotFoundError):
+    default_code = "DOCUMENT_NOT_FOUND"
+    default_message = "No such document."
+
+
+class VersionConflictError(ConflictError):
+    default_code = "VERSION_CONFLICT"
+    default_message = (
+        "This was changed by someone else since you loaded it. "
+        "Reload it and apply your change again."
+    )
+
+
+class GstinAlreadyRegisteredError(ConflictError):
+    default_code = "GSTIN_ALREADY_REGISTERED"
+    default_message = "This GSTIN is already registered to another business profile. " + (
+        DISPUTE_HELP.format(certificate="GST registration certificate")
+    )
+
+
+class UdyamAlreadyRegisteredError(ConflictError):
+    default_code = "UDYAM_ALREADY_REGISTERED"
+    default_message = "This Udyam number is already registered to another business profile. " + (
+        DISPUTE_HELP.format(certificate="Udyam registration certificate")
+    )
+
+
+# --- listings and interests (engineer B) -------------------------------------------------------
+
+
+class ListingNotFoundError(NotFoundError):
+    default_code = "LISTING_NOT_FOUND"
+    default_message = "No such listing."
+
+
+class ListingNotEditableError(ConflictError):
+    default_code = "LISTING_NOT_EDITABLE"
+    default_message = "Only a draft or a rejected listing can be changed; close it and list again."
+
+
+class ListingStatusConflictError(ConflictError):
+    default_code = "LISTING_STATUS_CONFLICT"
+    default_message = "The listing is not in a status that allows this."
+
+
+class MsmeNotVerifiedError(ConflictError):
+    default_code = "MSME_NOT_VERIFIED"
+    default_message = (
+        "The business profile is not verified yet, so its listing cannot go live. "
+        "Verify the profile first, then approve the listing."
+    )
+
+
+class InterestNotFoundError(NotFoundError):
+    default_code = "INTEREST_NOT_FOUND"
+    default_message = "No such interest."
+
+
+class InterestAlreadySentError(ConflictError):
+    default_code = "INTEREST_ALREADY_SENT"
+    default_message = "You have already sent an interest in this listing."
+
+
+class InterestStatusConflictError(ConflictError):
+    default_code = "INTEREST_STATUS_CONFLICT"
+    default_message = "The interest is not in a status that allows this."

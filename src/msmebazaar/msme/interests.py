@@ -1,0 +1,271 @@
+"""Interests: a buyer or investor asks about a listing; the owner accepts or declines.
+
+On accept both sides see each other's contact details, and the buyer sees the full profile (and,
+through `privacy.identity_visible`, the listing's identity and the profile's documents). Each
+step that concerns the other side sends them an SMS through the outbox, in their language.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from msmebazaar.auth.service import Principal, UserRead, UserRole, get_user
+from msmebazaar.msme.cards import build_card
+from msmebazaar.msme.events import InterestChanged
+from msmebazaar.msme.exceptions import (
+    InterestAlreadySentError,
+    InterestNotFoundError,
+    InterestStatusConflictError,
+    ListingNotFoundError,
+)
+from msmebazaar.msme.listing_access import get_listing
+from msmebazaar.msme.models import Interest, Listing, Msme
+from msmebazaar.msme.schemas.interests import (
+    Contact,
+    InterestCreate,
+    InterestRead,
+    InterestReceived,
+    InterestSent,
+)
+from msmebazaar.msme.schemas.profiles import MsmeRead
+from msmebazaar.shared.db import utcnow
+from msmebazaar.shared.events import publish
+from msmebazaar.shared.exceptions import PermissionDeniedError
+from msmebazaar.shared.metrics import counter
+from msmebazaar.shared.outbox import enqueue
+from msmebazaar.shared.pagination import PageParams, paginate
+
+INTERESTS = counter("interests_total", "Interests entering each status.", ("status",))
+
+_TEXTS = {
+    "received": {
+        "en": 'MSMEBazaar: a {role} is interested in your listing "{headline}". '
+        "Open the app to accept or decline.",
+        "hi": 'MSMEBazaar: एक {role} आपकी लिस्टिंग "{headline}" में रुचि रखते हैं। '
+        "स्वीकार या अस्वीकार करने के लिए ऐप खोलें।",
+    },
+    "accepted": {
+        "en": 'MSMEBazaar: the owner accepted your interest in "{headline}". '
+        "Their contact details are now in the app.",
+        "hi": 'MSMEBazaar: मालिक ने "{headline}" में आपकी रुचि स्वीकार की। उनका संपर्क विवरण अब ऐप में है।',
+    },
+    "declined": {
+        "en": 'MSMEBazaar: the owner declined your interest in "{headline}".',
+        "hi": 'MSMEBazaar: मालिक ने "{headline}" में आपकी रुचि अस्वीकार की।',
+    },
+}
+_ROLE_WORDS = {"en": {"investor": "investor"}, "hi": {"investor": "निवेशक"}}
+_HEADLINE_IN_SMS = 60
+
+
+def _notify(
+    session: AsyncSession, user: UserRead, kind: str, headline: str, role: str = ""
+) -> None:
+    language = user.language.value if user.language.value in ("en", "hi") else "en"
+    words = _ROLE_WORDS[language]
+    default_role = "buyer" if language == "en" else "खरीदार"
+    body = _TEXTS[kind][language].format(
+        headline=headline[:_HEADLINE_IN_SMS], role=words.get(role, default_role)
+    )
+    enqueue(session, "sms", user.phone, body, template=f"interest_{kind}")
+
+
+def _enter(session: AsyncSession, interest: Interest, status: str) -> None:
+    interest.status = status
+    INTERESTS.labels(status).inc()
+    event = InterestChanged(interest.id, interest.listing_id, interest.buyer_id, status)
+    publish(session, event)
+
+
+async def send_interest(
+    session: AsyncSession, buyer: Principal, listing_id: uuid.UUID, data: InterestCreate
+) -> InterestRead:
+    """Send one interest in an active listing (not your own); the owner gets an SMS."""
+    listing = await get_listing(session, listing_id)
+    if listing.status != "active":
+        raise ListingNotFoundError()
+    if listing.owner_id == buyer.id:
+        raise PermissionDeniedError(
+            "You cannot send an interest in your own listing.", code="INTEREST_OWN_LISTING"
+        )
+    existing = await session.scalar(
+        select(Interest.id).where(Interest.listing_id == listing.id, Interest.buyer_id == buyer.id)
+    )
+    if existing is not None:
+        raise InterestAlreadySentError()
+    interest = Interest(
+        id=uuid.uuid4(), listing_id=listing.id, buyer_id=buyer.id, message=data.message
+    )
+    _enter(session, interest, "pending")
+    session.add(interest)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:  # the same buyer's concurrent request got there first
+        raise InterestAlreadySentError() from exc
+    await _count_interest(session, listing)
+    owner = await get_user(session, listing.owner_id)
+    _notify(session, owner, "received", listing.headline, buyer.role.value)
+    await session.flush()
+    return InterestRead.model_validate(interest)
+
+
+async def _count_interest(session: AsyncSession, listing: Listing) -> None:
+    # A plain UPDATE: counting must not bump the listing's `version` (the owner's edits use it).
+    await session.execute(
+        update(Listing)
+        .where(Listing.id == listing.id)
+        .values(interests_count=Listing.interests_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(listing, "interests_count", listing.interests_count + 1)
+
+
+async def _load(session: AsyncSession, interest_id: uuid.UUID) -> tuple[Interest, Listing]:
+    interest = await session.get(Interest, interest_id)
+    if interest is None:
+        raise InterestNotFoundError()
+    listing = await session.get(Listing, interest.listing_id)
+    if listing is None:  # pragma: no cover - the foreign key cascades
+        raise InterestNotFoundError()
+    return interest, listing
+
+
+def _check_party(interest: Interest, listing: Listing, user: Principal, *, as_owner: bool) -> None:
+    is_owner = user.role == UserRole.ADMIN or listing.owner_id == user.id
+    is_buyer = interest.buyer_id == user.id
+    if not (is_owner or is_buyer):
+        raise InterestNotFoundError()
+    if as_owner and not is_owner:
+        raise PermissionDeniedError(
+            "Only the listing's owner may accept or decline.", code="INTEREST_FORBIDDEN"
+        )
+    if not as_owner and not is_buyer:
+        raise PermissionDeniedError(
+            "Only the buyer who sent it may withdraw an interest.", code="INTEREST_FORBIDDEN"
+        )
+
+
+async def decide_interest(
+    session: AsyncSession, user: Principal, interest_id: uuid.UUID, *, accept: bool
+) -> InterestRead:
+    """The owner (or an admin) accepts or declines a pending interest; the buyer gets an SMS."""
+    interest, listing = await _load(session, interest_id)
+    _check_party(interest, listing, user, as_owner=True)
+    if interest.status != "pending":
+        raise InterestStatusConflictError(
+            f"Only a pending interest can be accepted or declined; this one is {interest.status}."
+        )
+    _enter(session, interest, "accepted" if accept else "declined")
+    interest.decided_at = utcnow()
+    buyer = await get_user(session, interest.buyer_id)
+    _notify(session, buyer, "accepted" if accept else "declined", listing.headline)
+    await session.flush()
+    return InterestRead.model_validate(interest)
+
+
+async def withdraw_interest(
+    session: AsyncSession, user: Principal, interest_id: uuid.UUID
+) -> InterestRead:
+    """The buyer withdraws a pending or accepted interest (contacts are no longer shared)."""
+    interest, listing = await _load(session, interest_id)
+    _check_party(interest, listing, user, as_owner=False)
+    if interest.status not in ("pending", "accepted"):
+        raise InterestStatusConflictError(
+            f"Only a pending or accepted interest can be withdrawn; this one is {interest.status}."
+        )
+    _enter(session, interest, "withdrawn")
+    interest.decided_at = utcnow()
+    await session.flush()
+    return InterestRead.model_validate(interest)
+
+
+def _contact(user: UserRead) -> Contact:
+    return Contact(user_id=user.id, name=user.name, phone=user.phone, email=user.email)
+
+
+async def _users(session: AsyncSession, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, UserRead]:
+    # One lookup per distinct user on the page (auth offers no batch read); pages are ≤ 100.
+    return {user_id: await get_user(session, user_id) for user_id in dict.fromkeys(ids)}
+
+
+def _page_of(statement: Select[Interest]) -> Select[Interest]:
+    return statement.order_by(Interest.created_at.desc(), Interest.id.desc())
+
+
+async def list_sent(
+    session: AsyncSession, buyer: Principal, params: PageParams
+) -> tuple[list[InterestSent], int]:
+    """The caller's interests with each listing's card; owner contact and profile once accepted."""
+    statement = _page_of(select(Interest).where(Interest.buyer_id == buyer.id))
+    interests, total = await paginate(session, statement, params)
+    listings = {
+        row.id: row
+        for row in await session.scalars(
+            select(Listing).where(Listing.id.in_([i.listing_id for i in interests]))
+        )
+    }
+    msmes = {
+        row.id: row
+        for row in await session.scalars(
+            select(Msme).where(Msme.id.in_([item.msme_id for item in listings.values()]))
+        )
+    }
+    accepted = [i for i in interests if i.status == "accepted"]
+    owners = await _users(session, (listings[i.listing_id].owner_id for i in accepted))
+    items = []
+    for interest in interests:
+        listing = listings[interest.listing_id]
+        msme = msmes[listing.msme_id]
+        disclosed = interest.status == "accepted"
+        item = InterestSent.model_validate(
+            {
+                **InterestRead.model_validate(interest).model_dump(),
+                "listing": build_card(listing, msme, identity_visible=disclosed),
+            }
+        )
+        if disclosed:
+            item.owner_contact = _contact(owners[listing.owner_id])
+            item.profile = MsmeRead.model_validate(msme)
+        items.append(item)
+    return items, total
+
+
+async def list_received(
+    session: AsyncSession, owner: Principal, params: PageParams
+) -> tuple[list[InterestReceived], int]:
+    """Interests in the caller's listings: who sent them, and their contact once accepted."""
+    statement = _page_of(
+        select(Interest)
+        .join(Listing, Listing.id == Interest.listing_id)
+        .where(Listing.owner_id == owner.id)
+    )
+    interests, total = await paginate(session, statement, params)
+    listed = await session.execute(
+        select(Listing.id, Listing.headline).where(
+            Listing.id.in_([i.listing_id for i in interests])
+        )
+    )
+    headlines = {row.id: row.headline for row in listed}
+    buyers = await _users(session, (i.buyer_id for i in interests))
+    items = []
+    for interest in interests:
+        buyer = buyers[interest.buyer_id]
+        item = InterestReceived.model_validate(
+            {
+                **InterestRead.model_validate(interest).model_dump(),
+                "listing_headline": headlines[interest.listing_id],
+                "buyer_name": buyer.name,
+                "buyer_role": buyer.role.value,
+            }
+        )
+        if interest.status == "accepted":
+            item.buyer_contact = _contact(buyer)
+        items.append(item)
+    return items, total

@@ -1,0 +1,56 @@
+"""Loading a listing and deciding who may see or change it (DESIGN.md §3 privacy rules).
+
+A listing the caller may not see answers 404 as if it did not exist; one they may see (an active
+listing is public) but not change answers 403.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Path
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from msmebazaar.auth.service import Principal, UserRole
+from msmebazaar.msme.dependencies import SignedIn
+from msmebazaar.msme.exceptions import ListingNotFoundError
+from msmebazaar.msme.models import Listing
+from msmebazaar.shared.db import SessionDep
+from msmebazaar.shared.exceptions import PermissionDeniedError
+
+ListingIdPath = Annotated[uuid.UUID, Path(description="The listing's id.")]
+
+
+def is_listing_insider(listing: Listing, viewer: Principal | None) -> bool:
+    """Whether `viewer` owns the listing or is an admin."""
+    return viewer is not None and (viewer.role == UserRole.ADMIN or viewer.id == listing.owner_id)
+
+
+async def get_listing(session: AsyncSession, listing_id: uuid.UUID) -> Listing:
+    """The listing by id, whatever its status; 404 `LISTING_NOT_FOUND` when absent."""
+    listing = await session.get(Listing, listing_id)
+    if listing is None:
+        raise ListingNotFoundError()
+    return listing
+
+
+def check_can_change(listing: Listing, user: Principal) -> None:
+    """Pass for the owner and admins; 403 if the caller may see the listing, else 404."""
+    if is_listing_insider(listing, user):
+        return
+    if listing.status == "active":
+        raise PermissionDeniedError(
+            "Only the listing's owner or an admin may change it.", code="LISTING_FORBIDDEN"
+        )
+    raise ListingNotFoundError()
+
+
+async def owned_listing(listing_id: ListingIdPath, user: SignedIn, session: SessionDep) -> Listing:
+    """The listing in the path if the caller owns it or is an admin (else 403 or 404)."""
+    listing = await get_listing(session, listing_id)
+    check_can_change(listing, user)
+    return listing
+
+
+OwnedListing = Annotated[Listing, Depends(owned_listing)]

@@ -1,0 +1,226 @@
+"""MSME tables: business profiles, financials by fiscal year, documents, listings and interests.
+
+Owners and buyers are users of the auth service: their ids are stored here without a foreign key,
+because each service owns its own tables (DESIGN.md §1).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from msmebazaar.shared.db import Base, Timestamps, UUIDPrimaryKey
+
+LEGAL_FORMS = (
+    "proprietorship",
+    "partnership",
+    "llp",
+    "private_limited",
+    "public_limited",
+    "opc",
+    "other",
+)
+CLASSIFICATIONS = ("micro", "small", "medium", "not_msme", "unknown")
+VERIFICATION_STATUSES = ("pending", "verified", "rejected")
+DOCUMENT_KINDS = (
+    "gst_certificate",
+    "udyam_certificate",
+    "pan_card",
+    "financial_statement",
+    "itr",
+    "other",
+)
+DEAL_TYPES = ("full_sale", "stake_sale", "investment", "debt")
+LISTING_STATUSES = ("draft", "submitted", "active", "rejected", "closed")
+INTEREST_STATUSES = ("pending", "accepted", "declined", "withdrawn")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+
+
+# Identifiers are unique among live profiles only: a soft-deleted profile frees its GSTIN.
+_LIVE = "deleted_at IS NULL"
+
+
+class Msme(UUIDPrimaryKey, Timestamps, Base):
+    """A business profile; identifiers checked on entry, classification computed, never typed."""
+
+    __tablename__ = "msmes"
+    __table_args__ = (
+        CheckConstraint(_one_of("legal_form", LEGAL_FORMS), name="legal_form"),
+        CheckConstraint(_one_of("classification", CLASSIFICATIONS), name="classification"),
+        CheckConstraint(
+            _one_of("verification_status", VERIFICATION_STATUSES), name="verification_status"
+        ),
+        Index(
+            "uq_msmes_gstin_live",
+            "gstin",
+            unique=True,
+            sqlite_where=text(f"gstin IS NOT NULL AND {_LIVE}"),
+            postgresql_where=text(f"gstin IS NOT NULL AND {_LIVE}"),
+        ),
+        Index(
+            "uq_msmes_udyam_live",
+            "udyam_number",
+            unique=True,
+            sqlite_where=text(f"udyam_number IS NOT NULL AND {_LIVE}"),
+            postgresql_where=text(f"udyam_number IS NOT NULL AND {_LIVE}"),
+        ),
+        Index("ix_msmes_discovery", "verification_status", "sector", "state"),
+        # max(updated_at) is the change stamp other processes poll (match's index refresh).
+        Index("ix_msmes_updated_at", "updated_at"),
+    )
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    legal_name: Mapped[str] = mapped_column(String(200))
+    trade_name: Mapped[str | None] = mapped_column(String(200))
+    legal_form: Mapped[str] = mapped_column(String(20))
+    gstin: Mapped[str | None] = mapped_column(String(15))
+    pan: Mapped[str | None] = mapped_column(String(10), index=True)
+    udyam_number: Mapped[str | None] = mapped_column(String(19))
+    cin: Mapped[str | None] = mapped_column(String(21))
+    sector: Mapped[str] = mapped_column(String(40))
+    sub_sector: Mapped[str | None] = mapped_column(String(120))
+    description: Mapped[str | None] = mapped_column(Text)
+    products: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(60))
+    city: Mapped[str | None] = mapped_column(String(100))
+    pincode: Mapped[str | None] = mapped_column(String(6))
+    year_established: Mapped[int | None]
+    employees: Mapped[int | None]
+    investment_in_plant_machinery: Mapped[int | None]  # whole rupees
+    website: Mapped[str | None] = mapped_column(String(255))
+    classification: Mapped[str] = mapped_column(String(10), default="unknown")
+    verification_status: Mapped[str] = mapped_column(String(10), default="pending")
+    verification_reason: Mapped[str | None] = mapped_column(Text)
+    verified_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative API
+
+
+class Financials(UUIDPrimaryKey, Timestamps, Base):
+    """One fiscal year (`2024-25`) of a profile's figures, in whole rupees."""
+
+    __tablename__ = "msme_financials"
+    __table_args__ = (UniqueConstraint("msme_id", "fiscal_year"),)
+
+    msme_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("msmes.id", ondelete="CASCADE"))
+    fiscal_year: Mapped[str] = mapped_column(String(7))
+    revenue: Mapped[int]
+    ebitda: Mapped[int | None]
+    net_profit: Mapped[int | None]
+    depreciation: Mapped[int | None]
+    interest: Mapped[int | None]
+    total_assets: Mapped[int | None]
+    total_liabilities: Mapped[int | None]
+    cash: Mapped[int | None]
+    debt: Mapped[int | None]
+    owner_salary: Mapped[int | None]
+
+
+class Document(UUIDPrimaryKey, Base):
+    """An uploaded file of a profile; the bytes live in storage under `storage_key`."""
+
+    __tablename__ = "msme_documents"
+    __table_args__ = (CheckConstraint(_one_of("kind", DOCUMENT_KINDS), name="kind"),)
+
+    msme_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("msmes.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(24))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(255), unique=True)
+    uploaded_by: Mapped[uuid.UUID]
+    created_at: Mapped[datetime]
+
+
+class Listing(UUIDPrimaryKey, Timestamps, Base):
+    """A profile's offer to buyers or investors.
+
+    `sector`, `state`, `revenue` and `ebitda` are copied from the profile and its latest fiscal
+    year whenever those change, so public search filters and sorts one table with indexes.
+    """
+
+    __tablename__ = "listings"
+    __table_args__ = (
+        CheckConstraint(_one_of("deal_type", DEAL_TYPES), name="deal_type"),
+        CheckConstraint(_one_of("status", LISTING_STATUSES), name="status"),
+        CheckConstraint("asking_price > 0", name="asking_price_positive"),
+        # Price and revenue ride along so that counting a filtered search is an index-only scan.
+        Index(
+            "ix_listings_search",
+            "status",
+            "sector",
+            "state",
+            "deal_type",
+            "asking_price",
+            "revenue",
+        ),
+        # Each sort's order ends with `id` (the tie-break), so a page is read straight off the
+        # index instead of sorting every active listing.
+        Index("ix_listings_status_published", "status", "published_at", "id"),
+        Index("ix_listings_status_price", "status", "asking_price", "id"),
+        Index("ix_listings_status_revenue", "status", "revenue", "id"),
+        Index("ix_listings_updated_at", "updated_at"),
+    )
+
+    msme_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("msmes.id", ondelete="CASCADE"), index=True
+    )
+    owner_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    deal_type: Mapped[str] = mapped_column(String(16))
+    asking_price: Mapped[int]
+    stake_percent: Mapped[float | None] = mapped_column(Numeric(5, 2, asdecimal=False))
+    anonymous: Mapped[bool] = mapped_column(default=True)
+    headline: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    sector: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(60))
+    revenue: Mapped[int | None]
+    ebitda: Mapped[int | None]
+    views_count: Mapped[int] = mapped_column(default=0)
+    interests_count: Mapped[int] = mapped_column(default=0)
+    submitted_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative API
+
+
+class Interest(UUIDPrimaryKey, Timestamps, Base):
+    """A buyer's or investor's interest in a listing: one per buyer per listing."""
+
+    __tablename__ = "interests"
+    __table_args__ = (
+        UniqueConstraint("listing_id", "buyer_id"),
+        CheckConstraint(_one_of("status", INTEREST_STATUSES), name="status"),
+    )
+
+    listing_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("listings.id", ondelete="CASCADE"), index=True
+    )
+    buyer_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_at: Mapped[datetime | None]

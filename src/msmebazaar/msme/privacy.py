@@ -1,0 +1,79 @@
+"""Who may see a business's identity (DESIGN.md §3 "Public cards"); used by profiles and listings.
+
+The identity of a business — names, identifiers, contacts, documents, exact figures — is shown to
+its owner, to admins, and to buyers or investors whose interest in one of its listings was
+accepted. Everyone else sees a profile only while it is verified and has no anonymous listing:
+an anonymous listing's card must not be linked back to the business through `GET /msmes/{id}`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Exists, exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from msmebazaar.auth.service import Principal, UserRole
+from msmebazaar.msme.models import Interest, Listing, Msme
+
+# Listing statuses in which an anonymous listing still hides its business (a closed one no longer
+# advertises anything, so the profile may be discovered again).
+HIDING_STATUSES: tuple[str, ...] = ("draft", "submitted", "active", "rejected")
+
+
+def is_insider(msme: Msme, viewer: Principal | None) -> bool:
+    """Whether `viewer` is the profile's owner or an admin (no query needed)."""
+    return viewer is not None and (viewer.role == UserRole.ADMIN or viewer.id == msme.owner_id)
+
+
+async def has_accepted_interest(
+    session: AsyncSession, msme_id: uuid.UUID, buyer_id: uuid.UUID
+) -> bool:
+    """Whether `buyer_id` has an accepted interest in any listing of the profile."""
+    statement = select(
+        exists().where(
+            Interest.listing_id == Listing.id,
+            Listing.msme_id == msme_id,
+            Interest.buyer_id == buyer_id,
+            Interest.status == "accepted",
+        )
+    )
+    return bool(await session.scalar(statement))
+
+
+async def identity_visible(session: AsyncSession, msme: Msme, viewer: Principal | None) -> bool:
+    """Whether `viewer` may see who the business is: owner, admins, accepted buyers."""
+    if viewer is None:
+        return False
+    if is_insider(msme, viewer):
+        return True
+    return await has_accepted_interest(session, msme.id, viewer.id)
+
+
+def anonymous_listing_exists(msme_id: object) -> Exists:
+    """SQL `EXISTS` clause: the profile has a listing that hides its identity."""
+    return exists().where(
+        Listing.msme_id == msme_id,
+        Listing.anonymous.is_(True),
+        Listing.status.in_(HIDING_STATUSES),
+    )
+
+
+async def has_anonymous_listing(session: AsyncSession, msme_id: uuid.UUID) -> bool:
+    """Whether the profile has a non-closed anonymous listing (draft/submitted/active/rejected)."""
+    return bool(await session.scalar(select(anonymous_listing_exists(msme_id))))
+
+
+async def profile_visible(session: AsyncSession, msme: Msme, viewer: Principal | None) -> bool:
+    """Whether `viewer` may see the profile at all (`GET /msmes/{id}`); else it answers 404.
+
+    Owners and admins always; anyone else only a verified profile that has no anonymous listing,
+    unless they are an accepted buyer (who has seen the identity already).
+    """
+    if is_insider(msme, viewer):
+        return True
+    if msme.verification_status != "verified":
+        return False
+    if await identity_visible(session, msme, viewer):
+        return True
+    return not await has_anonymous_listing(session, msme.id)

@@ -1,0 +1,92 @@
+"""Document endpoints: upload (multipart), list, and download for those allowed to see them."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from fastapi.responses import Response
+
+from msmebazaar.msme import documents
+from msmebazaar.msme.dependencies import InsiderMsme, OwnedMsme, SignedIn
+from msmebazaar.msme.schemas.documents import DocumentKind, DocumentRead
+from msmebazaar.shared.db import SessionDep
+from msmebazaar.shared.pagination import PageDep, page_response
+from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
+from msmebazaar.shared.storage import Storage
+
+router = APIRouter(tags=["msme"])
+
+
+def _storage(request: Request) -> Storage:
+    storage: Storage = request.app.state.storage
+    return storage
+
+
+@router.post(
+    "/msmes/{msme_id}/documents",
+    status_code=201,
+    response_model=DataResponse[DocumentRead],
+    responses=error_responses(401, 403, 404, 413, 415),
+)
+async def upload_document(
+    request: Request,
+    *,
+    msme: OwnedMsme,
+    session: SessionDep,
+    user: SignedIn,
+    kind: Annotated[DocumentKind, Form(description="What the document is.")],
+    file: Annotated[UploadFile, File(description="PDF, PNG or JPEG, at most 10 MB.")],
+) -> DataResponse[DocumentRead]:
+    """Upload a document to a profile you own (PDF, PNG or JPEG, at most 10 MB)."""
+    # One byte past the limit is enough to know the file is too large.
+    data = await file.read(documents.MAX_DOCUMENT_BYTES + 1)
+    upload = documents.Upload(kind=kind, filename=file.filename, data=data)
+    document = await documents.upload_document(session, _storage(request), msme, user, upload)
+    return ok(document, "Document uploaded.")
+
+
+@router.get(
+    "/msmes/{msme_id}/documents",
+    response_model=ListResponse[DocumentRead],
+    responses=error_responses(401, 404),
+)
+async def list_documents(
+    msme: InsiderMsme, session: SessionDep, page: PageDep
+) -> ListResponse[DocumentRead]:
+    """A profile's documents (owner, admins and accepted buyers only)."""
+    items, total = await documents.list_documents(session, msme.id, page)
+    return page_response(items, total=total, params=page)
+
+
+@router.get(
+    "/documents/{document_id}/download",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The file, as an attachment.",
+            "content": {"application/pdf": {}, "image/png": {}, "image/jpeg": {}},
+        },
+        **error_responses(401, 404),
+    },
+)
+async def download_document(
+    *,
+    document_id: Annotated[uuid.UUID, Path(description="The document's id.")],
+    request: Request,
+    session: SessionDep,
+    user: SignedIn,
+) -> Response:
+    """Download a document's file (owner, admins and buyers whose interest was accepted)."""
+    download = await documents.download_document(session, _storage(request), document_id, user)
+    fallback = documents.ascii_filename(download.filename)
+    disposition = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(download.filename)}"
+    )
+    return Response(
+        content=download.data,
+        media_type=download.content_type,
+        headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"},
+    )

@@ -1,0 +1,73 @@
+"""The msme service's public schemas: other services may import this package and `service` only.
+
+Each area's schemas live in their own module; every public one is re-exported here.
+"""
+
+from __future__ import annotations
+
+# --- profiles, sectors, financials, documents (engineer A) ---
+from msmebazaar.msme.classification import Classification
+from msmebazaar.msme.schemas.documents import DocumentKind, DocumentRead
+from msmebazaar.msme.schemas.financials import FinancialsInput, FinancialsRead
+
+# --- listings, interests (engineer B) ---
+from msmebazaar.msme.schemas.interests import (
+    Contact,
+    InterestCreate,
+    InterestRead,
+    InterestReceived,
+    InterestSent,
+    InterestStatus,
+)
+from msmebazaar.msme.schemas.listings import (
+    DealType,
+    ListingCard,
+    ListingCreate,
+    ListingDetail,
+    ListingIdentity,
+    ListingModeration,
+    ListingRead,
+    ListingSort,
+    ListingStatus,
+    ListingUpdate,
+    ModerationDecision,
+)
+from msmebazaar.msme.schemas.profiles import (
+    LegalForm,
+    MsmeCreate,
+    MsmeRead,
+    MsmeUpdate,
+    SectorRead,
+    VerificationStatus,
+)
+
+__all__ = [
+    "Classification",
+    "Contact",
+    "DealType",
+    "DocumentKind",
+    "DocumentRead",
+    "FinancialsInput",
+    "FinancialsRead",
+    "InterestCreate",
+    "InterestRead",
+    "InterestReceived",
+    "InterestSent",
+    "InterestStatus",
+    "LegalForm",
+    "ListingCard",
+    "ListingCreate",
+    "ListingDetail",
+    "ListingIdentity",
+    "ListingModeration",
+    "ListingRead",
+    "ListingSort",
+    "ListingStatus",
+    "ListingUpdate",
+    "ModerationDecision",
+    "MsmeCreate",
+    "MsmeRead",
+    "MsmeUpdate",
+    "SectorRead",
+    "VerificationStatus",
+]

@@ -1,0 +1,183 @@
+"""Public listing search: filters, full text and stable sorting, the same on SQLite and PostgreSQL.
+
+Full text covers a listing's headline and summary and its profile's description. Migration 0004
+keeps the index in step inside the database (PostgreSQL: `listings.search_vector` with a GIN
+index; SQLite: the FTS5 table `listings_fts`); `full_text_condition` hides which one is used.
+Words are ANDed and matched as written (no stemming), so Hindi and English behave alike.
+
+One search is two queries whatever the page size: the count, and the page joined with the three
+profile fields a named card shows.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any, Final
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    UnaryExpression,
+    and_,
+    func,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from msmebazaar.msme.cards import NamedParts, build_card
+from msmebazaar.msme.models import Listing, Msme
+from msmebazaar.msme.schemas.listings import ListingCard, ListingSearch, ListingSort
+from msmebazaar.msme.sectors import get_sector
+from msmebazaar.shared.exceptions import ValidationError
+from msmebazaar.shared.india import get_state
+from msmebazaar.shared.pagination import PageParams
+
+# Created by migration 0004 outside the ORM models (FTS5 tables and their shadow tables, the
+# tsvector column and its index, a PostgreSQL-only sort index).
+SEARCH_TABLE_PREFIX: Final = "listings_fts"
+SEARCH_COLUMNS: Final = frozenset({"search_vector"})
+SEARCH_INDEXES: Final = frozenset({"ix_listings_search_vector", "ix_listings_revenue_desc"})
+
+MAX_TERMS: Final = 8
+MAX_TERM_CHARS: Final = 40
+
+
+def is_search_object(name: str | None, type_: str) -> bool:
+    """Whether a database object is one of migration 0004's search objects (not modelled)."""
+    if name is None:
+        return False
+    if type_ == "table":
+        return name.startswith(SEARCH_TABLE_PREFIX)
+    if type_ == "column":
+        return name in SEARCH_COLUMNS
+    return type_ == "index" and name in SEARCH_INDEXES
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a search, lower-cased: runs of letters, digits and combining marks.
+
+    Marks count as word characters so a Devanagari word keeps its vowel signs (Python's `\\w`
+    would split "कपड़ा" in three).
+    """
+    words: list[str] = []
+    current: list[str] = []
+    for char in unicodedata.normalize("NFC", query).casefold():
+        if unicodedata.category(char)[0] in "LNM":
+            current.append(char)
+            continue
+        if current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    unique = list(dict.fromkeys(word[:MAX_TERM_CHARS] for word in words))
+    return unique[:MAX_TERMS]
+
+
+def _fts5_query(terms: list[str]) -> str:
+    # Each term is quoted, so user input can never be read as FTS5 syntax.
+    return " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+def full_text_condition(dialect: str, terms: list[str]) -> ColumnElement[bool]:
+    """A WHERE condition matching listings whose text holds every term."""
+    if dialect == "postgresql":
+        query = func.plainto_tsquery(literal_column("'simple'::regconfig"), " ".join(terms))
+        return literal_column("listings.search_vector").bool_op("@@")(query)
+    matching = text(
+        "SELECT k.listing_id FROM listings_fts_keys k WHERE k.id IN "
+        "(SELECT rowid FROM listings_fts WHERE listings_fts MATCH :fts_query)"
+    ).bindparams(fts_query=_fts5_query(terms))
+    return Listing.id.in_(matching.columns(literal_column("listing_id")))
+
+
+def _filters(search: ListingSearch, dialect: str) -> list[ColumnElement[bool]]:
+    bounds: list[tuple[Any, Any, bool]] = [
+        (Listing.asking_price, search.price_min, True),
+        (Listing.asking_price, search.price_max, False),
+        (Listing.revenue, search.revenue_min, True),
+        (Listing.revenue, search.revenue_max, False),
+    ]
+    conditions: list[ColumnElement[bool]] = [Listing.status == "active"]
+    for column, value in (
+        (Listing.sector, search.sector),
+        (Listing.state, search.state),
+        (Listing.deal_type, search.deal_type.value if search.deal_type else None),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    for column, value, is_min in bounds:
+        if value is not None:
+            conditions.append(column >= value if is_min else column <= value)
+    terms = search_terms(search.q) if search.q else []
+    if terms:
+        conditions.append(full_text_condition(dialect, terms))
+    return conditions
+
+
+_ORDER: Final[dict[ListingSort, tuple[UnaryExpression[Any], ...]]] = {
+    ListingSort.NEWEST: (Listing.published_at.desc(), Listing.id.desc()),
+    ListingSort.PRICE_ASC: (Listing.asking_price.asc(), Listing.id.asc()),
+    ListingSort.PRICE_DESC: (Listing.asking_price.desc(), Listing.id.desc()),
+    # Listings without figures go last on both backends (PostgreSQL puts NULL first by default).
+    ListingSort.REVENUE_DESC: (Listing.revenue.desc().nulls_last(), Listing.id.desc()),
+}
+
+
+def _page_statement(
+    conditions: list[ColumnElement[bool]], sort: ListingSort
+) -> Select[Listing, str, str | None, str | None]:
+    """The page query: listings matching `conditions` with their named-card fields, in order."""
+    return (
+        select(Listing, Msme.legal_name, Msme.trade_name, Msme.city)
+        .join(Msme, Msme.id == Listing.msme_id)
+        .where(and_(*conditions))
+        .order_by(*_ORDER[sort])
+    )
+
+
+async def optimize_search_index(session: AsyncSession) -> None:
+    """After a bulk load: merge SQLite's FTS5 segments and refresh the planner's statistics."""
+    if session.get_bind().dialect.name == "sqlite":
+        # 100,000 trigger inserts leave many small FTS5 segments; one merge makes lookups cheap.
+        await session.execute(text("INSERT INTO listings_fts (listings_fts) VALUES ('optimize')"))
+    # Fresh statistics, or the planners pick the wrong index (SQLite has none until ANALYZE).
+    await session.execute(text("ANALYZE"))
+
+
+def checked_search(search: ListingSearch) -> ListingSearch:
+    """The filters with the state's canonical name; 422 for unknown codes or crossed ranges."""
+    failures: list[dict[str, str]] = []
+    if search.sector is not None and get_sector(search.sector) is None:
+        failures.append({"field": "sector", "message": "Unknown sector; see GET /msmes/sectors."})
+    state = get_state(search.state) if search.state is not None else None
+    if search.state is not None and state is None:
+        failures.append({"field": "state", "message": "Unknown state or union territory."})
+    for low, high in (("price_min", "price_max"), ("revenue_min", "revenue_max")):
+        low_value, high_value = getattr(search, low), getattr(search, high)
+        if low_value is not None and high_value is not None and low_value > high_value:
+            failures.append({"field": low, "message": f"{low} is above {high}."})
+    if failures:
+        raise ValidationError(failures[0]["message"], details=failures)
+    return search.model_copy(update={"state": state.name if state else None})
+
+
+async def search_listings(
+    session: AsyncSession, search: ListingSearch, params: PageParams
+) -> tuple[list[ListingCard], int]:
+    """One page of public cards of active listings, and how many match in all."""
+    dialect = session.get_bind().dialect.name
+    conditions = _filters(search, dialect)
+    # count(*), not count(id): the status/filter indexes answer it without reading the rows.
+    total = await session.scalar(select(func.count()).select_from(Listing).where(and_(*conditions)))
+    if not total or params.offset >= total:
+        return [], int(total or 0)
+    statement = _page_statement(conditions, search.sort)
+    statement = statement.limit(params.page_size).offset(params.offset)
+    rows = (await session.execute(statement)).all()
+    cards = [
+        build_card(row[0], NamedParts(row.legal_name, row.trade_name, row.city)) for row in rows
+    ]
+    return cards, int(total)

@@ -1,0 +1,269 @@
+"""GET /listings: public search of active listings, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from msmebazaar.msme.models import Listing, Msme
+from msmebazaar.msme.search import search_terms
+from msmebazaar.shared.db import Database, utcnow
+from tests.msme.factories import Actor, make_listing, make_msme
+
+LISTINGS = "/api/v1/listings"
+
+
+@contextmanager
+def counted_queries(engine: AsyncEngine) -> Iterator[list[str]]:
+    """Collect the SQL statements sent through `engine` inside the block."""
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        # The test's transaction wraps each request in a savepoint; those are not the app's.
+        if not args[2].lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            statements.append(args[2])
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+async def _ids(client: httpx.AsyncClient, query: str = "") -> list[str]:
+    response = await client.get(f"{LISTINGS}{query}")
+    assert response.status_code == 200, response.text
+    return [item["id"] for item in response.json()["data"]]
+
+
+async def _listing(database: Database, msme: Msme, **fields: Any) -> Listing:
+    published_at = fields.pop("published_at", None)
+    listing = await make_listing(database, msme, **fields)
+    if published_at is not None:
+        async with database.session() as session:
+            stored = await session.get(Listing, listing.id)
+            assert stored is not None
+            stored.published_at = published_at
+    return listing
+
+
+@pytest.fixture
+async def profile(database: Database, owner: Actor) -> Msme:
+    return await make_msme(database, owner.id)
+
+
+async def test_only_active_listings_are_found(
+    database: Database, client: httpx.AsyncClient, profile: Msme
+) -> None:
+    active = await _listing(database, profile)
+    for status in ("draft", "submitted", "rejected", "closed"):
+        await _listing(database, profile, status=status)
+
+    assert await _ids(client) == [str(active.id)]
+
+
+async def test_filters_by_sector_state_deal_type_and_ranges(
+    database: Database, client: httpx.AsyncClient, owner: Actor
+) -> None:
+    pune = await make_msme(database, owner.id)
+    surat = await make_msme(
+        database, owner.id, sector="textiles", state="Gujarat", city="Surat", gstin=None
+    )
+    a = await _listing(database, pune, asking_price=5 * 10**7, revenue=8 * 10**7)
+    b = await _listing(
+        database,
+        surat,
+        deal_type="stake_sale",
+        stake_percent=40,
+        asking_price=2 * 10**7,
+        revenue=3 * 10**7,
+    )
+
+    assert await _ids(client, "?sector=textiles") == [str(b.id)]
+    assert await _ids(client, "?state=maharashtra") == [str(a.id)]
+    assert await _ids(client, "?deal_type=stake_sale") == [str(b.id)]
+    assert await _ids(client, "?price_min=30000000") == [str(a.id)]
+    assert await _ids(client, "?price_max=30000000") == [str(b.id)]
+    assert await _ids(client, "?revenue_min=50000000") == [str(a.id)]
+    assert await _ids(client, "?revenue_max=50000000&sector=textiles") == [str(b.id)]
+    assert await _ids(client, "?revenue_min=90000000") == []
+
+
+async def test_full_text_covers_headline_summary_and_profile_description(
+    database: Database, client: httpx.AsyncClient, owner: Actor
+) -> None:
+    described = await make_msme(
+        database, owner.id, description="Bhakarwadi and chivda made in a modern plant."
+    )
+    other = await make_msme(database, owner.id, description="Precision castings.", gstin=None)
+    in_headline = await _listing(database, other, headline="Forging unit with export orders")
+    in_summary = await _listing(database, other, summary="Solar panels, rooftop EPC contracts.")
+    in_description = await _listing(database, described, anonymous=False)
+
+    assert await _ids(client, "?q=forging") == [str(in_headline.id)]
+    assert await _ids(client, "?q=ROOFTOP solar") == [str(in_summary.id)]
+    assert await _ids(client, "?q=bhakarwadi") == [str(in_description.id)]
+    assert await _ids(client, "?q=forging rooftop") == []
+
+
+async def test_full_text_matches_hindi_words(
+    database: Database, client: httpx.AsyncClient, profile: Msme
+) -> None:
+    hindi = await _listing(
+        database, profile, headline="कपड़ा निर्माण इकाई बिक्री के लिए", summary="लाभदायक व्यापार"
+    )
+    await _listing(database, profile)
+
+    assert await _ids(client, "?q=कपड़ा") == [str(hindi.id)]
+    assert await _ids(client, "?q=लाभदायक") == [str(hindi.id)]
+
+
+async def test_an_anonymous_listing_is_not_found_through_its_profile_description(
+    database: Database, client: httpx.AsyncClient, owner: Actor, db_connection: AsyncConnection
+) -> None:
+    msme = await make_msme(database, owner.id, description="Ganesh Namkeen, Pune since 2012")
+    listing = await _listing(database, msme, anonymous=True)
+
+    assert await _ids(client, "?q=ganesh") == []
+    await db_connection.execute(
+        text("UPDATE listings SET anonymous = :named WHERE id = :id"),
+        {"named": False, "id": _db_id(db_connection, listing.id)},
+    )
+    assert await _ids(client, "?q=ganesh") == [str(listing.id)]
+
+
+def _db_id(connection: AsyncConnection, value: uuid.UUID) -> Any:
+    # Raw SQL sees SQLAlchemy's storage of a UUID: hex text on SQLite, a uuid on PostgreSQL.
+    return value.hex if connection.dialect.name == "sqlite" else value
+
+
+async def test_a_profile_description_change_reaches_search(
+    database: Database, client: httpx.AsyncClient, profile: Msme, db_connection: AsyncConnection
+) -> None:
+    listing = await _listing(database, profile, anonymous=False)
+
+    await db_connection.execute(
+        text("UPDATE msmes SET description = 'Kombucha brewery' WHERE id = :id"),
+        {"id": _db_id(db_connection, profile.id)},
+    )
+
+    assert await _ids(client, "?q=kombucha") == [str(listing.id)]
+    assert await _ids(client, "?q=bhakarwadi") == []
+
+
+async def test_search_syntax_in_the_query_is_taken_literally(
+    database: Database, client: httpx.AsyncClient, profile: Msme
+) -> None:
+    await _listing(database, profile)
+
+    for query in ['"unbalanced', "a OR b NEAR(c)", "*", "-snacks", "snacks:*", "'); DROP"]:
+        response = await client.get(LISTINGS, params={"q": query})
+        assert response.status_code == 200, query
+
+
+def test_search_terms_keep_devanagari_words_whole() -> None:
+    assert search_terms("कपड़ा, Textile-UNIT!") == ["कपड़ा", "textile", "unit"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "order"),
+    [
+        ("newest", ["c", "b", "a"]),
+        ("price_asc", ["b", "c", "a"]),
+        ("price_desc", ["a", "c", "b"]),
+        ("revenue_desc", ["c", "a", "b"]),
+    ],
+)
+async def test_sorts(
+    database: Database, client: httpx.AsyncClient, profile: Msme, sort: str, order: list[str]
+) -> None:
+    now = utcnow()
+
+    made = {
+        "a": await _listing(
+            database, profile, asking_price=900, revenue=50, published_at=now - timedelta(days=3)
+        ),
+        "b": await _listing(
+            database, profile, asking_price=100, revenue=None, published_at=now - timedelta(days=2)
+        ),
+        "c": await _listing(
+            database, profile, asking_price=500, revenue=70, published_at=now - timedelta(days=1)
+        ),
+    }
+
+    assert await _ids(client, f"?sort={sort}") == [str(made[key].id) for key in order]
+
+
+async def test_ties_are_broken_by_id_so_pages_never_overlap(
+    database: Database, client: httpx.AsyncClient, profile: Msme
+) -> None:
+    same_time = utcnow()
+    for _ in range(7):
+        await _listing(database, profile, asking_price=100, published_at=same_time)
+
+    seen: list[str] = []
+    for page in (1, 2, 3):
+        seen += await _ids(client, f"?sort=price_asc&page_size=3&page={page}")
+
+    assert len(seen) == len(set(seen)) == 7
+
+
+async def test_pagination_and_a_page_past_the_end(
+    database: Database, client: httpx.AsyncClient, profile: Msme
+) -> None:
+    for _ in range(3):
+        await _listing(database, profile)
+
+    response = await client.get(f"{LISTINGS}?page=2&page_size=2")
+    past = await client.get(f"{LISTINGS}?page=9&page_size=2")
+
+    assert response.json()["pagination"] == {"page": 2, "page_size": 2, "total": 3, "pages": 2}
+    assert len(response.json()["data"]) == 1
+    assert past.status_code == 200
+    assert past.json()["data"] == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?sort=cheapest",
+        "?deal_type=merger",
+        "?page_size=101",
+        "?page=0",
+        "?price_min=abc",
+        "?price_min=-1",
+        "?sector=spaceships",
+        "?state=Atlantis",
+        "?price_min=10&price_max=5",
+        "?q=" + "x" * 201,
+    ],
+)
+async def test_bad_parameters_are_422(client: httpx.AsyncClient, query: str) -> None:
+    response = await client.get(f"{LISTINGS}{query}")
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+
+
+async def test_one_search_is_two_queries_whatever_the_page_size(
+    database: Database, client: httpx.AsyncClient, owner: Actor, engine: AsyncEngine
+) -> None:
+    for index in range(12):
+        msme = await make_msme(database, owner.id, gstin=None, udyam_number=None)
+        await _listing(database, msme, anonymous=index % 2 == 0)
+
+    with counted_queries(engine) as small:
+        await _ids(client, "?page_size=2&q=snacks&sort=revenue_desc")
+    with counted_queries(engine) as large:
+        ids = await _ids(client, "?page_size=50&q=snacks&sort=revenue_desc")
+
+    assert len(ids) == 12
+    assert len(small) == len(large) == 2
