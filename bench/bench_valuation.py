@@ -1,0 +1,335 @@
+"""Valuation speed: valuations/second in-process, and POST /valuations p50/p99 at 20 concurrent
+clients against a real uvicorn on 127.0.0.1 (global rate limit off); the PDF report separately.
+
+    .venv/bin/python bench/bench_valuation.py                      # SQLite (embedded default)
+    .venv/bin/python bench/bench_valuation.py --postgres-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench_valuation
+
+Targets (issue 5): p99 < 1000 ms (seed), aim < 50 ms without the PDF and < 300 ms for the PDF.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from msmebazaar.shared.config import DatabaseSettings
+from msmebazaar.shared.db import create_engine, upgrade_database, utcnow
+from msmebazaar.valuation.data import load_data
+from msmebazaar.valuation.engine import ENGINE_VERSION, EngineInput, YearFigures, value_business
+from msmebazaar.valuation.models import Valuation
+from msmebazaar.valuation.presenter import result_json
+from msmebazaar.valuation.report import render_report
+
+CLIENTS = 20
+SECTORS = sorted(load_data().sectors)
+
+
+def _year(start: int, revenue: int, margin: int) -> dict[str, Any]:
+    return {
+        "fiscal_year": f"{start}-{(start + 1) % 100:02d}",
+        "revenue": revenue,
+        "ebitda": revenue * margin // 100,
+        "net_profit": revenue * margin // 200,
+        "total_assets": revenue // 2,
+        "total_liabilities": revenue // 4,
+        "cash": revenue // 20,
+        "debt": revenue // 6,
+        "owner_salary": 18_00_000,
+    }
+
+
+def body(index: int) -> dict[str, Any]:
+    """A varied ad hoc request: sector, size, margin and history change with `index`."""
+    revenue = 50_00_000 + (index * 7_919_113) % 400_00_00_000
+    margin = (index % 30) - 5
+    years = 1 + index % 5
+    return {
+        "sector": SECTORS[index % len(SECTORS)],
+        "financials": [
+            _year(2024 - back, revenue * (10 - back) // 10, margin) for back in range(years)
+        ],
+    }
+
+
+def in_process(seconds: float = 3.0) -> dict[str, float]:
+    """Engine throughput (and with the storage snapshot) in this process, one core."""
+    data = load_data()
+    inputs = [
+        EngineInput(
+            sector=b["sector"],
+            years=tuple(YearFigures(**year) for year in b["financials"]),
+        )
+        for b in (body(i) for i in range(500))
+    ]
+    count, began = 0, time.perf_counter()
+    while time.perf_counter() - began < seconds:
+        result_json(value_business(inputs[count % len(inputs)], data), None)
+        count += 1
+    elapsed = time.perf_counter() - began
+    return {
+        "valuations": count,
+        "seconds": round(elapsed, 2),
+        "per_second": round(count / elapsed, 1),
+        "pdf_render_ms_median": _pdf_render_ms(inputs[:20]),
+    }
+
+
+def _pdf_render_ms(inputs: list[EngineInput]) -> float:
+    """Median time to render the PDF report of a stored valuation, in this process."""
+    data, timings = load_data(), []
+    for one in inputs:
+        result = value_business(one, data)
+        valuation = Valuation(
+            id=uuid.uuid4(),
+            msme_id=None,
+            created_by=uuid.uuid4(),
+            sector=one.sector,
+            currency="INR",
+            low=result.low,
+            base=result.base,
+            high=result.high,
+            confidence=float(result.confidence),
+            method_mix=result.method_mix,
+            data_version=result.data_version,
+            engine_version=ENGINE_VERSION,
+            inputs=one.to_json(),
+            result=result_json(result, None),
+            created_at=utcnow(),
+        )
+        began = time.perf_counter()
+        render_report(valuation)
+        timings.append((time.perf_counter() - began) * 1000)
+    return round(statistics.median(timings), 1)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Connection:
+    """A minimal HTTP/1.1 keep-alive client (a client pool must not be the bottleneck)."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, port: int) -> Connection:
+        return cls(*await asyncio.open_connection("127.0.0.1", port))
+
+    async def request(
+        self, method: str, path: str, payload: dict[str, Any] | None = None, token: str = ""
+    ) -> tuple[int, bytes]:
+        raw = json.dumps(payload).encode() if payload is not None else b""
+        head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(raw)}\r\n"
+        if payload is not None:
+            head += "Content-Type: application/json\r\n"
+        if token:
+            head += f"Authorization: Bearer {token}\r\n"
+        self.writer.write(head.encode() + b"\r\n" + raw)
+        status = await self.reader.readline()
+        length = 0
+        while (line := await self.reader.readline()) not in {b"\r\n", b""}:
+            name, _, value = line.decode().partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        return int(status.split()[1]), await self.reader.readexactly(length)
+
+    async def close(self) -> None:
+        self.writer.close()
+        await self.writer.wait_closed()
+
+    async def json(self, method: str, path: str, payload: Any = None, token: str = "") -> Any:
+        status, raw = await self.request(method, path, payload, token)
+        if not 200 <= status < 300:
+            raise RuntimeError(f"{method} {path}: {status} {raw[:300]!r}")
+        return json.loads(raw)
+
+
+async def _sign_in(connection: Connection, index: int) -> str:
+    phone = f"+9197{index:08d}"
+    sent = await connection.json("POST", "/api/v1/auth/otp/request", {"phone": phone})
+    code = sent["data"]["debug_code"]
+    verified = await connection.json(
+        "POST", "/api/v1/auth/otp/verify", {"phone": phone, "code": code, "role": "buyer"}
+    )
+    return str(verified["data"]["access_token"])
+
+
+def _summary(name: str, latencies: list[float], seconds: float, errors: int) -> dict[str, Any]:
+    ordered = sorted(latencies)
+    return {
+        "endpoint": name,
+        "requests": len(ordered),
+        "errors": errors,
+        "p50_ms": round(statistics.median(ordered), 1),
+        "p99_ms": round(ordered[max(0, round(0.99 * len(ordered)) - 1)], 1),
+        "throughput_rps": round(len(ordered) / seconds, 1),
+    }
+
+
+async def _drive(
+    name: str, pairs: list[tuple[Connection, str]], jobs: list[tuple[str, str, Any]]
+) -> dict[str, Any]:
+    latencies: list[float] = []
+    failures: list[str] = []
+    queue = iter(jobs)
+
+    async def loop(connection: Connection, token: str) -> None:
+        for method, path, payload in queue:
+            began = time.perf_counter()
+            status, raw = await connection.request(method, path, payload, token)
+            latencies.append((time.perf_counter() - began) * 1000)
+            if not 200 <= status < 300:
+                code = json.loads(raw).get("error", {}).get("code") if raw else None
+                failures.append(f"{status} {code}")
+
+    began = time.perf_counter()
+    await asyncio.gather(*(loop(connection, token) for connection, token in pairs))
+    summary = _summary(name, latencies, time.perf_counter() - began, len(failures))
+    summary["error_codes"] = {code: failures.count(code) for code in sorted(set(failures))}
+    return summary
+
+
+def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "msmebazaar.app:create_app_from_env",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _stop_server(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    server.wait(timeout=20)
+
+
+async def over_http(database_url: str, requests: int, reports: int) -> list[dict[str, Any]]:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {
+        "ENVIRONMENT": "development",
+        "DATABASE_URL": database_url,
+        "AUTH_OTP_ECHO": "true",
+        "RATE_LIMIT_PER_MINUTE": "0",
+        "OTP_MAX_PER_IP_PER_HOUR": "100000000",
+    }
+    server = _start_server(port, env)
+    try:
+        for _ in range(150):
+            try:
+                probe = await Connection.open(port)
+                break
+            except OSError:
+                await asyncio.sleep(0.1)
+        else:
+            raise RuntimeError("the server did not start")
+        await probe.close()
+        connections = [await Connection.open(port) for _ in range(CLIENTS)]
+        tokens = [await _sign_in(c, i) for i, c in enumerate(connections)]
+        pairs = list(zip(connections, tokens, strict=True))
+        warm = [("POST", "/api/v1/valuations", body(i)) for i in range(CLIENTS * 2)]
+        await _drive("warm-up", pairs, warm)
+        jobs = [("POST", "/api/v1/valuations", body(i)) for i in range(requests)]
+        posted = await _drive("POST /valuations", pairs, jobs)
+        ids = []
+        for index, (connection, token) in enumerate(pairs):
+            created = await connection.json("POST", "/api/v1/valuations", body(index), token)
+            ids.append(created["data"]["id"])
+        pdf = await _drive_own(pairs, ids, reports)
+        single = await _drive_own(pairs[:1], ids[:1], 30)
+        single["endpoint"] += " (one client at a time)"
+        for connection in connections:
+            await connection.close()
+        return [posted, pdf, single]
+    finally:
+        _stop_server(server)
+
+
+async def _drive_own(
+    pairs: list[tuple[Connection, str]], ids: list[str], total: int
+) -> dict[str, Any]:
+    """Each client fetches the PDF of a valuation it created (reports are private)."""
+    latencies: list[float] = []
+    errors = 0
+    per_client = max(1, total // len(pairs))
+
+    async def loop(connection: Connection, token: str, valuation_id: str) -> None:
+        nonlocal errors
+        for _ in range(per_client):
+            began = time.perf_counter()
+            status, _ = await connection.request(
+                "GET", f"/api/v1/valuations/{valuation_id}/report.pdf", None, token
+            )
+            latencies.append((time.perf_counter() - began) * 1000)
+            errors += status != 200
+
+    began = time.perf_counter()
+    await asyncio.gather(*(loop(c, t, i) for (c, t), i in zip(pairs, ids, strict=True)))
+    return _summary(
+        "GET /valuations/{id}/report.pdf", latencies, time.perf_counter() - began, errors
+    )
+
+
+async def _reset_postgres(url: str) -> None:
+    engine = create_engine(DatabaseSettings(url=url))
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--postgres-url", help="Benchmark on this PostgreSQL (schema dropped!).")
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--reports", type=int, default=200)
+    parser.add_argument("--out", default="bench/results/bench_valuation.json")
+    args = parser.parse_args()
+    results: dict[str, Any] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "clients": CLIENTS,
+        "in_process": in_process(),
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.postgres_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        if args.postgres_url:
+            asyncio.run(_reset_postgres(url))
+        upgrade_database(url)
+        results["database"] = "postgresql" if args.postgres_url else "sqlite"
+        results["http"] = asyncio.run(over_http(url, args.requests, args.reports))
+    print(json.dumps(results, indent=2))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

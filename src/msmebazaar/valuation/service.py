@@ -1,0 +1,271 @@
+"""The valuation service: run, store and read valuations; its public face for other services.
+
+Profiles are read only through `msmebazaar.msme.service` (facts, financials, privacy).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from decimal import Decimal
+from functools import cache
+
+from prometheus_client import Histogram
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from msmebazaar.auth.service import Principal, UserRole
+from msmebazaar.msme.schemas import MsmeRead, VerificationStatus
+from msmebazaar.msme.service import (
+    count_documents,
+    get_financials,
+    get_profile,
+    get_sector,
+    has_anonymous_listing,
+    open_offer,
+)
+from msmebazaar.shared.db import utcnow
+from msmebazaar.shared.exceptions import NotFoundError, PermissionDeniedError, ValidationError
+from msmebazaar.shared.metrics import REGISTRY, counter
+from msmebazaar.shared.pagination import PageParams, paginate
+from msmebazaar.valuation.data import ValuationData, load_data
+from msmebazaar.valuation.engine import ENGINE_VERSION, EngineInput, EngineResult, value_business
+from msmebazaar.valuation.engine.compare import PriceComparison, compare_price
+from msmebazaar.valuation.exceptions import MsmeNotFoundError, ValuationNotFoundError
+from msmebazaar.valuation.inputs import ad_hoc_input, check_sector, check_usable, to_years
+from msmebazaar.valuation.models import Valuation
+from msmebazaar.valuation.presenter import result_json, to_read
+from msmebazaar.valuation.schemas import (
+    SectorMultipleRead,
+    SectorMultiplesRead,
+    SourceRead,
+    ValuationCreate,
+    ValuationRead,
+)
+
+__all__ = [
+    "create_valuation",
+    "get_valuation",
+    "list_profile_valuations",
+    "sector_multiples",
+    "valuation_for_report",
+]
+
+VALUATIONS = counter(
+    "valuations_total", "Valuations computed, by the methods that carried weight.", ("method_mix",)
+)
+VALUATION_SECONDS = Histogram(
+    "valuation_duration_seconds",
+    "Time to compute one valuation (the engine, without I/O).",
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25),
+    registry=REGISTRY,
+)
+
+
+async def _profile_for(session: AsyncSession, user: Principal, msme_id: uuid.UUID) -> MsmeRead:
+    """The profile when `user` owns it or is an admin; 403 if they may only see it, else 404."""
+    try:
+        profile = await get_profile(session, msme_id)
+    except NotFoundError as exc:
+        raise MsmeNotFoundError() from exc
+    if user.role == UserRole.ADMIN or profile.owner_id == user.id:
+        return profile
+    publicly_visible = profile.verification_status == VerificationStatus.VERIFIED
+    if publicly_visible and not await has_anonymous_listing(session, msme_id):
+        raise PermissionDeniedError("Only the profile's owner or an admin can do this.")
+    raise MsmeNotFoundError()
+
+
+# Uploaded statements and returns back the figures; other documents say nothing about them.
+FINANCIAL_DOCUMENT_KINDS = ("financial_statement", "itr")
+
+
+async def _financial_documents(session: AsyncSession, msme_id: uuid.UUID) -> int:
+    return await count_documents(session, msme_id, FINANCIAL_DOCUMENT_KINDS)
+
+
+async def _asking_price(
+    session: AsyncSession, msme_id: uuid.UUID
+) -> tuple[int, Decimal | None] | None:
+    # A debt raise asks for a loan, not a price for the business: nothing to compare.
+    offer = await open_offer(session, msme_id)
+    if offer is None or offer.deal_type == "debt":
+        return None
+    stake = Decimal(str(offer.stake_percent)) if offer.stake_percent is not None else None
+    return offer.asking_price, stake
+
+
+async def _profile_input(
+    session: AsyncSession, profile: MsmeRead, data: ValuationData
+) -> EngineInput:
+    check_sector(profile.sector, data)
+    years = to_years(await get_financials(session, profile.id), data)
+    inputs = EngineInput(
+        sector=profile.sector,
+        years=years,
+        year_established=profile.year_established,
+        employees=profile.employees,
+        verified=profile.verification_status == VerificationStatus.VERIFIED,
+        financial_documents=await _financial_documents(session, profile.id),
+    )
+    check_usable(inputs)
+    return inputs
+
+
+def run_engine(inputs: EngineInput, data: ValuationData) -> EngineResult:
+    """The engine, timed and counted."""
+    started = time.perf_counter()
+    result = value_business(inputs, data)
+    VALUATION_SECONDS.observe(time.perf_counter() - started)
+    VALUATIONS.labels(method_mix=result.method_mix).inc()
+    return result
+
+
+async def create_valuation(
+    session: AsyncSession, user: Principal, body: ValuationCreate, language: str
+) -> ValuationRead:
+    """Value a profile (owner or admin) or ad hoc figures (anyone signed in), and store it."""
+    data = load_data()
+    comparison: PriceComparison | None = None
+    if body.msme_id is not None:
+        if body.sector is not None or body.financials is not None:
+            raise ValidationError.for_field(
+                "msme_id",
+                "Give either msme_id, or sector and financials, not both.",
+                code="VALUATION_INPUT_AMBIGUOUS",
+            )
+        profile = await _profile_for(session, user, body.msme_id)
+        inputs = await _profile_input(session, profile, data)
+        result = run_engine(inputs, data)
+        if asking := await _asking_price(session, profile.id):
+            comparison = compare_price(asking[0], asking[1], result.low, result.high)
+    else:
+        if body.sector is None and body.financials is None:
+            raise ValidationError.for_field(
+                "msme_id",
+                "Give msme_id to value a profile, or sector and financials for an ad hoc one.",
+                code="VALUATION_INPUT_REQUIRED",
+            )
+        inputs = ad_hoc_input(
+            body.sector, body.financials, body.year_established, body.employees, data
+        )
+        result = run_engine(inputs, data)
+    valuation = _stored(body.msme_id, user.id, inputs, result, comparison)
+    read = to_read(valuation, language)  # before the write: SQLite holds its lock from here on
+    session.add(valuation)
+    await session.flush()
+    return read
+
+
+def _stored(
+    msme_id: uuid.UUID | None,
+    creator: uuid.UUID,
+    inputs: EngineInput,
+    result: EngineResult,
+    comparison: PriceComparison | None,
+) -> Valuation:
+    return Valuation(
+        id=uuid.uuid4(),
+        msme_id=msme_id,
+        created_by=creator,
+        sector=inputs.sector,
+        currency="INR",
+        low=result.low,
+        base=result.base,
+        high=result.high,
+        confidence=float(result.confidence),
+        method_mix=result.method_mix,
+        data_version=result.data_version,
+        engine_version=ENGINE_VERSION,
+        inputs=inputs.to_json(),
+        result=result_json(result, comparison),
+        created_at=utcnow(),
+    )
+
+
+async def _may_read(session: AsyncSession, user: Principal, valuation: Valuation) -> bool:
+    if user.role == UserRole.ADMIN or valuation.created_by == user.id:
+        return True
+    if valuation.msme_id is None:
+        return False
+    try:
+        profile = await get_profile(session, valuation.msme_id)
+    except NotFoundError:
+        return False
+    return profile.owner_id == user.id
+
+
+async def valuation_for_report(
+    session: AsyncSession, user: Principal, valuation_id: uuid.UUID
+) -> Valuation:
+    """A stored valuation the caller may read (creator, the profile's owner, admins); else 404."""
+    valuation = await session.get(Valuation, valuation_id)
+    if valuation is None or not await _may_read(session, user, valuation):
+        raise ValuationNotFoundError()
+    return valuation
+
+
+async def get_valuation(
+    session: AsyncSession, user: Principal, valuation_id: uuid.UUID, language: str
+) -> ValuationRead:
+    """One valuation, in the caller's language."""
+    return to_read(await valuation_for_report(session, user, valuation_id), language)
+
+
+async def list_profile_valuations(
+    session: AsyncSession, user: Principal, msme_id: uuid.UUID, params: PageParams, language: str
+) -> tuple[list[ValuationRead], int]:
+    """A profile's valuations, newest first (owner or admin)."""
+    await _profile_for(session, user, msme_id)
+    statement = (
+        select(Valuation)
+        .where(Valuation.msme_id == msme_id)
+        .order_by(Valuation.created_at.desc(), Valuation.id.desc())
+    )
+    rows, total = await paginate(session, statement, params)
+    return [to_read(row, language) for row in rows], total
+
+
+def _sector_row(code: str, data: ValuationData) -> SectorMultipleRead:
+    sector, mapping = get_sector(code), data.sectors[code]
+    resolved = data.resolve_multiple(code)
+    industry = data.industries[resolved.industry]
+    return SectorMultipleRead(
+        code=code,
+        name=sector.name if sector else code,
+        name_hi=sector.name_hi if sector else code,
+        industry=mapping.industry,
+        industry_used=resolved.industry,
+        n_firms=resolved.n_firms,
+        ev_ebitda=float(resolved.multiple),
+        ev_ebitda_all_firms=None
+        if industry.ev_ebitda_all is None
+        else float(industry.ev_ebitda_all),
+        ev_ebitda_used=float(resolved.capped_multiple),
+        ev_sales_derived=float(resolved.capped_multiple * mapping.typical_ebitda_margin),
+        typical_ebitda_margin=float(mapping.typical_ebitda_margin),
+        asset_heavy=mapping.asset_heavy,
+    )
+
+
+def sector_multiples() -> SectorMultiplesRead:
+    """The multiples in use for every sector, with their source and date."""
+    return _sector_multiples(load_data().version)
+
+
+@cache  # a data version never changes, so neither does its table
+def _sector_multiples(version: str) -> SectorMultiplesRead:
+    data = load_data(version)
+    sources = [
+        SourceRead(**{key: source[key] for key in SourceRead.model_fields})
+        for source in data.sources
+    ]
+    return SectorMultiplesRead(
+        data_version=data.version,
+        published=data.published,
+        statistic="EV/EBITDA of listed Indian firms with positive EBITDA: aggregate "
+        "(total EV / total EBITDA), not a median; capped for outliers.",
+        multiple_cap=float(data.parameters.multiple_cap),
+        sources=sources,
+        sectors=[_sector_row(code, data) for code in data.sectors],
+    )
