@@ -1,0 +1,1 @@
+"""The match service: mandates, the scoring engine, semantic similarity and ranked matches."""

@@ -1,0 +1,35 @@
+"""Request dependencies of the match routes: the caller's language, the index, the embedder."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from msmebazaar.auth.service import CurrentUser, Principal, UserRole, require_role
+from msmebazaar.match.config import MatchSettings, get_match_settings
+from msmebazaar.match.embedders import Embedder
+from msmebazaar.match.index import ListingIndex
+from msmebazaar.match.runtime import get_embedder
+from msmebazaar.shared.i18n import LanguageCode, negotiate_language
+
+
+def caller_language(
+    user: CurrentUser,
+    accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> LanguageCode:
+    """The signed-in user's language, else `Accept-Language`, else English."""
+    return negotiate_language(accept_language, user.user.language.value)
+
+
+def listing_index(request: Request) -> ListingIndex:
+    """This app's in-process listing index (made at start-up)."""
+    index: ListingIndex = request.app.state.match_index
+    return index
+
+
+CallerLanguage = Annotated[LanguageCode, Depends(caller_language)]
+IndexDep = Annotated[ListingIndex, Depends(listing_index)]
+EmbedderDep = Annotated[Embedder, Depends(get_embedder)]
+MatchSettingsDep = Annotated[MatchSettings, Depends(get_match_settings)]
+MandateHolder = Annotated[Principal, Depends(require_role(UserRole.BUYER, UserRole.INVESTOR))]

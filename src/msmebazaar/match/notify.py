@@ -1,0 +1,102 @@
+"""Reactions to listing events: re-embed the listing, refresh the indexes, and tell mandate
+owners about a new active listing that matches them — once per owner and listing, through the
+outbox (a row in `match_notifications` remembers who was told)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from msmebazaar.auth.service import get_user
+from msmebazaar.match.config import get_match_settings
+from msmebazaar.match.embedders import Vectors
+from msmebazaar.match.engine import grade
+from msmebazaar.match.mandates import active_mandates
+from msmebazaar.match.matching import listing_vector_of, score_mandates, scoring_params
+from msmebazaar.match.models import Mandate, MatchNotification
+from msmebazaar.match.runtime import get_embedder, mark_indexes_stale
+from msmebazaar.match.texts import REASONS
+from msmebazaar.msme.service import ListingChanged, ListingFacts, listing_facts
+from msmebazaar.shared.events import SessionSource
+from msmebazaar.shared.exceptions import NotFoundError
+from msmebazaar.shared.outbox import enqueue
+
+
+async def on_listing_changed(event: ListingChanged, database: SessionSource) -> None:
+    """Subscribed to `ListingChanged`: store the listing's vector, notify when it went active."""
+    mark_indexes_stale()
+    async with database.session() as session:
+        facts = await listing_facts(session, event.listing_id)
+    if facts is None:
+        return
+    vector = await listing_vector_of(database, get_embedder(), facts)
+    if facts.status == "active":
+        async with database.session() as session:
+            await notify_mandate_owners(session, facts, vector)
+
+
+def _best_per_owner(
+    mandates: list[Mandate], totals: list[float], floor: float
+) -> dict[uuid.UUID, tuple[Mandate, float]]:
+    best: dict[uuid.UUID, tuple[Mandate, float]] = {}
+    for mandate, total in zip(mandates, totals, strict=True):
+        if total >= floor and total > best.get(mandate.owner_id, (mandate, -1.0))[1]:
+            best[mandate.owner_id] = (mandate, total)
+    return best
+
+
+async def notify_mandate_owners(session: AsyncSession, facts: ListingFacts, vector: Vectors) -> int:
+    """Enqueue one message per owner of a matching active mandate not yet told; how many."""
+    settings, embedder = get_match_settings(), get_embedder()
+    mandates = [m for m in await active_mandates(session) if m.owner_id != facts.owner_id]
+    if not mandates:
+        return 0
+    params = scoring_params(settings, embedder)
+    scores = await score_mandates(
+        session, facts, vector, mandates, params=params, provider=embedder.provider
+    )
+    totals = [float(t) if ok else -1.0 for t, ok in zip(scores.total, scores.passed, strict=True)]
+    best = _best_per_owner(mandates, totals, settings.notify_min_score)
+    told = set(
+        await session.scalars(
+            select(MatchNotification.owner_id).where(MatchNotification.listing_id == facts.id)
+        )
+    )
+    sent = 0
+    for owner_id, (mandate, score) in best.items():
+        if owner_id in told:
+            continue
+        if await _notify(session, mandate, facts, score):
+            sent += 1
+    return sent
+
+
+async def _notify(
+    session: AsyncSession, mandate: Mandate, facts: ListingFacts, score: float
+) -> bool:
+    try:
+        owner = await get_user(session, mandate.owner_id)
+    except NotFoundError:
+        return False
+    try:
+        async with session.begin_nested():
+            session.add(
+                MatchNotification(
+                    owner_id=owner.id, listing_id=facts.id, mandate_id=mandate.id, score=score
+                )
+            )
+    except IntegrityError:  # another process told this owner first
+        return False
+    body = REASONS.text(
+        "notify.new_listing",
+        owner.language.value,
+        title=mandate.title,
+        grade=grade(score) or "fair",
+        score=round(score),
+        headline=facts.headline,
+    )
+    enqueue(session, "sms", owner.phone, body, template="match_new_listing")
+    return True

@@ -1,0 +1,164 @@
+"""The in-process index: filled from the database, refreshed incrementally by the version stamp."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import numpy as np
+from sqlalchemy import func, select, update
+
+from msmebazaar.match.embedders import WordLlamaEmbedder
+from msmebazaar.match.index import ListingIndex
+from msmebazaar.match.models import LISTING, StoredVector
+from msmebazaar.msme.models import Listing, Msme
+from msmebazaar.shared.db import Database
+from tests.match.factories import active_listing
+
+
+def _index(check_seconds: float = 0) -> ListingIndex:
+    return ListingIndex(WordLlamaEmbedder(), check_seconds=check_seconds)
+
+
+async def test_first_refresh_loads_every_active_listing_with_a_stored_vector(
+    database: Database,
+) -> None:
+    owner = uuid.uuid4()
+    active = await active_listing(database, owner)
+    await active_listing(database, owner, status="draft")
+    index = _index()
+
+    await index.refresh(database)
+
+    assert index.table.ids == [active.id]
+    assert index.vectors.shape == (1, 128)
+    assert index.vector_bytes == 512
+    async with database.session() as session:
+        stored = await session.scalar(
+            select(func.count()).where(StoredVector.subject_type == LISTING)
+        )
+    assert stored == 1
+
+
+async def test_a_new_listing_is_patched_in_without_a_full_reload(database: Database) -> None:
+    owner = uuid.uuid4()
+    first = await active_listing(database, owner)
+    index = _index()
+    await index.refresh(database)
+    first_vector = index.vectors[0].copy()
+
+    second = await active_listing(database, owner, description="Rooftop solar installer")
+    await index.refresh(database)
+
+    assert set(index.table.ids) == {first.id, second.id}
+    assert np.array_equal(index.vectors[index.position[first.id]], first_vector)
+
+
+async def test_a_listing_closed_elsewhere_drops_out(database: Database) -> None:
+    owner = uuid.uuid4()
+    keep = await active_listing(database, owner)
+    gone = await active_listing(database, owner)
+    index = _index()
+    await index.refresh(database)
+
+    async with database.session() as session:
+        await session.execute(update(Listing).where(Listing.id == gone.id).values(status="closed"))
+    await index.refresh(database)
+
+    assert index.table.ids == [keep.id]
+    assert index.vectors.shape == (1, 128)
+
+
+async def test_a_profile_change_re_embeds_its_listing(database: Database) -> None:
+    listing = await active_listing(
+        database, uuid.uuid4(), description="Namkeen maker", anonymous=False
+    )
+    index = _index()
+    await index.refresh(database)
+    before = index.vectors[0].copy()
+
+    async with database.session() as session:
+        await session.execute(
+            update(Msme)
+            .where(Msme.id == listing.msme_id)
+            .values(description="Hospital with an ICU and diagnostic lab")
+        )
+    await index.refresh(database)
+
+    assert not np.array_equal(index.vectors[0], before)
+
+
+async def test_within_the_check_interval_the_database_is_not_read(database: Database) -> None:
+    index = _index(check_seconds=3600)
+    await index.refresh(database)
+
+    await active_listing(database, uuid.uuid4())
+    await index.refresh(database)
+    assert len(index.table) == 0
+
+    index.mark_stale()  # what a ListingChanged event in this process does
+    await index.refresh(database)
+    assert len(index.table) == 1
+
+
+async def test_unchanged_text_is_not_embedded_twice(database: Database) -> None:
+    await active_listing(database, uuid.uuid4())
+    await _index().refresh(database)
+    embedder = WordLlamaEmbedder()
+    calls: list[int] = []
+    original = embedder.embed
+
+    async def counting(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return await original(texts)
+
+    embedder.embed = counting  # type: ignore[method-assign,assignment]
+    index = ListingIndex(embedder, check_seconds=0)
+    await index.refresh(database)
+
+    assert len(index.table) == 1
+    assert calls == []
+
+
+async def test_an_anonymous_listing_embeds_only_its_own_text(database: Database) -> None:
+    listing = await active_listing(database, uuid.uuid4(), description="Shree Ganesh Foods")
+    index = _index()
+    await index.refresh(database)
+    before = index.vectors[0].copy()
+
+    async with database.session() as session:
+        await session.execute(
+            update(Msme).where(Msme.id == listing.msme_id).values(description="Other words")
+        )
+    await index.refresh(database)
+
+    assert np.array_equal(index.vectors[0], before)
+
+
+async def test_background_mode_rechecks_on_its_own_schedule(database: Database) -> None:
+    index = ListingIndex(WordLlamaEmbedder(), check_seconds=0.01, background=True)
+    checks: list[bool] = []
+
+    async def counting_refresh(_: object) -> None:
+        checks.append(index._stale)  # the loop asks for a fresh read every time
+
+    index.refresh = counting_refresh  # type: ignore[method-assign,assignment]
+    index.start(database)
+    for _ in range(200):
+        if len(checks) >= 3:
+            break
+        await asyncio.sleep(0.01)
+    await index.stop()
+
+    assert len(checks) >= 3
+    assert all(checks)
+
+
+async def test_background_mode_rankings_do_not_read_the_fingerprint(database: Database) -> None:
+    index = ListingIndex(WordLlamaEmbedder(), check_seconds=0, background=True)
+    await index.refresh(database)  # the first load
+
+    await active_listing(database, uuid.uuid4())
+    await index.refresh(database)
+
+    assert len(index.table) == 0  # left to the background task
