@@ -34,6 +34,7 @@ from msmebazaar.shared.config import (
 )
 from msmebazaar.shared.db import Database, create_engine, upgrade_database
 from msmebazaar.shared.ratelimit import RateLimiter, create_rate_limiter
+from tests.auth.factories import Actor, signed_in
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or None
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
@@ -188,6 +189,34 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+# --- signed-in users of each role (through the real sign-in) ---------------------------------
+
+
+@pytest.fixture
+async def owner(client: httpx.AsyncClient, database: Database) -> Actor:
+    return await signed_in(client, database, "msme_owner")
+
+
+@pytest.fixture
+async def other_owner(client: httpx.AsyncClient, database: Database) -> Actor:
+    return await signed_in(client, database, "msme_owner")
+
+
+@pytest.fixture
+async def buyer(client: httpx.AsyncClient, database: Database) -> Actor:
+    return await signed_in(client, database, "buyer")
+
+
+@pytest.fixture
+async def investor(client: httpx.AsyncClient, database: Database) -> Actor:
+    return await signed_in(client, database, "investor")
+
+
+@pytest.fixture
+async def admin(client: httpx.AsyncClient, database: Database) -> Actor:
+    return await signed_in(client, database, "admin")
 
 
 @pytest.fixture

@@ -77,3 +77,21 @@ def bearer(tokens: dict[str, Any]) -> dict[str, str]:
 async def rows(connection: AsyncConnection, statement: Any) -> list[Any]:
     """All rows of a statement, read inside the test's transaction."""
     return list((await connection.execute(statement)).all())
+
+
+class Actor:
+    """A signed-in user: their id and Authorization header."""
+
+    def __init__(self, tokens: dict[str, Any]) -> None:
+        self.id = uuid.UUID(tokens["user"]["id"])
+        self.role: str = tokens["user"]["role"]
+        self.headers = bearer(tokens)
+
+
+async def signed_in(client: httpx.AsyncClient, database: Database, role: str) -> Actor:
+    """A new user of `role`, signed in through the API (an admin is stored first, as by the CLI)."""
+    phone = new_phone()
+    if role == "admin":
+        await make_user(database, phone=phone, role="admin", name="Admin")
+        return Actor(await sign_in(client, phone))
+    return Actor(await sign_in(client, phone, role=role, name="Test User"))

@@ -1,4 +1,4 @@
-"""match fixtures: signed-in users of each role and helpers to build profiles and listings."""
+"""match fixtures: a second buyer (an investor); the other roles come from tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -6,24 +6,9 @@ import httpx
 import pytest
 
 from msmebazaar.shared.db import Database
-from tests.msme.factories import Actor, signed_in
-
-
-@pytest.fixture
-async def owner(client: httpx.AsyncClient, database: Database) -> Actor:
-    return await signed_in(client, database, "msme_owner")
-
-
-@pytest.fixture
-async def buyer(client: httpx.AsyncClient, database: Database) -> Actor:
-    return await signed_in(client, database, "buyer")
+from tests.auth.factories import Actor, signed_in
 
 
 @pytest.fixture
 async def other_buyer(client: httpx.AsyncClient, database: Database) -> Actor:
     return await signed_in(client, database, "investor")
-
-
-@pytest.fixture
-async def admin(client: httpx.AsyncClient, database: Database) -> Actor:
-    return await signed_in(client, database, "admin")

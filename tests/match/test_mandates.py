@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from msmebazaar.match.models import MANDATE, Mandate, StoredVector
 from msmebazaar.shared.db import Database
+from tests.auth.factories import Actor
 from tests.match.factories import MANDATES, mandate_payload
-from tests.msme.factories import Actor
 
 
 async def _count(database: Database, model: type, **where: object) -> int:

@@ -10,8 +10,8 @@ from msmebazaar.msme.models import Listing
 from msmebazaar.msme.service import ListingChanged
 from msmebazaar.shared.db import Database, utcnow
 from msmebazaar.shared.events import publish
+from tests.auth.factories import Actor
 from tests.match.factories import MANDATES, MATCHES, active_listing, mandate_payload
-from tests.msme.factories import Actor
 
 
 async def _mandate(client: httpx.AsyncClient, actor: Actor, **fields: object) -> str:

@@ -11,8 +11,8 @@ from msmebazaar.msme.service import ListingChanged
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.events import publish
 from msmebazaar.shared.outbox import OutboxMessage
+from tests.auth.factories import Actor
 from tests.match.factories import MANDATES, active_listing, mandate_payload
-from tests.msme.factories import Actor
 
 
 async def _activate(database: Database, listing: Listing) -> None:

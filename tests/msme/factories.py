@@ -8,12 +8,10 @@ import string
 import uuid
 from typing import Any
 
-import httpx
 from stdnum import luhn
 
 from msmebazaar.msme.models import Financials, Interest, Listing, Msme
 from msmebazaar.shared.db import Database, utcnow
-from tests.auth.factories import bearer, make_user, new_phone, sign_in
 
 MSMES = "/api/v1/msmes"
 GSTIN_ALPHABET = string.digits + string.ascii_uppercase
@@ -172,24 +170,6 @@ async def make_interest(
     async with database.session() as session:
         session.add(interest)
     return interest
-
-
-class Actor:
-    """A signed-in user: their id and Authorization header."""
-
-    def __init__(self, tokens: dict[str, Any]) -> None:
-        self.id = uuid.UUID(tokens["user"]["id"])
-        self.role: str = tokens["user"]["role"]
-        self.headers = bearer(tokens)
-
-
-async def signed_in(client: httpx.AsyncClient, database: Database, role: str) -> Actor:
-    """A new user of `role`, signed in through the API (an admin is stored first, as by the CLI)."""
-    phone = new_phone()
-    if role == "admin":
-        await make_user(database, phone=phone, role="admin", name="Admin")
-        return Actor(await sign_in(client, phone))
-    return Actor(await sign_in(client, phone, role=role, name="Test User"))
 
 
 # --- listings and interests (engineer B) ------------------------------------------------------

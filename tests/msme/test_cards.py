@@ -13,8 +13,8 @@ from msmebazaar.msme.cards import BAND_EDGES, band_bounds, money_band
 from msmebazaar.msme.models import Listing, Msme
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.india import CRORE, LAKH
-from tests.auth.factories import make_user
-from tests.msme.factories import Actor, make_financials, make_interest, make_listing, make_msme
+from tests.auth.factories import Actor, make_user
+from tests.msme.factories import make_financials, make_interest, make_listing, make_msme
 
 LISTINGS = "/api/v1/listings"
 OWNER_PHONE = "+919812300001"

@@ -6,9 +6,9 @@ import httpx
 import pytest
 
 from msmebazaar.shared.db import Database
+from tests.auth.factories import Actor
 from tests.msme.factories import (
     MSMES,
-    Actor,
     gstin_for,
     make_interest,
     make_listing,

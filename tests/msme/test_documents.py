@@ -15,8 +15,8 @@ from msmebazaar.msme.models import Document
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.metrics import REGISTRY
 from msmebazaar.shared.storage import LocalStorage
-from tests.auth.factories import rows
-from tests.msme.factories import MSMES, Actor, make_interest, make_listing, make_msme
+from tests.auth.factories import Actor, rows
+from tests.msme.factories import MSMES, make_interest, make_listing, make_msme
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -12,10 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from msmebazaar.msme.classification import india_today
 from msmebazaar.msme.models import Financials, Listing, Msme
 from msmebazaar.shared.db import Database
-from tests.auth.factories import rows
+from tests.auth.factories import Actor, rows
 from tests.msme.factories import (
     MSMES,
-    Actor,
     financials_payload,
     make_financials,
     make_interest,

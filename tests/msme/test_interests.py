@@ -14,8 +14,8 @@ from msmebazaar.msme.models import Interest, Listing, Msme
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.metrics import REGISTRY
 from msmebazaar.shared.outbox import OutboxMessage
-from tests.auth.factories import rows
-from tests.msme.factories import Actor, make_interest, make_listing, make_msme
+from tests.auth.factories import Actor, rows
+from tests.msme.factories import make_interest, make_listing, make_msme
 
 LISTINGS = "/api/v1/listings"
 INTERESTS = "/api/v1/interests"

@@ -16,13 +16,8 @@ from msmebazaar.msme.service import moderate_listing
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.exceptions import ValidationError
 from msmebazaar.shared.metrics import REGISTRY
-from tests.msme.factories import (
-    Actor,
-    listing_payload,
-    make_financials,
-    make_listing,
-    make_msme,
-)
+from tests.auth.factories import Actor
+from tests.msme.factories import listing_payload, make_financials, make_listing, make_msme
 
 LISTINGS = "/api/v1/listings"
 

@@ -12,10 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from msmebazaar.msme.models import Listing, Msme
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.metrics import REGISTRY
-from tests.auth.factories import rows
+from tests.auth.factories import Actor, rows, signed_in
 from tests.msme.factories import (
     MSMES,
-    Actor,
     gstin_for,
     make_financials,
     make_listing,
@@ -23,7 +22,6 @@ from tests.msme.factories import (
     new_pan,
     new_udyam,
     profile_payload,
-    signed_in,
 )
 
 READ_FIELDS = {

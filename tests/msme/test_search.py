@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from msmebazaar.msme.models import Listing, Msme
 from msmebazaar.msme.search import search_terms
 from msmebazaar.shared.db import Database, utcnow
-from tests.msme.factories import Actor, make_listing, make_msme
+from tests.auth.factories import Actor
+from tests.msme.factories import make_listing, make_msme
 
 LISTINGS = "/api/v1/listings"
 

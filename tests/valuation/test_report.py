@@ -15,7 +15,7 @@ from msmebazaar.valuation.engine.compare import compare_price
 from msmebazaar.valuation.models import Valuation
 from msmebazaar.valuation.presenter import result_json
 from msmebazaar.valuation.report import pdf_text, render_report
-from tests.msme.factories import Actor
+from tests.auth.factories import Actor
 from tests.valuation.factories import VALUATIONS, ad_hoc_payload
 from tests.valuation.helpers import engine_input, year
 

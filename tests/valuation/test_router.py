@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from msmebazaar.msme.service import SECTORS
 from msmebazaar.shared.db import Database
 from msmebazaar.valuation.models import Valuation
-from tests.msme.factories import Actor, make_listing, make_msme
+from tests.auth.factories import Actor
+from tests.msme.factories import make_listing, make_msme
 from tests.valuation.factories import VALUATIONS, ad_hoc_payload, profile_with_years, year_payload
 
 

@@ -16,7 +16,7 @@ from msmebazaar.shared.config import DatabaseSettings
 from msmebazaar.shared.db import Database, create_engine, upgrade_database
 from msmebazaar.valuation.models import Valuation
 from msmebazaar.valuation.verify import verify_valuations
-from tests.msme.factories import Actor
+from tests.auth.factories import Actor
 from tests.valuation.factories import VALUATIONS, ad_hoc_payload, year_payload
 from tests.valuation.test_report import _valuation
 
