@@ -17,10 +17,7 @@ import json
 import os
 import platform
 import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -29,11 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-from sqlalchemy import text
+import harness
 
-from msmebazaar.shared.config import DatabaseSettings
-from msmebazaar.shared.db import create_engine, upgrade_database
+from msmebazaar.shared.db import upgrade_database
 
 API = "/api/v1/auth"
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/bench_auth"
@@ -64,22 +59,8 @@ class Result:
         }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def _reset_postgres(url: str) -> None:
-    engine = create_engine(DatabaseSettings(url=url))
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-
-
 def _server_env(database_url: str, redis_url: str) -> dict[str, str]:
-    return os.environ | {
+    return {
         "ENVIRONMENT": "development",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
@@ -90,105 +71,24 @@ def _server_env(database_url: str, redis_url: str) -> dict[str, str]:
     }
 
 
-def _start_server(
-    database_url: str, redis_url: str, port: int, workers: int
-) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "msmebazaar.app:create_app_from_env",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        command,
-        env=_server_env(database_url, redis_url),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-async def _wait_ready(base: str) -> None:
-    async with httpx.AsyncClient(base_url=base) as client:
-        for _ in range(100):
-            try:
-                if (await client.get("/health/live")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError("the server did not start")
-
-
-class Connection:
-    """A minimal HTTP/1.1 keep-alive client: httpx's pool, not the server, would be the
-    bottleneck at 50 concurrent clients on two cores."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader, self.writer = reader, writer
-
-    @classmethod
-    async def open(cls, port: int) -> Connection:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        return cls(reader, writer)
-
-    async def request(
-        self, method: str, path: str, body: dict[str, str] | None = None, token: str = ""
-    ) -> tuple[int, dict[str, Any]]:
-        payload = json.dumps(body).encode() if body is not None else b""
-        head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(payload)}\r\n"
-        if body is not None:
-            head += "Content-Type: application/json\r\n"
-        if token:
-            head += f"Authorization: Bearer {token}\r\n"
-        self.writer.write(head.encode() + b"\r\n" + payload)
-        status_line = await self.reader.readline()
-        length = 0
-        while (line := await self.reader.readline()) not in {b"\r\n", b""}:
-            name, _, value = line.decode().partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-        data = await self.reader.readexactly(length)
-        return int(status_line.split()[1]), json.loads(data) if data else {}
-
-    async def close(self) -> None:
-        self.writer.close()
-        await self.writer.wait_closed()
-
-
 Job = tuple[str, str, dict[str, str] | None, str]
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process and all its threads (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def _drive(
-    name: str, connections: Sequence[Connection], jobs: Sequence[Job], server_pid: int
+    name: str, connections: Sequence[harness.Connection], jobs: Sequence[Job], server_pid: int
 ) -> tuple[Result, list[tuple[int, dict[str, Any]]]]:
     """Run `jobs` over the connections, each taking the next job when done (a closed loop)."""
     latencies: list[float] = []
     answers: list[tuple[int, dict[str, Any]]] = [(0, {})] * len(jobs)
     queue = iter(enumerate(jobs))
 
-    async def client_loop(connection: Connection) -> None:
+    async def client_loop(connection: harness.Connection) -> None:
         for index, (method, path, body, token) in queue:
             began = time.perf_counter()
-            answers[index] = await connection.request(method, path, body, token)
+            answers[index] = await connection.json(method, path, body, token)
             latencies.append((time.perf_counter() - began) * 1000)
 
-    began, cpu_before = time.perf_counter(), _cpu_seconds(server_pid)
+    began, cpu_before = time.perf_counter(), harness.cpu_seconds(server_pid)
     await asyncio.gather(*(client_loop(connection) for connection in connections))
     failed = [
         f"{status} {body.get('error', {}).get('code')}"
@@ -197,7 +97,7 @@ async def _drive(
     ]
     result = Result(name, latencies, time.perf_counter() - began, len(failed))
     result.error_codes = dict(Counter(failed))
-    result.server_cpu_seconds = _cpu_seconds(server_pid) - cpu_before
+    result.server_cpu_seconds = harness.cpu_seconds(server_pid) - cpu_before
     return result, answers
 
 
@@ -206,7 +106,7 @@ async def _run(
 ) -> list[Result]:
     prefix = f"9{secrets.randbelow(9) + 1}"  # a valid Indian mobile prefix (9x), fresh per run
     phones = [f"+91{prefix}{n:08d}" for n in range(requests)]
-    connections = [await Connection.open(port) for _ in range(concurrency)]
+    connections = [await harness.Connection.open(port) for _ in range(concurrency)]
     try:
         warm_up = [("GET", "/health/live", None, "")] * concurrency
         await _drive("warm-up", connections, warm_up, pid)
@@ -243,17 +143,16 @@ async def _run(
 async def bench(database: str, url: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     """Migrate a fresh database, serve it, measure, stop the server."""
     if database == "postgres":
-        await _reset_postgres(url)
+        await harness.reset_postgres(url)
     upgrade_database(url)
-    port = _free_port()
+    port = harness.free_port()
     redis_url = args.redis_url if database == "postgres" else ""
-    server = _start_server(url, redis_url, port, args.workers)
+    server = harness.start_server(_server_env(url, redis_url), port, args.workers)
     try:
-        await _wait_ready(f"http://127.0.0.1:{port}")
+        await harness.wait_ready(port)
         results = await _run(port, server.pid, args.requests, args.me_requests, args.concurrency)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        harness.stop_server(server)
     label = database + ("+redis" if redis_url else "")
     return [result.summary() | {"database": label} for result in results]
 

@@ -17,23 +17,20 @@ import json
 import os
 import platform
 import random
-import socket
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import harness
 import httpx
 from sqlalchemy import text
 
 from msmebazaar.msme.cli import seed_demo
 from msmebazaar.msme.sectors import SECTORS
 from msmebazaar.shared.config import DatabaseSettings, Settings
-from msmebazaar.shared.db import Database, create_engine, upgrade_database
+from msmebazaar.shared.db import Database, upgrade_database
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test_b"
 STATES = ("Maharashtra", "Gujarat", "Tamil Nadu", "Karnataka", "Uttar Pradesh", "Punjab", "Delhi")
@@ -61,20 +58,6 @@ def search_query(rng: random.Random) -> dict[str, str]:
     return params
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def _reset_postgres(url: str) -> None:
-    engine = create_engine(DatabaseSettings(url=url))
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-
-
 async def seed(url: str, listings: int) -> float:
     """Migrate and seed `listings` businesses; the seconds it took."""
     upgrade_database(url)
@@ -99,35 +82,14 @@ async def seed(url: str, listings: int) -> float:
     return time.perf_counter() - began
 
 
-def _start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = os.environ | {
+def _server_env(url: str) -> dict[str, str]:
+    return {
         "ENVIRONMENT": "development",
         "DATABASE_URL": url,
         "REDIS_URL": "",
         "RATE_LIMIT_PER_MINUTE": "0",
         "OUTBOX_WORKER_EMBEDDED": "false",
-        "LOG_LEVEL": "WARNING",
     }
-    command = [
-        sys.executable, "-m", "uvicorn", "msmebazaar.app:create_app_from_env", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", "60",
-    ]  # fmt: skip
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-
-
-async def _wait_ready(base: str) -> None:
-    async with httpx.AsyncClient(base_url=base) as client:
-        for _ in range(200):
-            try:
-                if (await client.get("/health/live")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError("the server did not start")
 
 
 async def drive(base: str, clients: int, seconds: float) -> dict[str, Any]:
@@ -159,8 +121,7 @@ async def drive(base: str, clients: int, seconds: float) -> dict[str, Any]:
     return {
         "requests": len(ordered),
         "statuses": dict(statuses),
-        "p50_ms": round(statistics.median(ordered), 1),
-        "p99_ms": round(ordered[max(0, round(0.99 * len(ordered)) - 1)], 1),
+        **harness.percentiles(ordered),
         "throughput_rps": round(len(ordered) / elapsed, 1),
     }
 
@@ -168,20 +129,19 @@ async def drive(base: str, clients: int, seconds: float) -> dict[str, Any]:
 async def bench(database: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
     """Seed a fresh database, serve it, measure, stop the server."""
     if database == "postgres":
-        await _reset_postgres(url)
+        await harness.reset_postgres(url)
     seeded = await seed(url, args.listings)
-    port = _free_port()
-    server = _start_server(url, port, args.workers)
+    port = harness.free_port()
+    server = harness.start_server(_server_env(url), port, args.workers)
     try:
         base = f"http://127.0.0.1:{port}"
-        await _wait_ready(base)
+        await harness.wait_ready(port)
         # One client first: the latency of a search itself, without queueing behind others.
         single = await drive(base, 1, args.single_seconds)
         result = await drive(base, args.concurrency, args.seconds)
         result["one_client"] = single
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        harness.stop_server(server)
     return {"database": database, "listings": args.listings, "seed_seconds": round(seeded, 1)} | (
         result | {"workers": args.workers, "concurrency": args.concurrency}
     )

@@ -23,16 +23,12 @@ import json
 import os
 import platform
 import random
-import socket
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
+import harness
 import httpx
 from sqlalchemy import insert, text
 
@@ -62,26 +58,6 @@ WORDS = (
     "generic tablets formulation unit",
     "knitted garments exporter",
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of the server process (Linux): unlike latency, barely moved
-    by other load on a shared machine."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
 
 
 def _rows(count: int, rng: random.Random) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -157,45 +133,16 @@ async def _prepare(url: str, count: int) -> float:
     return time.perf_counter() - began
 
 
-def _start_server(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = os.environ | {
+def _server_env(url: str) -> dict[str, str]:
+    return {
         "ENVIRONMENT": "development",
         "DATABASE_URL": url,
+        "REDIS_URL": "",
         "AUTH_OTP_ECHO": "true",
         "RATE_LIMIT_PER_MINUTE": "0",
         "OTP_MAX_PER_IP_PER_HOUR": "100000000",
         "OUTBOX_WORKER_EMBEDDED": "false",
-        "LOG_LEVEL": "WARNING",
     }
-    env.pop("REDIS_URL", None)
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "msmebazaar.app:create_app_from_env",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-
-
-async def _wait_ready(client: httpx.AsyncClient) -> None:
-    for _ in range(200):
-        try:
-            if (await client.get("/health/live")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.1)
-    raise RuntimeError("the server did not start")
 
 
 async def _buyer_mandate(client: httpx.AsyncClient) -> tuple[dict[str, str], str]:
@@ -223,12 +170,9 @@ async def _buyer_mandate(client: httpx.AsyncClient) -> tuple[dict[str, str], str
 
 
 def _percentiles(latencies: list[float]) -> dict[str, float]:
-    ordered = sorted(latencies)
-    return {
-        "requests": len(ordered),
-        "p50_ms": round(statistics.median(ordered), 1),
-        "p99_ms": round(ordered[max(0, round(0.99 * len(ordered)) - 1)], 1),
-        "max_ms": round(ordered[-1], 1),
+    return harness.percentiles(latencies) | {
+        "requests": len(latencies),
+        "max_ms": round(max(latencies), 1),
     }
 
 
@@ -243,21 +187,21 @@ async def _timed(client: httpx.AsyncClient, path: str, headers: dict[str, str]) 
 
 async def _measure(url: str, count: int, requests: int, concurrency: int) -> dict[str, Any]:
     seed_seconds = await _prepare(url, count)
-    port = _free_port()
-    server = _start_server(url, port)
+    port = harness.free_port()
+    server = harness.start_server(_server_env(url), port)
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=base, timeout=900) as client:
-            await _wait_ready(client)
+            await harness.wait_ready(port)
             headers, mandate_id = await _buyer_mandate(client)
             path = f"{API}/matches/mandates/{mandate_id}?limit=20"
-            rss_before = _rss_mb(server.pid)
+            rss_before = round(harness.rss_mb(server.pid), 1)
             cold_ms = await _timed(client, path, headers)
             matches = (await client.get(path, headers=headers)).json()["data"]
-            cpu_before = _cpu_seconds(server.pid)
+            cpu_before = harness.cpu_seconds(server.pid)
             sequential = [await _timed(client, path, headers) for _ in range(requests)]
-            cpu_ms = (_cpu_seconds(server.pid) - cpu_before) * 1000 / requests
-            rss_after = _rss_mb(server.pid)
+            cpu_ms = (harness.cpu_seconds(server.pid) - cpu_before) * 1000 / requests
+            rss_after = round(harness.rss_mb(server.pid), 1)
             me = [await _timed(client, f"{API}/auth/me", headers) for _ in range(requests)]
 
             async def worker() -> list[float]:

@@ -14,20 +14,16 @@ import asyncio
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+import harness
 
-from msmebazaar.shared.config import DatabaseSettings
-from msmebazaar.shared.db import create_engine, upgrade_database, utcnow
+from msmebazaar.shared.db import upgrade_database, utcnow
 from msmebazaar.valuation.data import load_data
 from msmebazaar.valuation.engine import ENGINE_VERSION, EngineInput, YearFigures, value_business
 from msmebazaar.valuation.models import Valuation
@@ -116,81 +112,46 @@ def _pdf_render_ms(inputs: list[EngineInput]) -> float:
     return round(statistics.median(timings), 1)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+async def _ok_json(
+    connection: harness.Connection, method: str, path: str, payload: Any = None, token: str = ""
+) -> Any:
+    status, raw = await connection.request(method, path, payload, token)
+    if not 200 <= status < 300:
+        raise RuntimeError(f"{method} {path}: {status} {raw[:300]!r}")
+    return json.loads(raw)
 
 
-class Connection:
-    """A minimal HTTP/1.1 keep-alive client (a client pool must not be the bottleneck)."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader, self.writer = reader, writer
-
-    @classmethod
-    async def open(cls, port: int) -> Connection:
-        return cls(*await asyncio.open_connection("127.0.0.1", port))
-
-    async def request(
-        self, method: str, path: str, payload: dict[str, Any] | None = None, token: str = ""
-    ) -> tuple[int, bytes]:
-        raw = json.dumps(payload).encode() if payload is not None else b""
-        head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(raw)}\r\n"
-        if payload is not None:
-            head += "Content-Type: application/json\r\n"
-        if token:
-            head += f"Authorization: Bearer {token}\r\n"
-        self.writer.write(head.encode() + b"\r\n" + raw)
-        status = await self.reader.readline()
-        length = 0
-        while (line := await self.reader.readline()) not in {b"\r\n", b""}:
-            name, _, value = line.decode().partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-        return int(status.split()[1]), await self.reader.readexactly(length)
-
-    async def close(self) -> None:
-        self.writer.close()
-        await self.writer.wait_closed()
-
-    async def json(self, method: str, path: str, payload: Any = None, token: str = "") -> Any:
-        status, raw = await self.request(method, path, payload, token)
-        if not 200 <= status < 300:
-            raise RuntimeError(f"{method} {path}: {status} {raw[:300]!r}")
-        return json.loads(raw)
-
-
-async def _sign_in(connection: Connection, index: int) -> str:
+async def _sign_in(connection: harness.Connection, index: int) -> str:
     phone = f"+9197{index:08d}"
-    sent = await connection.json("POST", "/api/v1/auth/otp/request", {"phone": phone})
+    sent = await _ok_json(connection, "POST", "/api/v1/auth/otp/request", {"phone": phone})
     code = sent["data"]["debug_code"]
-    verified = await connection.json(
-        "POST", "/api/v1/auth/otp/verify", {"phone": phone, "code": code, "role": "buyer"}
+    verified = await _ok_json(
+        connection,
+        "POST",
+        "/api/v1/auth/otp/verify",
+        {"phone": phone, "code": code, "role": "buyer"},
     )
     return str(verified["data"]["access_token"])
 
 
 def _summary(name: str, latencies: list[float], seconds: float, errors: int) -> dict[str, Any]:
-    ordered = sorted(latencies)
     return {
         "endpoint": name,
-        "requests": len(ordered),
+        "requests": len(latencies),
         "errors": errors,
-        "p50_ms": round(statistics.median(ordered), 1),
-        "p99_ms": round(ordered[max(0, round(0.99 * len(ordered)) - 1)], 1),
-        "throughput_rps": round(len(ordered) / seconds, 1),
+        **harness.percentiles(latencies),
+        "throughput_rps": round(len(latencies) / seconds, 1),
     }
 
 
 async def _drive(
-    name: str, pairs: list[tuple[Connection, str]], jobs: list[tuple[str, str, Any]]
+    name: str, pairs: list[tuple[harness.Connection, str]], jobs: list[tuple[str, str, Any]]
 ) -> dict[str, Any]:
     latencies: list[float] = []
     failures: list[str] = []
     queue = iter(jobs)
 
-    async def loop(connection: Connection, token: str) -> None:
+    async def loop(connection: harness.Connection, token: str) -> None:
         for method, path, payload in queue:
             began = time.perf_counter()
             status, raw = await connection.request(method, path, payload, token)
@@ -206,54 +167,20 @@ async def _drive(
     return summary
 
 
-def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "msmebazaar.app:create_app_from_env",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def _stop_server(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    server.wait(timeout=20)
-
-
 async def over_http(database_url: str, requests: int, reports: int) -> list[dict[str, Any]]:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {
+    port = harness.free_port()
+    env = {
         "ENVIRONMENT": "development",
+        "REDIS_URL": "",
         "DATABASE_URL": database_url,
         "AUTH_OTP_ECHO": "true",
         "RATE_LIMIT_PER_MINUTE": "0",
         "OTP_MAX_PER_IP_PER_HOUR": "100000000",
     }
-    server = _start_server(port, env)
+    server = harness.start_server(env, port)
     try:
-        for _ in range(150):
-            try:
-                probe = await Connection.open(port)
-                break
-            except OSError:
-                await asyncio.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not start")
-        await probe.close()
-        connections = [await Connection.open(port) for _ in range(CLIENTS)]
+        await harness.wait_ready(port)
+        connections = [await harness.Connection.open(port) for _ in range(CLIENTS)]
         tokens = [await _sign_in(c, i) for i, c in enumerate(connections)]
         pairs = list(zip(connections, tokens, strict=True))
         warm = [("POST", "/api/v1/valuations", body(i)) for i in range(CLIENTS * 2)]
@@ -262,7 +189,7 @@ async def over_http(database_url: str, requests: int, reports: int) -> list[dict
         posted = await _drive("POST /valuations", pairs, jobs)
         ids = []
         for index, (connection, token) in enumerate(pairs):
-            created = await connection.json("POST", "/api/v1/valuations", body(index), token)
+            created = await _ok_json(connection, "POST", "/api/v1/valuations", body(index), token)
             ids.append(created["data"]["id"])
         pdf = await _drive_own(pairs, ids, reports)
         single = await _drive_own(pairs[:1], ids[:1], 30)
@@ -271,18 +198,18 @@ async def over_http(database_url: str, requests: int, reports: int) -> list[dict
             await connection.close()
         return [posted, pdf, single]
     finally:
-        _stop_server(server)
+        harness.stop_server(server)
 
 
 async def _drive_own(
-    pairs: list[tuple[Connection, str]], ids: list[str], total: int
+    pairs: list[tuple[harness.Connection, str]], ids: list[str], total: int
 ) -> dict[str, Any]:
     """Each client fetches the PDF of a valuation it created (reports are private)."""
     latencies: list[float] = []
     errors = 0
     per_client = max(1, total // len(pairs))
 
-    async def loop(connection: Connection, token: str, valuation_id: str) -> None:
+    async def loop(connection: harness.Connection, token: str, valuation_id: str) -> None:
         nonlocal errors
         for _ in range(per_client):
             began = time.perf_counter()
@@ -297,14 +224,6 @@ async def _drive_own(
     return _summary(
         "GET /valuations/{id}/report.pdf", latencies, time.perf_counter() - began, errors
     )
-
-
-async def _reset_postgres(url: str) -> None:
-    engine = create_engine(DatabaseSettings(url=url))
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
 
 
 def main() -> None:
@@ -322,7 +241,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = args.postgres_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
         if args.postgres_url:
-            asyncio.run(_reset_postgres(url))
+            asyncio.run(harness.reset_postgres(url))
         upgrade_database(url)
         results["database"] = "postgresql" if args.postgres_url else "sqlite"
         results["http"] = asyncio.run(over_http(url, args.requests, args.reports))
