@@ -11,7 +11,16 @@ from decimal import Decimal
 
 from msmebazaar.valuation.data import ValuationData
 from msmebazaar.valuation.engine.facts import CONTEXT, ONE, ZERO, Facts, rupees
-from msmebazaar.valuation.engine.types import MethodResult, Text, inr, num, pct, plain, times
+from msmebazaar.valuation.engine.types import (
+    MethodResult,
+    Params,
+    Text,
+    inr,
+    num,
+    pct,
+    plain,
+    times,
+)
 
 
 def _equity(enterprise_value: Decimal, facts: Facts) -> int:
@@ -54,15 +63,22 @@ def ebitda_multiple(facts: Facts, data: ValuationData) -> MethodResult:
         "debt": inr(facts.debt),
         "cash": inr(facts.cash),
     }
+    return _market_method("ebitda_multiple", ev, band, params, facts)
+
+
+def _market_method(
+    method: str, ev: Decimal, band: Decimal, params: Params, facts: Facts
+) -> MethodResult:
+    # Both multiple methods: equity from EV, a symmetric band around it, the same explanation.
     return MethodResult(
-        method="ebitda_multiple",
+        method=method,
         available=True,
         value=_equity(ev, facts),
         low=_equity(ev * (ONE - band), facts),
         high=_equity(ev * (ONE + band), facts),
         enterprise_value=rupees(ev),
         inputs=params | {"band": pct(band)},
-        explanation=Text("m.ebitda_multiple", params),
+        explanation=Text(f"m.{method}", params),
     )
 
 
@@ -89,16 +105,7 @@ def revenue_multiple(facts: Facts, data: ValuationData) -> MethodResult:
         "debt": inr(facts.debt),
         "cash": inr(facts.cash),
     }
-    return MethodResult(
-        method="revenue_multiple",
-        available=True,
-        value=_equity(ev, facts),
-        low=_equity(ev * (ONE - band), facts),
-        high=_equity(ev * (ONE + band), facts),
-        enterprise_value=rupees(ev),
-        inputs=params | {"band": pct(band)},
-        explanation=Text("m.revenue_multiple", params),
-    )
+    return _market_method("revenue_multiple", ev, band, params, facts)
 
 
 def growth_path(facts: Facts, data: ValuationData) -> list[Decimal]:
