@@ -33,7 +33,9 @@ dev: $(VENV)/.installed-dev ## Create .venv and install the app with the dev too
 run: install ## Migrate the embedded SQLite database under var/ and serve every service on :8000
 	@mkdir -p var
 	$(BIN)/msmebazaar migrate
-	$(BIN)/msmebazaar serve
+	@# Local development: the sign-in code comes back in the API (debug_code), so /docs is
+	@# enough to sign in. Production refuses AUTH_OTP_ECHO; set it to false here to try SMS.
+	AUTH_OTP_ECHO=$${AUTH_OTP_ECHO:-true} $(BIN)/msmebazaar serve
 
 .PHONY: migrate
 migrate: install ## Apply database migrations (DATABASE_URL, default var/msmebazaar.db)
