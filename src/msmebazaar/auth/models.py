@@ -27,6 +27,10 @@ class User(UUIDPrimaryKey, Timestamps, Base):
         CheckConstraint(_one_of("role", ROLES), name="role"),
         CheckConstraint(_one_of("status", STATUSES), name="status"),
         CheckConstraint(_one_of("language", LANGUAGES), name="language"),
+        # Admin analytics: signups per day and a period's signup cohort (id and role ride
+        # along for an index-only scan), and users by role and status.
+        Index("ix_users_created_at", "created_at", "role", "id"),
+        Index("ix_users_role_status", "role", "status"),
     )
 
     phone: Mapped[str] = mapped_column(String(16), unique=True)

@@ -6,6 +6,19 @@ functions other services call with ids (`get_user`, `set_user_status`).
 
 from __future__ import annotations
 
+from msmebazaar.auth.admin_users import (
+    LastAdminError,
+    SelfChangeError,
+    UserChange,
+    UserCounts,
+    UserSearch,
+    change_user,
+    search_users,
+    signup_cohort,
+    user_counts,
+    users_after,
+)
+from msmebazaar.auth.channels import acting_principal, find_user_by_phone, user_for_verified_phone
 from msmebazaar.auth.dependencies import (
     CodecDep,
     CurrentUser,
@@ -15,22 +28,32 @@ from msmebazaar.auth.dependencies import (
     optional_user,
     require_role,
 )
+from msmebazaar.auth.events import UserRoleChanged
 from msmebazaar.auth.otp import parse_phone
 from msmebazaar.auth.schemas import Principal, UserRead, UserRole, UserStatus
-from msmebazaar.auth.sessions import logout, refresh_tokens
+from msmebazaar.auth.sessions import logout, refresh_tokens, session_principal
 from msmebazaar.auth.signin import request_code, verify_code
 from msmebazaar.auth.users import create_or_promote_admin, get_user, set_user_status, update_me
 
 __all__ = [
     "CodecDep",
     "CurrentUser",
+    "LastAdminError",
     "OptionalUser",
     "Principal",
+    "SelfChangeError",
+    "UserChange",
+    "UserCounts",
     "UserRead",
     "UserRole",
+    "UserRoleChanged",
+    "UserSearch",
     "UserStatus",
+    "acting_principal",
+    "change_user",
     "create_or_promote_admin",
     "current_user",
+    "find_user_by_phone",
     "get_codec",
     "get_user",
     "logout",
@@ -39,7 +62,13 @@ __all__ = [
     "refresh_tokens",
     "request_code",
     "require_role",
+    "search_users",
+    "session_principal",
     "set_user_status",
+    "signup_cohort",
     "update_me",
+    "user_counts",
+    "user_for_verified_phone",
+    "users_after",
     "verify_code",
 ]

@@ -204,6 +204,24 @@ async def logout(session: AsyncSession, cache: Cache, principal: Principal, raw:
     return ended
 
 
+async def revoke_user_sessions(
+    session: AsyncSession, cache: Cache, user_id: uuid.UUID, reason: str
+) -> int:
+    """End every open session of a user at once (a suspension): their refresh tokens stop
+    working and their access tokens fail the next liveness check; how many were ended."""
+    open_sessions = list(
+        await session.scalars(
+            select(AuthSession.id).where(
+                AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)
+            )
+        )
+    )
+    ended = await _revoke(session, open_sessions, reason, utcnow())
+    for session_id in open_sessions:
+        await cache.set(_session_key(session_id), _REVOKED, _REVOKED_MARKER_SECONDS)
+    return ended
+
+
 async def forget_user_sessions(session: AsyncSession, cache: Cache, user_id: uuid.UUID) -> None:
     """Drop the cached liveness of every open session of a user (after a change to the user)."""
     open_sessions = await session.scalars(
@@ -219,20 +237,39 @@ async def load_principal(
     database: Database, cache: Cache, claims: AccessClaims, *, cache_seconds: float
 ) -> Principal:
     """The live session and user behind verified claims; cached for `cache_seconds`."""
-    key = _session_key(claims.session_id)
+    return await session_principal(
+        database,
+        cache,
+        user_id=claims.user_id,
+        session_id=claims.session_id,
+        cache_seconds=cache_seconds,
+    )
+
+
+async def session_principal(
+    database: Database,
+    cache: Cache,
+    *,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    cache_seconds: float,
+) -> Principal:
+    """The user of a live sign-in session (an access token's, or the web portal's cookie's):
+    401 once it is revoked (logout, token reuse), 403 while the user is suspended."""
+    key = _session_key(session_id)
     value = await cache.get(key) if cache_seconds > 0 else None
     if value is None:
-        value = await _session_snapshot(database, claims.session_id)
+        value = await _session_snapshot(database, session_id)
         if cache_seconds > 0:
             await cache.set(key, value, cache_seconds)
     if value == _REVOKED:
         raise SessionRevokedError()
     user = UserRead.model_validate_json(value)
-    if user.id != claims.user_id:
+    if user.id != user_id:
         raise InvalidTokenError()
     if user.status == UserStatus.SUSPENDED:
         raise AccountSuspendedError()
-    return Principal(user=user, session_id=claims.session_id)
+    return Principal(user=user, session_id=session_id)
 
 
 async def _session_snapshot(database: Database, session_id: uuid.UUID) -> str:

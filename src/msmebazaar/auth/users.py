@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from msmebazaar.auth.events import UserRoleChanged
 from msmebazaar.auth.exceptions import RoleNotAllowedError
 from msmebazaar.auth.models import User
 from msmebazaar.auth.schemas import (
@@ -21,10 +22,12 @@ from msmebazaar.auth.schemas import (
 from msmebazaar.auth.sessions import forget_user_sessions
 from msmebazaar.shared.cache import Cache
 from msmebazaar.shared.db import utcnow
+from msmebazaar.shared.events import publish
 from msmebazaar.shared.exceptions import NotFoundError
 from msmebazaar.shared.metrics import counter
 
 LOGINS = counter("auth_logins_total", "Successful sign-ins, by role.", ("role",))
+SIGNUPS = counter("auth_signups_total", "Users created by their first sign-in, by role.", ("role",))
 
 
 async def user_for_sign_in(
@@ -50,6 +53,7 @@ async def user_for_sign_in(
             last_login_at=now,
         )
         session.add(user)
+        SIGNUPS.labels(user.role).inc()
     elif user.status != UserStatus.SUSPENDED:
         user.last_login_at = now
         user.phone_verified_at = user.phone_verified_at or now
@@ -84,6 +88,7 @@ async def update_me(
             raise RoleNotAllowedError(
                 "Only the roles msme_owner, buyer and investor can be chosen."
             )
+        publish(session, UserRoleChanged(user.id, before=user.role, after=changes.role.value))
         user.role = changes.role.value
     if "name" in fields and changes.name is not None:
         user.name = changes.name

@@ -29,6 +29,7 @@ from msmebazaar.match.index import ListingIndex
 from msmebazaar.match.mandates import active_mandates, load_mandate, terms_of, thesis_text
 from msmebazaar.match.models import LISTING, MANDATE, Mandate
 from msmebazaar.match.schemas import BuyerCard, Grade, ListingMatch, MandateCard, MandateMatch
+from msmebazaar.match.served import record_served
 from msmebazaar.match.vectors import current_vectors, from_bytes, load_vectors
 from msmebazaar.msme.service import ListingFacts, listing_facts, public_listing_cards
 from msmebazaar.shared.events import SessionSource
@@ -134,6 +135,7 @@ async def rank_listings(
             )
         )
     _observe("mandate", started)
+    await record_served(database, "mandate", len(matches))
     return matches
 
 
@@ -252,4 +254,5 @@ async def rank_mandates(
                 )
             )
     _observe("listing", started)
+    await record_served(database, "listing", len(matches))
     return matches

@@ -7,9 +7,19 @@ ids are (each service owns its tables, DESIGN.md §1).
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Float, Index, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    Float,
+    Index,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from msmebazaar.shared.db import Base, Timestamps, UUIDPrimaryKey, utcnow
@@ -75,3 +85,19 @@ class MatchNotification(UUIDPrimaryKey, Base):
     mandate_id: Mapped[uuid.UUID]
     score: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MatchServed(Base):
+    """How many ranked match lists, and matches in them, were served: per day and direction.
+
+    Each request adds to one of a few `bucket` rows of its day (picked at random), so concurrent
+    requests rarely wait on the same row lock; a total is the sum over the buckets.
+    """
+
+    __tablename__ = "match_served"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    direction: Mapped[str] = mapped_column(String(8), primary_key=True)  # listing | mandate
+    bucket: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    requests: Mapped[int] = mapped_column(default=0)
+    matches: Mapped[int] = mapped_column(default=0)

@@ -25,3 +25,16 @@ class InterestChanged(DomainEvent):
     listing_id: uuid.UUID
     buyer_id: uuid.UUID
     status: str
+
+
+@dataclass(frozen=True)
+class VerificationReset(DomainEvent):
+    """An owner's change to the legal name or an identifier sent a verified or rejected profile
+    back to `pending` (admin audits it and its queue grows)."""
+
+    msme_id: uuid.UUID
+    owner_id: uuid.UUID
+    editor_id: uuid.UUID
+    editor_role: str
+    previous_status: str
+    changed_fields: tuple[str, ...]

@@ -27,13 +27,20 @@ from msmebazaar.msme.models import Document, Listing, Msme
 from msmebazaar.msme.schemas.listings import ListingCard
 
 ACTIVE = "active"
+# What `ListingFacts.status` says of an active listing whose owner is suspended: it keeps its
+# stored status (reactivating the owner restores it) but is off the marketplace meanwhile.
+HIDDEN = "hidden"
 # A listing still on offer (or being prepared): its price is the owner's current ask.
 OPEN_STATUSES = ("draft", "submitted", "active", "rejected")
 
 
 @dataclass(frozen=True, slots=True)
 class ListingFacts:
-    """A listing and its profile's figures as matching sees them (exact figures: not public)."""
+    """A listing and its profile's figures as matching sees them (exact figures: not public).
+
+    `status` is the marketplace's view: `active` only while the listing is public, `hidden`
+    for an active listing of a suspended owner.
+    """
 
     id: uuid.UUID
     owner_id: uuid.UUID
@@ -85,6 +92,7 @@ _COLUMNS = (
     Listing.headline,
     Listing.summary,
     Listing.anonymous,
+    Listing.owner_suspended,
     Msme.description,
     Msme.products,
     Listing.updated_at,
@@ -95,7 +103,7 @@ _COLUMNS = (
 def _statement(*, active_only: bool, since: datetime | None) -> Select[*tuple[Any, ...]]:
     statement = select(*_COLUMNS).join(Msme, Msme.id == Listing.msme_id)
     if active_only:
-        statement = statement.where(Listing.status == ACTIVE)
+        statement = statement.where(Listing.status == ACTIVE, Listing.owner_suspended.is_(False))
     if since is not None:
         statement = statement.where(or_(Listing.updated_at > since, Msme.updated_at > since))
     return statement
@@ -105,7 +113,7 @@ def _to_facts(row: Row[Any]) -> ListingFacts:
     return ListingFacts(
         id=row.id,
         owner_id=row.owner_id,
-        status=row.status,
+        status=HIDDEN if row.status == ACTIVE and row.owner_suspended else row.status,
         sector=row.sector,
         state=row.state,
         deal_type=row.deal_type,
@@ -148,7 +156,9 @@ async def listing_facts(session: AsyncSession, listing_id: uuid.UUID) -> Listing
 
 async def listing_stamp(session: AsyncSession) -> ListingStamp:
     """Active-listing count and latest change times: two aggregate queries, no rows."""
-    active = await session.scalar(select(func.count()).where(Listing.status == ACTIVE))
+    active = await session.scalar(
+        select(func.count()).where(Listing.status == ACTIVE, Listing.owner_suspended.is_(False))
+    )
     listings_at = await session.scalar(select(func.max(Listing.updated_at)))
     profiles_at = await session.scalar(select(func.max(Msme.updated_at)))
     return ListingStamp(int(active or 0), listings_at, profiles_at)
@@ -157,13 +167,18 @@ async def listing_stamp(session: AsyncSession) -> ListingStamp:
 async def public_listing_cards(
     session: AsyncSession, listing_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, ListingCard]:
-    """The public cards (DESIGN.md §3 anonymity rule) of the given listings, by id, one query."""
+    """The public cards (DESIGN.md §3 anonymity rule) of those of the given listings that are
+    on the marketplace (active, owner not suspended), by id, in one query."""
     if not listing_ids:
         return {}
     statement = (
         select(Listing, Msme.legal_name, Msme.trade_name, Msme.city)
         .join(Msme, Msme.id == Listing.msme_id)
-        .where(Listing.id.in_(listing_ids))
+        .where(
+            Listing.id.in_(listing_ids),
+            Listing.status == ACTIVE,
+            Listing.owner_suspended.is_(False),
+        )
     )
     rows = (await session.execute(statement)).all()
     return {

@@ -24,7 +24,7 @@ from msmebazaar.msme.exceptions import (
     InterestStatusConflictError,
     ListingNotFoundError,
 )
-from msmebazaar.msme.listing_access import get_listing
+from msmebazaar.msme.listing_access import get_listing, is_public_listing
 from msmebazaar.msme.models import Interest, Listing, Msme
 from msmebazaar.msme.schemas.interests import (
     Contact,
@@ -88,7 +88,7 @@ async def send_interest(
 ) -> InterestRead:
     """Send one interest in an active listing (not your own); the owner gets an SMS."""
     listing = await get_listing(session, listing_id)
-    if listing.status != "active":
+    if not is_public_listing(listing):
         raise ListingNotFoundError()
     if listing.owner_id == buyer.id:
         raise PermissionDeniedError(
@@ -128,7 +128,9 @@ async def _count_interest(session: AsyncSession, listing: Listing) -> None:
 
 
 async def _load(session: AsyncSession, interest_id: uuid.UUID) -> tuple[Interest, Listing]:
-    interest = await session.get(Interest, interest_id)
+    # Locked for the unit of work: a racing accept, decline or withdraw waits, then sees the
+    # status this one leaves, so a decision is never overwritten (tests/proof/test_concurrency).
+    interest = await session.get(Interest, interest_id, with_for_update=True)
     if interest is None:
         raise InterestNotFoundError()
     listing = await session.get(Listing, interest.listing_id)

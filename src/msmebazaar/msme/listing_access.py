@@ -22,6 +22,11 @@ from msmebazaar.shared.exceptions import PermissionDeniedError
 ListingIdPath = Annotated[uuid.UUID, Path(description="The listing's id.")]
 
 
+def is_public_listing(listing: Listing) -> bool:
+    """Whether the listing is on the marketplace: active, and its owner is not suspended."""
+    return listing.status == "active" and not listing.owner_suspended
+
+
 def is_listing_insider(listing: Listing, viewer: Principal | None) -> bool:
     """Whether `viewer` owns the listing or is an admin."""
     return viewer is not None and (viewer.role == UserRole.ADMIN or viewer.id == listing.owner_id)
@@ -39,7 +44,7 @@ def check_can_change(listing: Listing, user: Principal) -> None:
     """Pass for the owner and admins; 403 if the caller may see the listing, else 404."""
     if is_listing_insider(listing, user):
         return
-    if listing.status == "active":
+    if is_public_listing(listing):
         raise PermissionDeniedError(
             "Only the listing's owner or an admin may change it.", code="LISTING_FORBIDDEN"
         )

@@ -12,7 +12,6 @@ from typing import Any
 import structlog
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from msmebazaar.auth.service import Principal, get_user
@@ -28,7 +27,7 @@ from msmebazaar.msme.exceptions import (
     VersionConflictError,
 )
 from msmebazaar.msme.financials import refresh_listing_figures
-from msmebazaar.msme.listing_access import get_listing, is_listing_insider
+from msmebazaar.msme.listing_access import get_listing, is_listing_insider, is_public_listing
 from msmebazaar.msme.models import Listing, Msme
 from msmebazaar.msme.privacy import identity_visible, is_insider, profile_visible
 from msmebazaar.msme.schemas.listings import (
@@ -41,7 +40,7 @@ from msmebazaar.msme.schemas.listings import (
     ListingUpdate,
     ModerationDecision,
 )
-from msmebazaar.shared.db import utcnow
+from msmebazaar.shared.db import relax_durability, utcnow
 from msmebazaar.shared.events import publish
 from msmebazaar.shared.exceptions import PermissionDeniedError, ValidationError
 from msmebazaar.shared.metrics import counter
@@ -52,12 +51,19 @@ logger = structlog.get_logger("msmebazaar.msme.listings")
 LISTINGS = counter(
     "listings_total", "Listings entering each status (created drafts included).", ("status",)
 )
+# Deal flow in rupees (the business dashboard shows it in crore): asking prices by status entered.
+LISTING_VALUE = counter(
+    "listing_value_rupees_total",
+    "Asking prices of listings entering each status, in rupees.",
+    ("status",),
+)
 EDITABLE_STATUSES = ("draft", "rejected")
 
 
 def _enter(listing: Listing, status: str) -> None:
     listing.status = status
     LISTINGS.labels(status).inc()
+    LISTING_VALUE.labels(status).inc(listing.asking_price)
 
 
 async def _flush(session: AsyncSession) -> None:
@@ -139,23 +145,31 @@ async def view_listing(
     session: AsyncSession, listing_id: uuid.UUID, viewer: Principal | None
 ) -> ListingCard | ListingDetail:
     """What `viewer` may see of a listing; counts a view by anyone but the owner."""
+    # The view is counted before anything is read: on SQLite a transaction that has read and
+    # then writes fails at once when another view committed in between (its snapshot is stale),
+    # while one that writes first waits its turn. The conditions are `is_public_listing`'s.
+    # A plain UPDATE: a view must not bump `version` (it would fail the owner's next edit), nor
+    # `updated_at` (a view is no change: match would re-read the listing after every one).
+    not_the_owner = [Listing.owner_id != viewer.id] if viewer is not None else []
+    await relax_durability(session)  # a view count need not wait for the disk
+    await session.execute(
+        update(Listing)
+        .where(
+            Listing.id == listing_id,
+            Listing.status == "active",
+            Listing.owner_suspended.is_(False),
+            *not_the_owner,
+        )
+        .values(views_count=Listing.views_count + 1, updated_at=Listing.updated_at)
+        .execution_options(synchronize_session=False)
+    )
     listing = await get_listing(session, listing_id)
     msme = await session.get(Msme, listing.msme_id)
     if msme is None:  # pragma: no cover - the foreign key cascades
         raise ListingNotFoundError()
-    counts_view = listing.status == "active" and (viewer is None or viewer.id != listing.owner_id)
-    if counts_view:
-        # A plain UPDATE: a view must not bump `version` (it would fail the owner's next edit).
-        await session.execute(
-            update(Listing)
-            .where(Listing.id == listing.id)
-            .values(views_count=Listing.views_count + 1)
-            .execution_options(synchronize_session=False)
-        )
-        set_committed_value(listing, "views_count", listing.views_count + 1)
     if is_listing_insider(listing, viewer):
         return build_detail(listing, msme)
-    if listing.status != "active" or msme.deleted_at is not None:
+    if not is_public_listing(listing) or msme.deleted_at is not None:
         raise ListingNotFoundError()
     visible = await identity_visible(session, msme, viewer)
     return build_card(listing, msme, identity_visible=visible)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -80,6 +81,31 @@ class Msme(UUIDPrimaryKey, Timestamps, Base):
             postgresql_where=text(f"udyam_number IS NOT NULL AND {_LIVE}"),
         ),
         Index("ix_msmes_discovery", "verification_status", "sector", "state"),
+        # Admin: live profiles by status, sector and state (index-only), the verification queue
+        # oldest first, and owners' live profiles for the signup funnel.
+        Index(
+            "ix_msmes_live_facets",
+            "verification_status",
+            "sector",
+            "state",
+            sqlite_where=text(_LIVE),
+            postgresql_where=text(_LIVE),
+        ),
+        Index(
+            "ix_msmes_live_queue",
+            "verification_status",
+            "created_at",
+            "id",
+            sqlite_where=text(_LIVE),
+            postgresql_where=text(_LIVE),
+        ),
+        Index(
+            "ix_msmes_live_owner",
+            "owner_id",
+            "verification_status",
+            sqlite_where=text(_LIVE),
+            postgresql_where=text(_LIVE),
+        ),
         # max(updated_at) is the change stamp other processes poll (match's index refresh).
         Index("ix_msmes_updated_at", "updated_at"),
     )
@@ -180,6 +206,23 @@ class Listing(UUIDPrimaryKey, Timestamps, Base):
         Index("ix_listings_status_price", "status", "asking_price", "id"),
         Index("ix_listings_status_revenue", "status", "revenue", "id"),
         Index("ix_listings_updated_at", "updated_at"),
+        # Admin analytics: listings by status and deal type with the deal flow (index-only),
+        # and the owners whose listing was ever approved (the signup funnel).
+        Index(
+            "ix_listings_status_deal_type",
+            "status",
+            "deal_type",
+            "owner_suspended",
+            "asking_price",
+        ),
+        Index(
+            "ix_listings_owner_published",
+            "owner_id",
+            sqlite_where=text("published_at IS NOT NULL"),
+            postgresql_where=text("published_at IS NOT NULL"),
+        ),
+        # The owners of listings with an accepted interest, read off the index (the funnel).
+        Index("ix_listings_id_owner", "id", "owner_id"),
     )
 
     msme_id: Mapped[uuid.UUID] = mapped_column(
@@ -203,6 +246,9 @@ class Listing(UUIDPrimaryKey, Timestamps, Base):
     submitted_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # Set while the owner's account is suspended (admin): the listing keeps its status but
+    # leaves search, cards, interests and matching until the owner is reactivated.
+    owner_suspended: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative API
@@ -215,6 +261,14 @@ class Interest(UUIDPrimaryKey, Timestamps, Base):
     __table_args__ = (
         UniqueConstraint("listing_id", "buyer_id"),
         CheckConstraint(_one_of("status", INTEREST_STATUSES), name="status"),
+        # Admin analytics: interests sent in a period; accepted ones (the signup funnel).
+        Index("ix_interests_created_at", "created_at"),
+        Index(
+            "ix_interests_accepted",
+            "listing_id",
+            sqlite_where=text("status = 'accepted'"),
+            postgresql_where=text("status = 'accepted'"),
+        ),
     )
 
     listing_id: Mapped[uuid.UUID] = mapped_column(

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from msmebazaar.auth.service import Principal, UserRole
 from msmebazaar.msme.classification import Classification, classify_msme, india_today
+from msmebazaar.msme.events import VerificationReset
 from msmebazaar.msme.exceptions import (
     GstinAlreadyRegisteredError,
     UdyamAlreadyRegisteredError,
@@ -26,6 +27,7 @@ from msmebazaar.msme.repository import get_live_msme
 from msmebazaar.msme.schemas.profiles import MsmeCreate, MsmeRead, MsmeUpdate
 from msmebazaar.msme.sectors import get_sector
 from msmebazaar.shared.db import utcnow
+from msmebazaar.shared.events import publish
 from msmebazaar.shared.exceptions import ValidationError
 from msmebazaar.shared.india import get_state
 from msmebazaar.shared.metrics import counter
@@ -89,11 +91,24 @@ def _merge_change(msme: Msme, change: dict[str, Any]) -> dict[str, Any]:
     return current | change
 
 
-def _back_to_pending(msme: Msme, values: dict[str, Any], editor: Principal) -> None:
-    """An owner's change to the name or an identifier voids an admin's decision."""
+def _back_to_pending(
+    session: AsyncSession, msme: Msme, values: dict[str, Any], editor: Principal
+) -> None:
+    """An owner's change to the name or an identifier voids an admin's decision (announced as
+    `VerificationReset`, which the admin service audits)."""
     if editor.role == UserRole.ADMIN or msme.verification_status == "pending":
         return
-    if any(values[field] != getattr(msme, field) for field in _VERIFIED_FIELDS):
+    changed = tuple(f for f in _VERIFIED_FIELDS if values[f] != getattr(msme, f))
+    if changed:
+        event = VerificationReset(
+            msme_id=msme.id,
+            owner_id=msme.owner_id,
+            editor_id=editor.id,
+            editor_role=editor.role.value,
+            previous_status=msme.verification_status,
+            changed_fields=changed,
+        )
+        publish(session, event)
         msme.verification_status = "pending"
         msme.verification_reason = None
         msme.verified_at = None
@@ -109,7 +124,7 @@ async def update_profile(
         raise VersionConflictError()
     values = check_profile_fields(_merge_change(msme, change))
     await _ensure_unique(session, values, msme.id)
-    _back_to_pending(msme, values, editor)
+    _back_to_pending(session, msme, values, editor)
     changed = {field for field, value in values.items() if getattr(msme, field) != value}
     for field in changed:
         setattr(msme, field, values[field])

@@ -100,7 +100,11 @@ def _filters(search: ListingSearch, dialect: str) -> list[ColumnElement[bool]]:
         (Listing.revenue, search.revenue_min, True),
         (Listing.revenue, search.revenue_max, False),
     ]
-    conditions: list[ColumnElement[bool]] = [Listing.status == "active"]
+    # A suspended owner's listings keep their status but leave the marketplace.
+    conditions: list[ColumnElement[bool]] = [
+        Listing.status == "active",
+        Listing.owner_suspended.is_(False),
+    ]
     for column, value in (
         (Listing.sector, search.sector),
         (Listing.state, search.state),

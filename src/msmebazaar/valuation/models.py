@@ -24,6 +24,8 @@ class Valuation(UUIDPrimaryKey, Base):
     __table_args__ = (
         Index("ix_valuations_msme_created", "msme_id", "created_at"),
         Index("ix_valuations_created_by_created", "created_by", "created_at"),
+        # Valuations run in a period (admin analytics).
+        Index("ix_valuations_created_at", "created_at"),
     )
 
     msme_id: Mapped[uuid.UUID | None]

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
 
 from prometheus_client import Histogram
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
 
 from msmebazaar.auth.service import Principal, UserRole
 from msmebazaar.msme.schemas import MsmeRead, VerificationStatus
@@ -35,6 +38,7 @@ from msmebazaar.valuation.exceptions import MsmeNotFoundError, ValuationNotFound
 from msmebazaar.valuation.inputs import ad_hoc_input, check_sector, check_usable, to_years
 from msmebazaar.valuation.models import Valuation
 from msmebazaar.valuation.presenter import result_json, to_read
+from msmebazaar.valuation.report import render_report
 from msmebazaar.valuation.schemas import (
     SectorMultipleRead,
     SectorMultiplesRead,
@@ -44,12 +48,20 @@ from msmebazaar.valuation.schemas import (
 )
 
 __all__ = [
+    "ValuationCounts",
     "create_valuation",
     "get_valuation",
     "list_profile_valuations",
+    "preview_valuation",
+    "report_pdf",
     "sector_multiples",
+    "valuation_counts",
     "valuation_for_report",
 ]
+
+# `created_by` of a preview, which is computed for a visitor who is not signed in and never
+# stored: the nil UUID names nobody.
+PREVIEW_CREATOR = uuid.UUID(int=0)
 
 VALUATIONS = counter(
     "valuations_total", "Valuations computed, by the methods that carried weight.", ("method_mix",)
@@ -155,6 +167,25 @@ async def create_valuation(
     session.add(valuation)
     await session.flush()
     return read
+
+
+def preview_valuation(body: ValuationCreate, language: str) -> ValuationRead:
+    """An ad hoc valuation for a visitor who is not signed in: computed the same way, not
+    stored (its `id` leads nowhere and `created_by` is `PREVIEW_CREATOR`)."""
+    if body.msme_id is not None:
+        raise ValidationError.for_field(
+            "msme_id", "Sign in to value a business profile.", code="VALUATION_INPUT_AMBIGUOUS"
+        )
+    data = load_data()
+    inputs = ad_hoc_input(body.sector, body.financials, body.year_established, body.employees, data)
+    result = run_engine(inputs, data)
+    return to_read(_stored(None, PREVIEW_CREATOR, inputs, result, None), language)
+
+
+async def report_pdf(session: AsyncSession, user: Principal, valuation_id: uuid.UUID) -> bytes:
+    """The PDF report of a valuation the caller may read (rendered off the event loop)."""
+    valuation = await valuation_for_report(session, user, valuation_id)
+    return await run_in_threadpool(render_report, valuation)
 
 
 def _stored(
@@ -269,3 +300,25 @@ def _sector_multiples(version: str) -> SectorMultiplesRead:
         sources=sources,
         sectors=[_sector_row(code, data) for code in data.sectors],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ValuationCounts:
+    """Stored valuations: in all, in a period, and the profiles valued at least once."""
+
+    total: int
+    in_period: int
+    profiles_valued: int
+
+
+async def valuation_counts(
+    session: AsyncSession, start: datetime, end: datetime
+) -> ValuationCounts:
+    """Valuations in all and run in [start, end), and distinct profiles valued (one query)."""
+    statement = select(
+        func.count(),
+        func.count().filter(Valuation.created_at >= start, Valuation.created_at < end),
+        func.count(distinct(Valuation.msme_id)),
+    ).select_from(Valuation)
+    total, in_period, profiles = (await session.execute(statement)).one()
+    return ValuationCounts(int(total), int(in_period), int(profiles))

@@ -1,0 +1,1 @@
+"""Admin analytics: the overview of the platform, and CSV exports."""

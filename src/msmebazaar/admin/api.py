@@ -1,0 +1,67 @@
+"""The admin service as the app mounts it: its routes, the audit of changes made elsewhere
+(domain events), and the periodic recount of the verification queue."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import structlog
+from fastapi import FastAPI
+
+from msmebazaar.admin.audit import on_user_role_changed, on_verification_reset
+from msmebazaar.admin.metrics import recount_queue
+from msmebazaar.admin.router import router
+from msmebazaar.auth.service import UserRoleChanged
+from msmebazaar.msme.service import VerificationReset
+from msmebazaar.services import ServiceSpec
+from msmebazaar.shared.config import Environment
+from msmebazaar.shared.db import Database
+from msmebazaar.shared.events import subscribe
+
+logger = structlog.get_logger("msmebazaar.admin")
+
+QUEUE_RECOUNT_SECONDS = 60.0
+
+
+async def _recount_forever(database: Database) -> None:
+    while True:
+        try:
+            async with database.session() as session:
+                await recount_queue(session)
+        except Exception as exc:  # a database outage only delays the next count
+            logger.warning("verification_queue_count_failed", error=type(exc).__name__)
+        await asyncio.sleep(QUEUE_RECOUNT_SECONDS)
+
+
+async def _start(app: FastAPI) -> None:
+    subscribe(UserRoleChanged, on_user_role_changed)
+    subscribe(VerificationReset, on_verification_reset)
+    # Tests keep to one task: their sessions share one connection.
+    if app.state.settings.environment is not Environment.TESTING:
+        app.state.admin_queue_task = asyncio.create_task(
+            _recount_forever(app.state.db), name="admin-queue-recount"
+        )
+
+
+async def _stop(app: FastAPI) -> None:
+    task: asyncio.Task[None] | None = getattr(app.state, "admin_queue_task", None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+SERVICE = ServiceSpec(
+    name="admin",
+    routers=[router],
+    on_startup=[_start],
+    on_shutdown=[_stop],
+    tags=[
+        {
+            "name": "admin",
+            "description": "Verification queue, listing moderation, users, analytics and the "
+            "audit log (role admin). Every action is audited.",
+        }
+    ],
+)

@@ -1,0 +1,128 @@
+"""The audit log: who did what to which target, before → after, why, in which request, when.
+
+Admin actions write their row in the same transaction as the change itself (`record`), so a
+change and its row exist together or not at all. Sensitive changes made elsewhere — a user
+switching their own role, an owner's edit that sends a decided profile back to the queue — come
+as domain events after their commit and are written in a unit of work of their own. Rows are
+only ever inserted: the API has no way to change one, and the database refuses to (0007).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from msmebazaar.admin.metrics import recount_queue
+from msmebazaar.admin.models import AuditEntry
+from msmebazaar.admin.schemas import AuditAction, AuditEntryRead, TargetType
+from msmebazaar.auth.service import Principal, UserRoleChanged
+from msmebazaar.msme.service import VerificationReset
+from msmebazaar.shared.context import current_request_id
+from msmebazaar.shared.db import utcnow
+from msmebazaar.shared.events import SessionSource
+from msmebazaar.shared.pagination import PageParams, paginate
+
+logger = structlog.get_logger("msmebazaar.admin.audit")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acted: a user with their role at the time, or the system (no id)."""
+
+    id: uuid.UUID | None
+    role: str | None
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        return cls(principal.id, principal.role.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One audited change of one target."""
+
+    action: AuditAction
+    target_type: TargetType
+    target_id: uuid.UUID | None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    reason: str | None = None
+
+
+def record(session: AsyncSession, actor: Actor, change: Change) -> AuditEntry:
+    """Add the audit row of `change` to the caller's unit of work (committed with it)."""
+    request_id = current_request_id()
+    entry = AuditEntry(
+        id=uuid.uuid4(),
+        actor_id=actor.id,
+        actor_role=actor.role,
+        action=change.action.value,
+        target_type=change.target_type.value,
+        target_id=change.target_id,
+        before=change.before,
+        after=change.after,
+        reason=change.reason,
+        request_id=None if request_id == "-" else request_id,
+        created_at=utcnow(),
+    )
+    session.add(entry)
+    return entry
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilters:
+    """`GET /admin/audit-log` filters; all optional."""
+
+    actor: uuid.UUID | None = None
+    target: uuid.UUID | None = None
+    action: AuditAction | None = None
+
+
+async def list_entries(
+    session: AsyncSession, filters: AuditFilters, params: PageParams
+) -> tuple[list[AuditEntryRead], int]:
+    """One page of audit rows, newest first, and how many match in all."""
+    statement = select(AuditEntry)
+    if filters.actor is not None:
+        statement = statement.where(AuditEntry.actor_id == filters.actor)
+    if filters.target is not None:
+        statement = statement.where(AuditEntry.target_id == filters.target)
+    if filters.action is not None:
+        statement = statement.where(AuditEntry.action == filters.action.value)
+    statement = statement.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    rows, total = await paginate(session, statement, params)
+    return [AuditEntryRead.model_validate(row) for row in rows], total
+
+
+async def on_user_role_changed(event: UserRoleChanged, database: SessionSource) -> None:
+    """Subscribed to `UserRoleChanged`: audit a user's switch of their own role."""
+    change = Change(
+        action=AuditAction.USER_ROLE_CHANGED,
+        target_type=TargetType.USER,
+        target_id=event.user_id,
+        before={"role": event.before},
+        after={"role": event.after},
+        reason="Chosen by the user (PATCH /auth/me).",
+    )
+    async with database.session() as session:
+        record(session, Actor(event.user_id, event.before), change)
+
+
+async def on_verification_reset(event: VerificationReset, database: SessionSource) -> None:
+    """Subscribed to `VerificationReset`: audit an owner's edit that voided a decision."""
+    change = Change(
+        action=AuditAction.MSME_VERIFICATION_RESET,
+        target_type=TargetType.MSME,
+        target_id=event.msme_id,
+        before={"verification_status": event.previous_status},
+        after={"verification_status": "pending"},
+        reason="Changed by the owner: " + ", ".join(event.changed_fields) + ".",
+    )
+    async with database.session() as session:
+        record(session, Actor(event.editor_id, event.editor_role), change)
+        await recount_queue(session)

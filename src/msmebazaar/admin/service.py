@@ -1,0 +1,24 @@
+"""The admin service's public face: the only module (with `schemas`) other packages import.
+
+The web portal's admin pages call these, so a decision made on a page is audited and notified
+exactly as one made through the API.
+"""
+
+from __future__ import annotations
+
+from msmebazaar.admin.analytics.overview import overview
+from msmebazaar.admin.analytics.period import Period, period_of
+from msmebazaar.admin.moderation import moderate
+from msmebazaar.admin.profiles import decide, review_queue, transfer
+from msmebazaar.admin.users import update_user
+
+__all__ = [
+    "Period",
+    "decide",
+    "moderate",
+    "overview",
+    "period_of",
+    "review_queue",
+    "transfer",
+    "update_user",
+]

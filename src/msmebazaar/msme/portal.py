@@ -1,0 +1,173 @@
+"""Id-based entry points for callers outside the HTTP routers (the web portal).
+
+The routers load a profile or listing through chained dependencies (`dependencies.py`,
+`listing_access.py`); these functions do the same checks from plain ids, then call the same
+domain functions, so a page and an API call can never disagree on who may do what.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from msmebazaar.auth.service import Principal
+from msmebazaar.msme import documents, financials, listings, profiles, search
+from msmebazaar.msme.cards import build_detail
+from msmebazaar.msme.exceptions import MsmeNotFoundError
+from msmebazaar.msme.listing_access import check_can_change, get_listing
+from msmebazaar.msme.models import Interest, Listing, Msme
+from msmebazaar.msme.privacy import identity_visible, is_insider, profile_visible
+from msmebazaar.msme.repository import get_live_msme
+from msmebazaar.msme.schemas.documents import DocumentKind, DocumentRead
+from msmebazaar.msme.schemas.financials import FinancialsInput, FinancialsRead
+from msmebazaar.msme.schemas.interests import InterestRead
+from msmebazaar.msme.schemas.listings import (
+    ListingCard,
+    ListingDetail,
+    ListingRead,
+    ListingSearch,
+    ListingUpdate,
+)
+from msmebazaar.msme.schemas.profiles import MsmeRead, MsmeUpdate
+from msmebazaar.shared.exceptions import PermissionDeniedError
+from msmebazaar.shared.pagination import PageParams, paginate
+from msmebazaar.shared.storage import Storage
+
+
+async def _owned(session: AsyncSession, user: Principal, msme_id: uuid.UUID) -> Msme:
+    """The live profile if `user` owns it or is an admin; 403 if they may only see it, else 404."""
+    msme = await get_live_msme(session, msme_id)
+    if is_insider(msme, user):
+        return msme
+    if await profile_visible(session, msme, user):
+        raise PermissionDeniedError(
+            "Only the profile's owner or an admin may change it.", code="MSME_FORBIDDEN"
+        )
+    raise MsmeNotFoundError()
+
+
+async def owned_profile(session: AsyncSession, user: Principal, msme_id: uuid.UUID) -> MsmeRead:
+    """A profile the caller owns (or any, for admins); 403 or 404 otherwise."""
+    return MsmeRead.model_validate(await _owned(session, user, msme_id))
+
+
+async def update_owned_profile(
+    session: AsyncSession, user: Principal, msme_id: uuid.UUID, data: MsmeUpdate
+) -> MsmeRead:
+    """`PATCH /msmes/{id}` by id: change a profile the caller owns."""
+    msme = await _owned(session, user, msme_id)
+    return await profiles.update_profile(session, msme, user, data)
+
+
+async def save_financials(
+    session: AsyncSession,
+    user: Principal,
+    msme_id: uuid.UUID,
+    fiscal_year: str,
+    data: FinancialsInput,
+) -> tuple[FinancialsRead, bool]:
+    """`PUT /msmes/{id}/financials/{year}` by id; True when the year was new."""
+    msme = await _owned(session, user, msme_id)
+    return await financials.upsert_financials(session, msme, fiscal_year, data)
+
+
+async def upload_owned_document(
+    session: AsyncSession,
+    storage: Storage,
+    user: Principal,
+    msme_id: uuid.UUID,
+    *,
+    kind: DocumentKind,
+    filename: str | None,
+    data: bytes,
+) -> DocumentRead:
+    """`POST /msmes/{id}/documents` by id: the same size and file-type checks."""
+    msme = await _owned(session, user, msme_id)
+    upload = documents.Upload(kind=kind, filename=filename, data=data)
+    return await documents.upload_document(session, storage, msme, user, upload)
+
+
+async def insider_documents(
+    session: AsyncSession, user: Principal, msme_id: uuid.UUID, params: PageParams
+) -> tuple[list[DocumentRead], int]:
+    """A profile's documents for its owner, admins and accepted buyers; 404 for anyone else."""
+    msme = await get_live_msme(session, msme_id)
+    visible = await profile_visible(session, msme, user)
+    if not visible or not await identity_visible(session, msme, user):
+        raise MsmeNotFoundError()
+    return await documents.list_documents(session, msme.id, params)
+
+
+async def owned_listing(
+    session: AsyncSession, user: Principal, listing_id: uuid.UUID
+) -> ListingRead:
+    """A listing the caller owns (or any, for admins), every field; 403 or 404 otherwise."""
+    listing = await get_listing(session, listing_id)
+    check_can_change(listing, user)
+    return ListingRead.model_validate(listing)
+
+
+async def update_owned_listing(
+    session: AsyncSession, user: Principal, listing_id: uuid.UUID, changes: ListingUpdate
+) -> ListingRead:
+    """`PATCH /listings/{id}` by id."""
+    listing = await get_listing(session, listing_id)
+    check_can_change(listing, user)
+    return await listings.update_listing(session, listing, changes)
+
+
+async def submit_owned_listing(
+    session: AsyncSession, user: Principal, listing_id: uuid.UUID
+) -> ListingRead:
+    """`POST /listings/{id}/submit` by id."""
+    listing = await get_listing(session, listing_id)
+    check_can_change(listing, user)
+    return await listings.submit_listing(session, listing)
+
+
+async def close_owned_listing(
+    session: AsyncSession, user: Principal, listing_id: uuid.UUID
+) -> ListingRead:
+    """`POST /listings/{id}/close` by id."""
+    listing = await get_listing(session, listing_id)
+    check_can_change(listing, user)
+    return await listings.close_listing(session, listing)
+
+
+async def search_public_listings(
+    session: AsyncSession, filters: ListingSearch, params: PageParams
+) -> tuple[list[ListingCard], int]:
+    """`GET /listings`: the filters checked (422 naming each bad one), then one page of cards."""
+    return await search.search_listings(session, search.checked_search(filters), params)
+
+
+async def listings_in_review(
+    session: AsyncSession, params: PageParams
+) -> tuple[list[ListingDetail], int]:
+    """Submitted listings waiting for an admin, oldest first, each with its full card (admins
+    see the identity) for the moderation queue."""
+    statement = (
+        select(Listing)
+        .where(Listing.status == "submitted")
+        .order_by(Listing.submitted_at.asc(), Listing.id)
+    )
+    rows, total = await paginate(session, statement, params)
+    profiles = {
+        row.id: row
+        for row in await session.scalars(
+            select(Msme).where(Msme.id.in_([listing.msme_id for listing in rows]))
+        )
+    }
+    return [build_detail(listing, profiles[listing.msme_id]) for listing in rows], total
+
+
+async def interest_sent(
+    session: AsyncSession, buyer_id: uuid.UUID, listing_id: uuid.UUID
+) -> InterestRead | None:
+    """The interest a buyer sent in a listing, if any (at most one per listing)."""
+    interest = await session.scalar(
+        select(Interest).where(Interest.listing_id == listing_id, Interest.buyer_id == buyer_id)
+    )
+    return None if interest is None else InterestRead.model_validate(interest)
