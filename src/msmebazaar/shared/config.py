@@ -99,9 +99,12 @@ class DatabaseSettings(_Group):
     pool_size: int = Field(10, ge=1, validation_alias="DATABASE_POOL_SIZE")
     max_overflow: int = Field(10, ge=0, validation_alias="DATABASE_MAX_OVERFLOW")
     pool_timeout_seconds: float = Field(10.0, gt=0, validation_alias="DATABASE_POOL_TIMEOUT")
-    statement_timeout_ms: int = Field(
-        15_000, ge=0, validation_alias="DATABASE_STATEMENT_TIMEOUT_MS"
+    # A dead or hung PostgreSQL must answer 503 within 2 s (issue 11): a pooled connection gets
+    # this long to answer its ping, then one new connection this long to open (db.py).
+    connect_timeout_seconds: float = Field(
+        0.5, gt=0, le=60, validation_alias="DATABASE_CONNECT_TIMEOUT"
     )
+    statement_timeout_ms: int = Field(5_000, ge=0, validation_alias="DATABASE_STATEMENT_TIMEOUT_MS")
     echo: bool = Field(False, validation_alias="DATABASE_ECHO")
 
     @property
@@ -163,6 +166,16 @@ class WhatsAppSettings(_Group):
     meta_access_token: SecretStr | None = Field(None, validation_alias="WHATSAPP_META_ACCESS_TOKEN")
     meta_phone_number_id: str | None = Field(None, validation_alias="WHATSAPP_META_PHONE_NUMBER_ID")
     twilio_whatsapp_from: str | None = Field(None, validation_alias="TWILIO_WHATSAPP_FROM")
+    meta_api_version: str = Field(
+        "v23.0", pattern=r"^v[0-9]+\.[0-9]+$", validation_alias="WHATSAPP_META_API_VERSION"
+    )
+    # Outside the 24-hour customer-service window only an approved template may be sent: its
+    # Meta name, or its Twilio Content SID (HX...). Unset: such a message is not sent.
+    template_name: str | None = Field(
+        None, max_length=512, validation_alias="WHATSAPP_TEMPLATE_NAME"
+    )
+    # How often each app process looks for received messages left unprocessed (0: never).
+    sweep_seconds: float = Field(30.0, ge=0, validation_alias="WHATSAPP_SWEEP_SECONDS")
 
 
 class OutboxSettings(_Group):
@@ -188,7 +201,7 @@ class ObservabilitySettings(_Group):
     )
     log_format: Literal["json", "console"] = Field("json", validation_alias="LOG_FORMAT")
     sentry_dsn: SecretStr | None = Field(None, validation_alias="SENTRY_DSN")
-    health_timeout_seconds: float = Field(2.0, gt=0, validation_alias="HEALTH_CHECK_TIMEOUT")
+    health_timeout_seconds: float = Field(1.5, gt=0, validation_alias="HEALTH_CHECK_TIMEOUT")
 
 
 class Settings(_Group):

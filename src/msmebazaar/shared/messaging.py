@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
@@ -159,10 +160,27 @@ def create_sms_provider(settings: Settings) -> MessageProvider:
     )
 
 
+ProviderFactory = Callable[[Settings], "MessageProvider | None"]
+_channel_factories: dict[str, ProviderFactory] = {}
+
+
+def register_channel(channel: str, factory: ProviderFactory) -> None:
+    """Let a service build the provider of its own channel (whatsapp does, when imported): the
+    kernel cannot import services. `factory` may return None: no provider in this process."""
+    _channel_factories[channel] = factory
+
+
 def create_providers(settings: Settings) -> dict[str, MessageProvider]:
-    """Providers by channel. WhatsApp has only the console one here until its service lands;
-    a channel without a provider keeps its messages queued for a worker that has one."""
+    """Providers by channel: SMS, then each registered channel's; a channel without a provider
+    keeps its messages queued for a worker that has one."""
     providers: dict[str, MessageProvider] = {"sms": create_sms_provider(settings)}
-    if settings.whatsapp.provider == "console" and not settings.is_production:
+    for channel, factory in _channel_factories.items():
+        if (provider := factory(settings)) is not None:
+            providers[channel] = provider
+    if (
+        "whatsapp" not in providers
+        and settings.whatsapp.provider == "console"
+        and not settings.is_production
+    ):
         providers["whatsapp"] = ConsoleProvider()
     return providers
