@@ -1,8 +1,10 @@
-"""The six services and how the app finds them.
+"""The six services (and the web portal) and how the app finds them.
 
 Each service package that exists exposes `SERVICE` (a `ServiceSpec`) in its `api` module: its
 routers, the hooks it needs at start-up and shutdown, and its CLI commands. A service that is not
-built yet is simply absent.
+built yet is simply absent. The web portal is not an API service but is selected like one
+(`--service web`): its pages are mounted at the root, and it runs the hooks of the services whose
+functions it calls.
 """
 
 from __future__ import annotations
@@ -16,7 +18,17 @@ from typing import Any
 import typer
 from fastapi import APIRouter, FastAPI
 
-SERVICE_NAMES: tuple[str, ...] = ("auth", "msme", "valuation", "match", "admin", "whatsapp")
+from msmebazaar.shared.middleware import API_PREFIX
+
+SERVICE_NAMES: tuple[str, ...] = (
+    "auth",
+    "msme",
+    "valuation",
+    "match",
+    "admin",
+    "whatsapp",
+    "web",  # the server-rendered pages over the others' service functions
+)
 
 Hook = Callable[[FastAPI], Awaitable[None]]
 
@@ -31,6 +43,11 @@ class ServiceSpec:
     on_shutdown: Sequence[Hook] = ()
     cli: typer.Typer | None = None
     tags: Sequence[dict[str, Any]] = field(default_factory=tuple)
+    # Where the routers are mounted: the API services under /api/v1, the web portal at the root.
+    prefix: str = API_PREFIX
+    # Services whose start-up and shutdown hooks this one needs when served without them (their
+    # routers are not mounted): the web portal calls every service's functions.
+    uses: Sequence[str] = ()
 
 
 class UnknownServiceError(ValueError):
@@ -74,6 +91,14 @@ def resolve_services(names: Sequence[str] | None) -> list[ServiceSpec]:
     if "all" in wanted:
         wanted = available_services()
     return [load_service(name) for name in dict.fromkeys(wanted)]
+
+
+def with_used_services(specs: Sequence[ServiceSpec]) -> list[ServiceSpec]:
+    """`specs`, preceded by the built services they use that are not among them: the services
+    whose start-up and shutdown hooks the app runs."""
+    present = {spec.name for spec in specs}
+    used = {name for spec in specs for name in spec.uses if name not in present and is_built(name)}
+    return [load_service(name) for name in SERVICE_NAMES if name in used] + list(specs)
 
 
 def import_all_models() -> None:

@@ -50,12 +50,14 @@ CRORE: Final = 10_000_000
 
 
 class InvalidIdentifier(ValueError):  # noqa: N818 - name is part of the shared API
-    """An identifier or amount failed validation; `code` is machine-readable, `message` human."""
+    """An identifier or amount failed validation; `code` is machine-readable, `message` human,
+    and `rule` (when set) names the one rule that failed, for explanations in other words."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, rule: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.rule = rule
 
 
 # --------------------------------------------------------------------------- mobile numbers
@@ -237,26 +239,30 @@ _GSTIN_ALPHABET: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _GSTIN_ENTITY_RE = re.compile(r"[1-9A-Z]")
 
 
-def _gstin_error(message: str) -> InvalidIdentifier:
-    return InvalidIdentifier("GSTIN_INVALID", message)
+def _gstin_error(message: str, rule: str) -> InvalidIdentifier:
+    return InvalidIdentifier("GSTIN_INVALID", message, rule)
 
 
 def validate_gstin(raw: str) -> str:
     """Return the upper-cased GSTIN or raise GSTIN_INVALID saying which rule failed."""
     gstin = raw.strip().upper()
     if len(gstin) != _GSTIN_LENGTH:
-        raise _gstin_error(f"GSTIN must be 15 characters long, not {len(gstin)}.")
+        raise _gstin_error(f"GSTIN must be 15 characters long, not {len(gstin)}.", "length")
     if gstin[:2] not in VALID_GST_STATE_CODES:
-        raise _gstin_error(f"GSTIN starts with '{gstin[:2]}', which is not a GST state code.")
+        raise _gstin_error(
+            f"GSTIN starts with '{gstin[:2]}', which is not a GST state code.", "state_code"
+        )
     if not _PAN_RE.fullmatch(gstin[2:12]):
-        raise _gstin_error("GSTIN characters 3 to 12 must be the holder's PAN.")
+        raise _gstin_error("GSTIN characters 3 to 12 must be the holder's PAN.", "pan")
     if not _GSTIN_ENTITY_RE.fullmatch(gstin[12]):
-        raise _gstin_error("GSTIN character 13 must be a digit 1-9 or a letter.")
+        raise _gstin_error("GSTIN character 13 must be a digit 1-9 or a letter.", "entity")
     if gstin[13] != "Z":
-        raise _gstin_error("GSTIN character 14 must be 'Z'.")
+        raise _gstin_error("GSTIN character 14 must be 'Z'.", "z")
     # stdnum's gstin.validate() rejects codes 38/97/99, so only its Luhn mod 36 is reused.
     if luhn.calc_check_digit(gstin[:14], _GSTIN_ALPHABET) != gstin[14]:
-        raise _gstin_error("GSTIN check character does not match; please re-check the number.")
+        raise _gstin_error(
+            "GSTIN check character does not match; please re-check the number.", "checksum"
+        )
     return gstin
 
 
@@ -340,9 +346,13 @@ def validate_udyam(raw: str) -> str:
     udyam = raw.strip().upper()
     match = _UDYAM_RE.fullmatch(udyam)
     if match is None:
-        raise InvalidIdentifier("UDYAM_INVALID", "Udyam number must look like UDYAM-MH-12-0012345.")
+        raise InvalidIdentifier(
+            "UDYAM_INVALID", "Udyam number must look like UDYAM-MH-12-0012345.", "format"
+        )
     if match["state"] not in UDYAM_STATE_CODES:
-        raise InvalidIdentifier("UDYAM_INVALID", f"'{match['state']}' is not a Udyam state code.")
+        raise InvalidIdentifier(
+            "UDYAM_INVALID", f"'{match['state']}' is not a Udyam state code.", "state_code"
+        )
     return udyam
 
 

@@ -1,0 +1,49 @@
+"""The admin overview's charts: signups per day, the seller funnel and deal flow in crore."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from msmebazaar.admin.schemas import AnalyticsOverview
+from msmebazaar.shared.india import CRORE
+from msmebazaar.web.charts import bar_chart, column_chart
+from msmebazaar.web.context import Visit
+
+_FUNNEL = ("signed_up", "created_profile", "verified", "listed", "interest_accepted")
+
+
+def _crore(amount: int) -> str:
+    return f"₹{amount / CRORE:,.1f} Cr"
+
+
+def analytics_charts(visit: Visit, figures: AnalyticsOverview) -> dict[str, Markup]:
+    """The three charts of the overview page, labelled in the visitor's language."""
+    days = figures.users.signups_per_day
+    signups = column_chart(
+        [(f"{day.date.day}/{day.date.month}", day.count) for day in days],
+        title=visit.t("admin.signups_title"),
+        description=visit.t("admin.signups_description", count=figures.users.signups),
+    )
+    first = max(1, figures.funnel.signed_up)
+    funnel_rows = []
+    for stage in _FUNNEL:
+        count = int(getattr(figures.funnel, stage))
+        share = f"{count} ({count / first:.0%})"
+        funnel_rows.append((visit.t(f"funnel.{stage}"), float(count), share))
+    funnel = bar_chart(
+        funnel_rows,
+        title=visit.t("admin.funnel_title"),
+        description=visit.t("admin.funnel_description"),
+    )
+    deals: list[tuple[str, float, str]] = [
+        (visit.t(f"deal.{name}"), item.asking_value / CRORE, _crore(item.asking_value))
+        for name, item in sorted(figures.deal_flow.by_deal_type.items())
+    ]
+    deal_flow = bar_chart(
+        deals,
+        title=visit.t("admin.deal_flow_title"),
+        description=visit.t(
+            "admin.deal_flow_description", total=_crore(figures.deal_flow.asking_value)
+        ),
+    )
+    return {"signups_chart": signups, "funnel_chart": funnel, "deal_flow_chart": deal_flow}

@@ -1,0 +1,272 @@
+"""Who is visiting and in which language: the `Visit` every page receives.
+
+A visit reads the session cookie (and checks the auth session behind it on every request, as a
+bearer token is checked), the language (the user's saved choice, else the `mb_lang` cookie, else
+`Accept-Language`), the CSRF token and a one-shot flash message. Pages answer through it, so the
+cookies it must set or clear always reach the browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import State
+
+from msmebazaar.auth.service import Principal, UserRole, session_principal
+from msmebazaar.shared.config import Settings
+from msmebazaar.shared.exceptions import AuthenticationError, PermissionDeniedError
+from msmebazaar.shared.i18n import LanguageCode, negotiate_language
+from msmebazaar.web.rendering import render_template
+from msmebazaar.web.security import (
+    CSRF_COOKIE,
+    FLASH_COOKIE,
+    LANGUAGE_COOKIE,
+    SESSION_COOKIE,
+    CookieSigner,
+    SessionRef,
+    csrf_cookie_valid,
+    new_csrf_cookie,
+)
+from msmebazaar.web.texts import has_text, text
+
+_YEAR = 365 * 24 * 3600
+_FLASH_SECONDS = 120
+# Pages: scripts, styles and images only from us; no framing; forms only to us.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+class SignInRequired(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """The page needs a signed-in visitor: answered with a redirect to the sign-in page."""
+
+
+def signer_of(state: State) -> CookieSigner:
+    """The app's cookie signer, built once from its settings."""
+    signer: CookieSigner | None = getattr(state, "web_signer", None)
+    if signer is None:
+        settings: Settings = state.settings
+        signer = CookieSigner(settings.auth)
+        state.web_signer = signer
+    return signer
+
+
+@dataclass
+class Visit:
+    """One request to the portal: the visitor, their language, and the answer's cookies."""
+
+    request: Request
+    viewer: Principal | None
+    language: LanguageCode
+    csrf_cookie: str
+    flash: str | None = None
+    pending_flash: str | None = None
+    _cookie_changes: list[Callable[[Response], None]] = field(default_factory=list)
+
+    @property
+    def state(self) -> State:
+        state: State = self.request.app.state
+        return state
+
+    @property
+    def settings(self) -> Settings:
+        settings: Settings = self.state.settings
+        return settings
+
+    @property
+    def csrf_token(self) -> str:
+        session_id = self.viewer.session_id if self.viewer else None
+        return signer_of(self.state).csrf_token(self.csrf_cookie, session_id)
+
+    @property
+    def user(self) -> Principal:
+        """The signed-in visitor (pages behind a role gate); SignInRequired for anyone else."""
+        if self.viewer is None:
+            raise SignInRequired()
+        return self.viewer
+
+    def has_role(self, *roles: UserRole) -> bool:
+        """Whether the visitor is signed in with one of `roles` (admins always are)."""
+        return self.viewer is not None and self.viewer.role in {*roles, UserRole.ADMIN}
+
+    def t(self, key: str, **params: Any) -> str:
+        """A text in the visitor's language."""
+        return text(key, self.language, **params)
+
+    def set_cookie(self, name: str, value: str, max_age: int) -> None:
+        """Set a cookie on the answer: httpOnly, SameSite=Lax, Secure in production."""
+        secure = self.settings.is_production
+
+        def apply(response: Response) -> None:
+            response.set_cookie(
+                name, value, max_age=max_age, httponly=True, samesite="lax", secure=secure
+            )
+
+        self._cookie_changes.append(apply)
+
+    def delete_cookie(self, name: str) -> None:
+        """Remove a cookie from the browser."""
+        secure = self.settings.is_production
+        self._cookie_changes.append(
+            lambda response: response.delete_cookie(
+                name, httponly=True, samesite="lax", secure=secure
+            )
+        )
+
+    def set_flash(self, key: str) -> None:
+        """A message (a catalog key) for the next page shown: this one if it renders a page,
+        else the one the browser goes to next."""
+        self.pending_flash = key
+
+    def finish(self, response: Response) -> Response:
+        """Apply the cookie changes and the headers every page answer carries."""
+        if self.pending_flash:
+            self.set_cookie(FLASH_COOKIE, self.pending_flash, _FLASH_SECONDS)
+            self.pending_flash = None
+        for change in self._cookie_changes:
+            change(response)
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Vary"] = "Cookie, Accept-Language"
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        return response
+
+    def render(self, template: str, *, status: int = 200, **context: Any) -> Response:
+        """A page from `template`, with what every page needs in its context."""
+        if self.pending_flash:
+            self.flash, self.pending_flash = self.pending_flash, None
+        body = render_template(template, {**self.page_context(), **context})
+        return self.finish(HTMLResponse(body, status_code=status))
+
+    def page_context(self) -> dict[str, Any]:
+        """The names every template may use."""
+        return {
+            "lang": self.language,
+            "viewer": self.viewer,
+            "csrf_token": self.csrf_token,
+            "flash": self.flash,
+            "path": self.request.url.path,
+            "current_url": _local_url(self.request),
+            "roles": UserRole,
+            "otp_echo": self.settings.auth.otp_echo and not self.settings.is_production,
+        }
+
+    def redirect(self, url: str, *, flash: str | None = None) -> Response:
+        """303 See Other to a page of ours (never elsewhere), with an optional flash."""
+        if flash:
+            self.set_flash(flash)
+        return self.finish(RedirectResponse(safe_next(url), status_code=303))
+
+
+def _local_url(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def safe_next(url: str | None, default: str = "/") -> str:
+    """`url` when it is a path on this site ("/my/businesses"), else `default` (no open
+    redirects: "//evil.example", "https://…" and "/\\evil" are refused)."""
+    if not url or not url.startswith("/") or url.startswith(("//", "/\\")):
+        return default
+    if any(ord(char) < 32 for char in url):
+        return default
+    return url
+
+
+def sign_in_url(next_url: str) -> str:
+    """The sign-in page, coming back to `next_url` afterwards."""
+    return f"/signin?next={quote(safe_next(next_url), safe='/')}"
+
+
+async def _viewer(visit_state: State, ref: SessionRef | None) -> tuple[Principal | None, str]:
+    """The principal behind a session cookie, and why there is none ("", "ended", "suspended")."""
+    if ref is None:
+        return None, ""
+    settings: Settings = visit_state.settings
+    try:
+        principal = await session_principal(
+            visit_state.db,
+            visit_state.cache,
+            user_id=ref.user_id,
+            session_id=ref.session_id,
+            cache_seconds=settings.auth.session_cache_seconds,
+        )
+    except AuthenticationError:
+        return None, "ended"
+    except PermissionDeniedError:
+        return None, "suspended"
+    return principal, ""
+
+
+def _language(request: Request, viewer: Principal | None) -> LanguageCode:
+    if viewer is not None:
+        return negotiate_language(None, viewer.user.language.value)
+    return negotiate_language(
+        request.headers.get("accept-language"), request.cookies.get(LANGUAGE_COOKIE)
+    )
+
+
+async def current_visit(request: Request) -> Visit:
+    """FastAPI dependency: this request's visit (built once per request)."""
+    existing: Visit | None = getattr(request.state, "web_visit", None)
+    if existing is not None:
+        return existing
+    state = request.app.state
+    signer = signer_of(state)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    viewer, ended = await _viewer(state, signer.read_session(cookie))
+    if viewer is not None:
+        request.state.user_id = str(viewer.id)  # read by the access log
+    csrf = request.cookies.get(CSRF_COOKIE)
+    fresh_csrf = not csrf_cookie_valid(csrf)
+    visit = Visit(request, viewer, _language(request, viewer), csrf or "")
+    if fresh_csrf:
+        visit.csrf_cookie = new_csrf_cookie()
+        visit.set_cookie(CSRF_COOKIE, visit.csrf_cookie, _YEAR)
+    if cookie and viewer is None:
+        visit.delete_cookie(SESSION_COOKIE)
+    flash = request.cookies.get(FLASH_COOKIE)
+    if flash:
+        visit.delete_cookie(FLASH_COOKIE)
+        visit.flash = flash if has_text(flash) else None
+    if ended == "suspended":
+        visit.set_flash("flash.account_suspended")
+    request.state.web_visit = visit
+    return visit
+
+
+VisitDep = Annotated[Visit, Depends(current_visit)]
+
+
+async def signed_in_visit(visit: VisitDep) -> Visit:
+    """A visit by a signed-in user; others are sent to the sign-in page."""
+    if visit.viewer is None:
+        raise SignInRequired()
+    return visit
+
+
+SignedInVisit = Annotated[Visit, Depends(signed_in_visit)]
+
+
+def _role_gate(*roles: UserRole) -> Callable[[Visit], Any]:
+    async def gate(visit: SignedInVisit) -> Visit:
+        if not visit.has_role(*roles):
+            raise PermissionDeniedError(code="ROLE_REQUIRED")
+        return visit
+
+    return gate
+
+
+OwnerVisit = Annotated[Visit, Depends(_role_gate(UserRole.MSME_OWNER))]
+BuyerVisit = Annotated[Visit, Depends(_role_gate(UserRole.BUYER, UserRole.INVESTOR))]
+AdminVisit = Annotated[Visit, Depends(_role_gate())]
+
+
+def language_cookie_age() -> int:
+    """How long the anonymous visitor's language choice is kept (a year)."""
+    return _YEAR

@@ -1,0 +1,207 @@
+"""Admin pages: the analytics overview with charts, the verification queue (automatic checks and
+documents side by side), listing moderation and users. Every decision goes through the admin
+service, so it is audited and the owner is told exactly as through the API."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import pydantic
+from fastapi import Request
+from fastapi.responses import Response
+
+from msmebazaar.admin.schemas import (
+    AdminUserUpdate,
+    ModerationDecisionCreate,
+    VerificationDecisionCreate,
+)
+from msmebazaar.admin.service import (
+    decide,
+    moderate,
+    overview,
+    period_of,
+    review_queue,
+    update_user,
+)
+from msmebazaar.auth.service import UserRole, UserSearch, UserStatus, search_users
+from msmebazaar.msme.schemas import VerificationStatus
+from msmebazaar.msme.service import listings_in_review
+from msmebazaar.shared.db import SessionDep
+from msmebazaar.shared.exceptions import AppError
+from msmebazaar.shared.pagination import PageParams
+from msmebazaar.web.admin_view import analytics_charts
+from msmebazaar.web.context import AdminVisit, Visit
+from msmebazaar.web.forms import FormDep, app_error_fields, schema_errors, text_field
+from msmebazaar.web.pages import in_savepoint, page_router, parse_id
+
+router = page_router(prefix="/admin")
+
+QUEUE_PAGE: Final = PageParams(1, 10)
+USERS_PAGE: Final = PageParams(1, 50)
+
+
+@router.get("")
+async def analytics_page(visit: AdminVisit, session: SessionDep) -> Response:
+    """The platform at a glance: signups per day, the funnel, deal flow in crore."""
+    figures = await overview(session, period_of(None, None))
+    return visit.render(
+        "admin/overview.html", figures=figures, charts=analytics_charts(visit, figures)
+    )
+
+
+@router.get("/verifications")
+async def verification_queue_page(
+    request: Request, visit: AdminVisit, session: SessionDep
+) -> Response:
+    """Profiles to verify, oldest first, each with its checks and documents side by side."""
+    raw = request.query_params.get("status", VerificationStatus.PENDING.value)
+    status = (
+        VerificationStatus(raw) if raw in set(VerificationStatus) else VerificationStatus.PENDING
+    )
+    cases, total = await review_queue(session, status, QUEUE_PAGE)
+    return visit.render(
+        "admin/verifications.html",
+        cases=cases,
+        total=total,
+        queue_status=status,
+        errors={},
+        failed=None,
+    )
+
+
+async def _decision_failed(
+    visit: Visit, session: SessionDep, msme_id: Any, errors: dict[str, str]
+) -> Response:
+    cases, total = await review_queue(session, VerificationStatus.PENDING, QUEUE_PAGE)
+    return visit.render(
+        "admin/verifications.html",
+        status=422,
+        cases=cases,
+        total=total,
+        queue_status=VerificationStatus.PENDING,
+        errors=errors,
+        failed=msme_id,
+    )
+
+
+@router.post("/verifications/{msme_id}")
+async def decide_verification_page(
+    msme_id: str, visit: AdminVisit, session: SessionDep, form: FormDep
+) -> Response:
+    """Approve or reject a profile (a rejection needs a reason); the owner is told."""
+    identifier, admin = parse_id(msme_id), visit.user
+    try:
+        body = VerificationDecisionCreate(
+            decision=text_field(form, "decision") or "", reason=text_field(form, "reason")
+        )
+        await in_savepoint(session, lambda: decide(session, admin, identifier, body))
+    except pydantic.ValidationError as exc:
+        return await _decision_failed(visit, session, identifier, schema_errors(visit, exc))
+    except AppError as exc:
+        if exc.status_code == 404:
+            raise
+        return await _decision_failed(visit, session, identifier, app_error_fields(visit, exc))
+    return visit.redirect("/admin/verifications", flash="flash.verification_decided")
+
+
+@router.get("/listings")
+async def moderation_page(visit: AdminVisit, session: SessionDep) -> Response:
+    """Submitted listings waiting for a decision, oldest first."""
+    items, total = await listings_in_review(session, QUEUE_PAGE)
+    return visit.render("admin/listings.html", items=items, total=total, errors={}, failed=None)
+
+
+@router.post("/listings/{listing_id}")
+async def moderate_listing_page(
+    listing_id: str, visit: AdminVisit, session: SessionDep, form: FormDep
+) -> Response:
+    """Approve a listing (its profile must be verified) or reject it with a reason."""
+    identifier, admin = parse_id(listing_id), visit.user
+    try:
+        body = ModerationDecisionCreate(
+            decision=text_field(form, "decision") or "", reason=text_field(form, "reason")
+        )
+        await in_savepoint(session, lambda: moderate(session, admin, identifier, body))
+    except (pydantic.ValidationError, AppError) as exc:
+        if isinstance(exc, AppError) and exc.status_code == 404:
+            raise
+        errors = (
+            schema_errors(visit, exc)
+            if isinstance(exc, pydantic.ValidationError)
+            else app_error_fields(visit, exc)
+        )
+        items, total = await listings_in_review(session, QUEUE_PAGE)
+        return visit.render(
+            "admin/listings.html",
+            status=422,
+            items=items,
+            total=total,
+            errors=errors,
+            failed=identifier,
+        )
+    return visit.redirect("/admin/listings", flash="flash.listing_moderated")
+
+
+def _user_search(request: Request) -> UserSearch:
+    query = request.query_params
+    role, status = query.get("role"), query.get("status")
+    return UserSearch(
+        q=(query.get("q") or "").strip()[:100] or None,
+        role=UserRole(role) if role in set(UserRole) else None,
+        status=UserStatus(status) if status in set(UserStatus) else None,
+    )
+
+
+async def _users_page(
+    request: Request,
+    visit: Visit,
+    session: SessionDep,
+    *,
+    errors: dict[str, str],
+    failed: Any = None,
+    status: int = 200,
+) -> Response:
+    search = _user_search(request)
+    users, total = await search_users(session, search, USERS_PAGE)
+    return visit.render(
+        "admin/users.html",
+        status=status,
+        users=users,
+        total=total,
+        search=search,
+        role_list=list(UserRole),
+        status_list=list(UserStatus),
+        errors=errors,
+        failed=failed,
+    )
+
+
+@router.get("/users")
+async def users_page(request: Request, visit: AdminVisit, session: SessionDep) -> Response:
+    """Users, newest first, by name, phone or email, role and status."""
+    return await _users_page(request, visit, session, errors={})
+
+
+@router.post("/users/{user_id}")
+async def update_user_page(
+    user_id: str, request: Request, visit: AdminVisit, session: SessionDep, form: FormDep
+) -> Response:
+    """Suspend, reactivate or change the role of a user (never yourself, nor the last admin)."""
+    identifier, admin = parse_id(user_id), visit.user
+    cache = request.app.state.cache
+    try:
+        body = AdminUserUpdate(
+            status=text_field(form, "status"),
+            role=text_field(form, "role"),
+            reason=text_field(form, "reason"),
+        )
+        await in_savepoint(session, lambda: update_user(session, cache, admin, identifier, body))
+    except pydantic.ValidationError as exc:
+        errors = schema_errors(visit, exc)
+    except AppError as exc:
+        if exc.status_code == 404:
+            raise
+        errors = app_error_fields(visit, exc)
+    else:
+        return visit.redirect("/admin/users", flash="flash.user_updated")
+    return await _users_page(request, visit, session, errors=errors, failed=identifier, status=422)

@@ -1,0 +1,67 @@
+// MSMEBazaar portal: the few things that update without a reload. Every page works without it.
+(function () {
+  "use strict";
+
+  function debounce(fn, ms) {
+    var timer;
+    return function () {
+      var args = arguments;
+      clearTimeout(timer);
+      timer = setTimeout(function () { fn.apply(null, args); }, ms);
+    };
+  }
+
+  // GSTIN, PAN and Udyam are checked as the owner types (the server words the verdict).
+  function checkIdentifier(input) {
+    var form = input.form;
+    var params = new URLSearchParams({ value: input.value });
+    ["pan", "state"].forEach(function (name) {
+      if (form.elements[name]) { params.set(name, form.elements[name].value); }
+    });
+    fetch("/check/" + input.dataset.check + "?" + params.toString(), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        var target = document.getElementById(input.id + "-error");
+        if (!target) { return; }
+        target.innerHTML = html;
+        var bad = target.querySelector(".bad") !== null;
+        input.setAttribute("aria-invalid", bad ? "true" : "false");
+        input.closest(".field").classList.toggle("invalid", bad);
+      })
+      .catch(function () { /* the check on save still runs */ });
+  }
+
+  document.querySelectorAll("input[data-check]").forEach(function (input) {
+    var run = debounce(function () { checkIdentifier(input); }, 300);
+    input.addEventListener("input", run);
+    input.addEventListener("blur", function () { checkIdentifier(input); });
+  });
+  document.querySelectorAll("form[data-profile-form] select[name=state], form[data-profile-form] input[name=pan]")
+    .forEach(function (field) {
+      field.addEventListener("change", function () {
+        var gstin = field.form.querySelector("input[data-check=gstin]");
+        if (gstin && gstin.value) { checkIdentifier(gstin); }
+      });
+    });
+
+  // Search results follow the filters as they change.
+  document.querySelectorAll("form[data-live-results]").forEach(function (form) {
+    var target = document.getElementById(form.dataset.liveResults);
+    if (!target) { return; }
+    function refresh() {
+      var query = new URLSearchParams(new FormData(form)).toString();
+      var url = form.getAttribute("action") + "?" + query;
+      fetch(url, { headers: { "X-Partial": "results" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html === null) { return; }
+          target.innerHTML = html;
+          history.replaceState(null, "", url);
+        })
+        .catch(function () { /* submitting the form still works */ });
+    }
+    form.querySelectorAll("select").forEach(function (select) {
+      select.addEventListener("change", refresh);
+    });
+  });
+})();

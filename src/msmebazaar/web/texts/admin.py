@@ -1,0 +1,106 @@
+"""Texts of the admin pages: the overview and its charts, verification, moderation, users."""
+
+from __future__ import annotations
+
+from typing import Final
+
+TEXTS: Final[dict[str, dict[str, str]]] = {
+    "admin.nav_label": {"en": "Admin", "hi": "एडमिन"},
+    "admin.overview": {"en": "Overview", "hi": "सारांश"},
+    "admin.verifications": {"en": "Verification queue", "hi": "सत्यापन कतार"},
+    "admin.moderation": {"en": "Listing moderation", "hi": "लिस्टिंग समीक्षा"},
+    "admin.users": {"en": "Users", "hi": "उपयोगकर्ता"},
+    "admin.period": {"en": "From {first} to {last}", "hi": "{first} से {last} तक"},
+    "admin.kpi_users": {"en": "users", "hi": "उपयोगकर्ता"},
+    "admin.kpi_queue": {"en": "profiles to verify", "hi": "सत्यापन हेतु प्रोफ़ाइल"},
+    "admin.kpi_live": {"en": "live listings", "hi": "सक्रिय लिस्टिंग"},
+    "admin.kpi_deal_flow": {"en": "asked for live listings", "hi": "सक्रिय लिस्टिंग की माँगी गई राशि"},
+    "admin.signups_title": {"en": "Signups per day", "hi": "प्रतिदिन नए उपयोगकर्ता"},
+    "admin.signups_description": {
+        "en": "{count} signups in the last 30 days, one column per day.",
+        "hi": "पिछले 30 दिनों में {count} नए उपयोगकर्ता, हर दिन का एक स्तंभ।",
+    },
+    "admin.funnel_title": {"en": "Seller funnel", "hi": "विक्रेता फ़नल"},
+    "admin.funnel_description": {
+        "en": "Owners at each step, and their share of those who signed up.",
+        "hi": "हर चरण पर मालिक, और साइन अप करने वालों में उनका हिस्सा।",
+    },
+    "admin.deal_flow_title": {"en": "Deal flow in ₹ crore", "hi": "सौदों का प्रवाह (₹ करोड़ में)"},
+    "admin.deal_flow_description": {
+        "en": "Asking prices of live listings by kind of deal; {total} in all.",
+        "hi": "सौदे के प्रकार के अनुसार सक्रिय लिस्टिंग की माँगी गई कीमतें; कुल {total}।",
+    },
+    "admin.more": {"en": "Other figures", "hi": "अन्य आँकड़े"},
+    "admin.valuations": {"en": "Valuations", "hi": "मूल्यांकन"},
+    "admin.mandates": {"en": "Active mandates", "hi": "सक्रिय मैंडेट"},
+    "admin.matches": {"en": "Matches served", "hi": "दिखाए गए मेल"},
+    "admin.interests": {"en": "Interests accepted", "hi": "स्वीकृत रुचियाँ"},
+    "admin.show": {"en": "Show", "hi": "दिखाएँ"},
+    "admin.filter": {"en": "Show", "hi": "दिखाएँ"},
+    "admin.queue_count": {"en": "{count} profiles", "hi": "{count} प्रोफ़ाइल"},
+    "admin.queue_empty": {"en": "Nothing to verify.", "hi": "सत्यापन के लिए कुछ नहीं।"},
+    "admin.checks": {"en": "Automatic checks", "hi": "स्वचालित जाँच"},
+    "admin.duplicates": {
+        "en": "Another owner's profile has the same registration:",
+        "hi": "किसी दूसरे मालिक की प्रोफ़ाइल में यही पंजीकरण है:",
+    },
+    "admin.fiscal_years": {"en": "Fiscal years given", "hi": "दिए गए वित्त वर्ष"},
+    "admin.reason": {"en": "Reason", "hi": "कारण"},
+    "admin.reason_hint": {
+        "en": "Needed to reject; the owner reads it.",
+        "hi": "अस्वीकार करने के लिए ज़रूरी; मालिक इसे पढ़ेगा।",
+    },
+    "admin.approve": {"en": "Approve", "hi": "स्वीकृत करें"},
+    "admin.reject": {"en": "Reject", "hi": "अस्वीकार करें"},
+    "admin.last_reason": {"en": "Reason given: {reason}", "hi": "दिया गया कारण: {reason}"},
+    "admin.moderation_count": {"en": "{count} listings in review", "hi": "{count} लिस्टिंग समीक्षा में"},
+    "admin.moderation_empty": {
+        "en": "No listing waits for review.",
+        "hi": "कोई लिस्टिंग समीक्षा की प्रतीक्षा में नहीं।",
+    },
+    "admin.anonymous": {"en": "anonymous", "hi": "गुमनाम"},
+    "admin.user_search": {"en": "Find users", "hi": "उपयोगकर्ता खोजें"},
+    "admin.user_q": {"en": "Name, phone or email", "hi": "नाम, फ़ोन या ईमेल"},
+    "admin.status": {"en": "Status", "hi": "स्थिति"},
+    "admin.user_count": {"en": "{count} users", "hi": "{count} उपयोगकर्ता"},
+    "admin.save_user": {"en": "Save", "hi": "सहेजें"},
+    "funnel.signed_up": {"en": "Signed up", "hi": "साइन अप किया"},
+    "funnel.created_profile": {"en": "Created a profile", "hi": "प्रोफ़ाइल बनाई"},
+    "funnel.verified": {"en": "Verified", "hi": "सत्यापित"},
+    "funnel.listed": {"en": "Listed", "hi": "लिस्ट किया"},
+    "funnel.interest_accepted": {"en": "Accepted an interest", "hi": "रुचि स्वीकार की"},
+    "check.pass": {"en": "Passed", "hi": "सफल"},
+    "check.fail": {"en": "Failed", "hi": "विफल"},
+    "check.missing": {"en": "Not given", "hi": "नहीं दिया"},
+    "check_name.gstin_checksum": {"en": "GSTIN check character", "hi": "जीएसटीआईएन जाँच अक्षर"},
+    "check_name.pan_match": {"en": "PAN inside the GSTIN", "hi": "जीएसटीआईएन के भीतर का पैन"},
+    "check_name.state_match": {"en": "GSTIN state", "hi": "जीएसटीआईएन का राज्य"},
+    "check_name.udyam_format": {"en": "Udyam number", "hi": "उद्यम नंबर"},
+    "user_status.active": {"en": "Active", "hi": "सक्रिय"},
+    "user_status.suspended": {"en": "Suspended", "hi": "निलंबित"},
+    "flash.verification_decided": {
+        "en": "Decision saved; the owner is told.",
+        "hi": "निर्णय सहेजा गया; मालिक को सूचित किया गया।",
+    },
+    "flash.listing_moderated": {
+        "en": "Decision saved; the owner is told.",
+        "hi": "निर्णय सहेजा गया; मालिक को सूचित किया गया।",
+    },
+    "flash.user_updated": {"en": "User updated.", "hi": "उपयोगकर्ता अपडेट किया गया।"},
+    "error.VERIFICATION_NOT_PENDING": {
+        "en": "This profile was already decided.",
+        "hi": "इस प्रोफ़ाइल पर पहले ही निर्णय हो चुका है।",
+    },
+    "error.MSME_IDENTIFIER_REQUIRED": {
+        "en": "A profile needs a GSTIN, PAN or Udyam number before it can be verified.",
+        "hi": "सत्यापन से पहले प्रोफ़ाइल में जीएसटीआईएन, पैन या उद्यम नंबर होना चाहिए।",
+    },
+    "error.SELF_CHANGE_NOT_ALLOWED": {
+        "en": "You cannot suspend yourself or change your own role.",
+        "hi": "आप स्वयं को निलंबित नहीं कर सकते या अपनी भूमिका नहीं बदल सकते।",
+    },
+    "error.LAST_ADMIN": {
+        "en": "This is the last active admin: make another admin first.",
+        "hi": "यह अंतिम सक्रिय एडमिन है: पहले कोई दूसरा एडमिन बनाएँ।",
+    },
+}

@@ -1,0 +1,183 @@
+"""Texts of the public pages: marketplace, listing cards, sectors, the valuation calculator and
+valuations, signing in and the account page."""
+
+from __future__ import annotations
+
+from typing import Final
+
+TEXTS: Final[dict[str, dict[str, str]]] = {
+    "home.title": {"en": "Marketplace", "hi": "बाज़ार"},
+    "home.heading": {
+        "en": "Indian businesses for sale and for investment",
+        "hi": "बिक्री और निवेश के लिए भारतीय व्यवसाय",
+    },
+    "home.lead": {
+        "en": "Every business is checked by an admin; anonymous listings show only bands until "
+        "the owner accepts your interest.",
+        "hi": "हर व्यवसाय की जाँच एक एडमिन करता है; गुमनाम लिस्टिंग तब तक केवल दायरे दिखाती है "
+        "जब तक मालिक आपकी रुचि स्वीकार न करे।",
+    },
+    "search.label": {"en": "Search listings", "hi": "लिस्टिंग खोजें"},
+    "search.words": {"en": "Words", "hi": "शब्द"},
+    "search.words_example": {"en": "e.g. namkeen export", "hi": "जैसे नमकीन निर्यात"},
+    "search.sector": {"en": "Sector", "hi": "क्षेत्र"},
+    "search.state": {"en": "State", "hi": "राज्य"},
+    "search.deal_type": {"en": "Deal", "hi": "सौदा"},
+    "search.price_min": {"en": "Price from", "hi": "कीमत से"},
+    "search.price_max": {"en": "Price up to", "hi": "कीमत तक"},
+    "search.amount_example": {"en": "e.g. 50 lakh", "hi": "जैसे 50 लाख"},
+    "search.sort": {"en": "Order", "hi": "क्रम"},
+    "search.any": {"en": "Any", "hi": "कोई भी"},
+    "search.submit": {"en": "Search", "hi": "खोजें"},
+    "search.count": {"en": "{count} listings found", "hi": "{count} लिस्टिंग मिलीं"},
+    "search.none": {
+        "en": "No listing matches. Try fewer filters.",
+        "hi": "कोई लिस्टिंग मेल नहीं खाती। कम फ़िल्टर आज़माएँ।",
+    },
+    "card.anonymous": {
+        "en": "Name shared after the owner accepts",
+        "hi": "मालिक की स्वीकृति के बाद नाम दिखेगा",
+    },
+    "card.deal": {"en": "Deal", "hi": "सौदा"},
+    "card.asking": {"en": "Asking price", "hi": "माँगी गई कीमत"},
+    "card.revenue": {"en": "Revenue", "hi": "राजस्व"},
+    "card.ebitda": {"en": "EBITDA", "hi": "EBITDA"},
+    "card.revenue_exact": {"en": "Revenue (latest year)", "hi": "राजस्व (नवीनतम वर्ष)"},
+    "card.ebitda_exact": {"en": "EBITDA (latest year)", "hi": "EBITDA (नवीनतम वर्ष)"},
+    "card.sector": {"en": "Sector", "hi": "क्षेत्र"},
+    "card.state": {"en": "Location", "hi": "स्थान"},
+    "card.published": {"en": "Listed on", "hi": "लिस्ट होने की तारीख़"},
+    "listing.anonymous_note": {
+        "en": "This business is listed anonymously: its name, city and identifiers are shared "
+        "only after the owner accepts your interest.",
+        "hi": "यह व्यवसाय गुमनाम रूप से लिस्ट है: इसका नाम, शहर और पहचान संख्याएँ मालिक द्वारा "
+        "आपकी रुचि स्वीकार करने के बाद ही दिखेंगी।",
+    },
+    "listing.summary": {"en": "About the business", "hi": "व्यवसाय के बारे में"},
+    "listing.identity": {"en": "Who the business is", "hi": "व्यवसाय की पहचान"},
+    "listing.yours": {"en": "Your listing", "hi": "आपकी लिस्टिंग"},
+    "listing.status": {"en": "Status", "hi": "स्थिति"},
+    "listing.manage": {"en": "Manage this listing", "hi": "इस लिस्टिंग को प्रबंधित करें"},
+    "interest.yours": {"en": "Your interest", "hi": "आपकी रुचि"},
+    "interest.status": {"en": "Status", "hi": "स्थिति"},
+    "interest.see_all": {"en": "See all the interests you sent", "hi": "अपनी भेजी सभी रुचियाँ देखें"},
+    "interest.send_heading": {"en": "Interested?", "hi": "रुचि है?"},
+    "interest.send_lead": {
+        "en": "Tell the owner who you are and what you have in mind. If they accept, you both "
+        "see each other's contact details.",
+        "hi": "मालिक को बताएँ कि आप कौन हैं और क्या सोच रहे हैं। स्वीकार होने पर आप दोनों "
+        "एक-दूसरे का संपर्क देख पाएँगे।",
+    },
+    "interest.message": {"en": "Your message to the owner", "hi": "मालिक के लिए आपका संदेश"},
+    "interest.message_hint": {"en": "At least 10 characters.", "hi": "कम से कम 10 अक्षर।"},
+    "interest.send": {"en": "Send interest", "hi": "रुचि भेजें"},
+    "interest.sign_in": {
+        "en": "Sign in as a buyer or investor to send an interest",
+        "hi": "रुचि भेजने के लिए ख़रीदार या निवेशक के रूप में साइन इन करें",
+    },
+    "sectors.title": {"en": "Sectors", "hi": "क्षेत्र"},
+    "sectors.lead": {
+        "en": "What each sector is worth on listed Indian markets: the EV/EBITDA multiple our "
+        "valuations start from.",
+        "hi": "सूचीबद्ध भारतीय बाज़ारों में हर क्षेत्र का मूल्य: EV/EBITDA गुणक जिससे हमारा मूल्यांकन शुरू होता है।",
+    },
+    "sectors.sector": {"en": "Sector", "hi": "क्षेत्र"},
+    "sectors.multiple": {"en": "EV/EBITDA used", "hi": "प्रयुक्त EV/EBITDA"},
+    "sectors.margin": {"en": "Typical EBITDA margin", "hi": "सामान्य EBITDA मार्जिन"},
+    "sector.multiple_line": {
+        "en": "Valued at {multiple}× EBITDA, from {firms} listed firms in {industry}.",
+        "hi": "{industry} की {firms} सूचीबद्ध कंपनियों के आधार पर EBITDA का {multiple} गुना मूल्य।",
+    },
+    "sector.listings": {"en": "Listings in this sector", "hi": "इस क्षेत्र की लिस्टिंग"},
+    "sector.businesses": {"en": "Verified businesses", "hi": "सत्यापित व्यवसाय"},
+    "sector.business_count": {
+        "en": "{count} verified businesses in all.",
+        "hi": "कुल {count} सत्यापित व्यवसाय।",
+    },
+    "sector.no_businesses": {
+        "en": "No verified business has a public profile in this sector yet.",
+        "hi": "इस क्षेत्र में अभी किसी सत्यापित व्यवसाय की सार्वजनिक प्रोफ़ाइल नहीं है।",
+    },
+    "calculator.title": {"en": "What is a business worth?", "hi": "व्यवसाय का मूल्य क्या है?"},
+    "calculator.lead": {
+        "en": "Give a sector and a year or more of figures: four methods, a range and every "
+        "assumption written out.",
+        "hi": "एक क्षेत्र और एक या अधिक वर्ष के आँकड़े दें: चार तरीके, एक दायरा और हर धारणा लिखी हुई।",
+    },
+    "calculator.not_saved": {
+        "en": "You are not signed in: the result is shown but not kept.",
+        "hi": "आप साइन इन नहीं हैं: परिणाम दिखाया जाएगा पर सहेजा नहीं जाएगा।",
+    },
+    "calculator.year": {"en": "Fiscal year {year}", "hi": "वित्त वर्ष {year}"},
+    "calculator.latest": {"en": "latest", "hi": "नवीनतम"},
+    "calculator.submit": {"en": "Value it", "hi": "मूल्यांकन करें"},
+    "valuation.heading": {"en": "Valuation", "hi": "मूल्यांकन"},
+    "valuation.page_title": {"en": "Valuation: {sector}", "hi": "मूल्यांकन: {sector}"},
+    "valuation.back_to_business": {"en": "Back to the business", "hi": "व्यवसाय पर वापस"},
+    "valuation.range_line": {"en": "Worth {low} to {high}", "hi": "मूल्य {low} से {high}"},
+    "valuation.base_line": {"en": "Most likely {base}", "hi": "सबसे संभावित {base}"},
+    "valuation.confidence": {"en": "confidence {value}", "hi": "विश्वास {value}"},
+    "valuation.range": {"en": "Range", "hi": "दायरा"},
+    "valuation.chart_title": {"en": "Valuation range by method", "hi": "तरीके के अनुसार मूल्य का दायरा"},
+    "valuation.chart_description": {
+        "en": "The business is valued between {low} and {high}, most likely {base}.",
+        "hi": "व्यवसाय का मूल्य {low} और {high} के बीच है, सबसे संभावित {base}।",
+    },
+    "valuation.chart_caption": {
+        "en": "Each bar is one method's range; the line marks its value. The last bar is the "
+        "range we give.",
+        "hi": "हर पट्टी एक तरीके का दायरा है; रेखा उसका मूल्य दिखाती है। आख़िरी पट्टी हमारा दिया दायरा है।",
+    },
+    "valuation.methods": {"en": "How each method values it", "hi": "हर तरीका इसे कैसे आँकता है"},
+    "valuation.method": {"en": "Method", "hi": "तरीका"},
+    "valuation.value": {"en": "Value", "hi": "मूल्य"},
+    "valuation.weight": {"en": "Weight", "hi": "भार"},
+    "valuation.not_used": {"en": "Not used", "hi": "प्रयोग नहीं हुआ"},
+    "valuation.discounts": {
+        "en": "Discounts applied: {size} for size, {illiquidity} because a private business is "
+        "hard to sell.",
+        "hi": "लगाई गई छूट: आकार के लिए {size}, और {illiquidity} क्योंकि निजी व्यवसाय बेचना कठिन होता है।",
+    },
+    "valuation.assumptions": {"en": "Assumptions", "hi": "धारणाएँ"},
+    "valuation.data_version": {"en": "Data version {version}", "hi": "डेटा संस्करण {version}"},
+    "valuation.pdf": {"en": "Download the report (PDF)", "hi": "रिपोर्ट डाउनलोड करें (PDF)"},
+    "signin.title": {"en": "Sign in", "hi": "साइन इन करें"},
+    "signin.lead": {
+        "en": "We send a 6-digit code by SMS. No password needed.",
+        "hi": "हम एसएमएस से 6 अंकों का कोड भेजते हैं। पासवर्ड की ज़रूरत नहीं।",
+    },
+    "signin.phone": {"en": "Mobile number", "hi": "मोबाइल नंबर"},
+    "signin.phone_hint": {
+        "en": "An Indian mobile, e.g. 98765 43210.",
+        "hi": "भारतीय मोबाइल, जैसे 98765 43210।",
+    },
+    "signin.phone_invalid": {
+        "en": "Enter a 10-digit Indian mobile number, e.g. 98765 43210.",
+        "hi": "10 अंकों का भारतीय मोबाइल नंबर लिखें, जैसे 98765 43210।",
+    },
+    "signin.send_code": {"en": "Send code", "hi": "कोड भेजें"},
+    "verify.title": {"en": "Enter the code", "hi": "कोड डालें"},
+    "verify.lead": {"en": "We sent a code to {phone}.", "hi": "हमने {phone} पर कोड भेजा है।"},
+    "verify.debug_code": {
+        "en": "Development only — your code is",
+        "hi": "केवल डेवलपमेंट के लिए — आपका कोड है",
+    },
+    "verify.code": {"en": "6-digit code", "hi": "6 अंकों का कोड"},
+    "verify.new_user": {"en": "New here?", "hi": "पहली बार?"},
+    "verify.new_user_hint": {
+        "en": "Used only when this number signs in for the first time.",
+        "hi": "केवल तब उपयोग होगा जब यह नंबर पहली बार साइन इन करे।",
+    },
+    "verify.name": {"en": "Your name", "hi": "आपका नाम"},
+    "verify.submit": {"en": "Sign in", "hi": "साइन इन करें"},
+    "verify.resend": {"en": "Send a new code", "hi": "नया कोड भेजें"},
+    "account.title": {"en": "My account", "hi": "मेरा खाता"},
+    "account.phone": {"en": "Mobile number", "hi": "मोबाइल नंबर"},
+    "account.name": {"en": "Name", "hi": "नाम"},
+    "account.email": {"en": "Email", "hi": "ईमेल"},
+    "account.role": {"en": "I am a", "hi": "मैं हूँ"},
+    "account.role_hint": {
+        "en": "Owners list businesses; buyers and investors set mandates and send interests.",
+        "hi": "मालिक व्यवसाय लिस्ट करते हैं; ख़रीदार और निवेशक मैंडेट बनाते और रुचि भेजते हैं।",
+    },
+}

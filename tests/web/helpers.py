@@ -1,0 +1,69 @@
+"""Driving the portal like a browser in tests: forms with their CSRF token, signing in with a
+phone and the echoed code, and reading what a page shows."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import httpx
+
+from tests.auth.factories import new_phone
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_DEBUG_CODE = re.compile(r'data-testid="debug-code">[^<]*<strong>([0-9]{6})</strong>')
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token of a rendered page's forms."""
+    found = _CSRF.search(page)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def visible_text(page: str) -> str:
+    """A page's text without tags, unescaped, whitespace collapsed."""
+    return " ".join(html.unescape(_TAGS.sub(" ", page)).split())
+
+
+async def token_for(client: httpx.AsyncClient) -> str:
+    """A CSRF token valid for this browser (its cookie and sign-in session)."""
+    response = await client.get("/sectors")
+    assert response.status_code == 200, response.text
+    return csrf_token(response.text)
+
+
+async def submit(
+    client: httpx.AsyncClient,
+    path: str,
+    data: dict[str, Any] | None = None,
+    *,
+    files: dict[str, Any] | None = None,
+) -> httpx.Response:
+    """POST a form as the page would (with this browser's CSRF token)."""
+    fields = {"csrf_token": await token_for(client), **(data or {})}
+    return await client.post(path, data=fields, files=files)
+
+
+async def web_sign_in(
+    client: httpx.AsyncClient,
+    phone: str | None = None,
+    *,
+    role: str = "msme_owner",
+    name: str = "Asha Patel",
+) -> str:
+    """Sign in through the pages (phone, then the echoed code); returns the phone."""
+    phone = phone or new_phone()
+    sent = await submit(client, "/signin", {"phone": phone, "next": "/"})
+    assert sent.status_code == 200, sent.text
+    code = _DEBUG_CODE.search(sent.text)
+    assert code, "the code page shows no development code"
+    verified = await submit(
+        client,
+        "/signin/verify",
+        {"phone": phone, "code": code.group(1), "role": role, "name": name, "next": "/"},
+    )
+    assert verified.status_code == 303, verified.text
+    return phone
