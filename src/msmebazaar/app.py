@@ -6,12 +6,13 @@ import os
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from msmebazaar import __version__
-from msmebazaar.services import ServiceSpec, resolve_services
+from msmebazaar.services import ServiceSpec, resolve_services, with_used_services
 from msmebazaar.shared import health
 from msmebazaar.shared.cache import Cache, create_cache
 from msmebazaar.shared.config import Settings, get_settings
@@ -20,7 +21,6 @@ from msmebazaar.shared.errors import install_error_handlers
 from msmebazaar.shared.idempotency import IdempotencyMiddleware
 from msmebazaar.shared.logging import configure_logging
 from msmebazaar.shared.middleware import (
-    API_PREFIX,
     BASE_SECURITY_HEADERS,
     HSTS_HEADER,
     BodySizeLimitMiddleware,
@@ -30,7 +30,8 @@ from msmebazaar.shared.middleware import (
 )
 from msmebazaar.shared.outbox import start_embedded_worker
 from msmebazaar.shared.ratelimit import RateLimiter, create_rate_limiter
-from msmebazaar.shared.responses import COMMON_ERROR_RESPONSES
+from msmebazaar.shared.responses import COMMON_ERROR_RESPONSES, errors_as_json
+from msmebazaar.shared.sentry import init_sentry
 from msmebazaar.shared.storage import Storage, create_storage
 
 SERVICES_ENV = "MSMEBAZAAR_SERVICES"
@@ -61,11 +62,12 @@ def create_app(
     settings = settings or get_settings()
     configure_logging(settings.observability)
     specs = resolve_services(services)
+    hooked = with_used_services(specs)
     owned_db, owned_cache = database is None, cache is None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        for spec in specs:
+        for spec in hooked:
             for hook in spec.on_startup:
                 await hook(app)
         outbox_worker = start_embedded_worker(app.state.db, settings)
@@ -74,7 +76,7 @@ def create_app(
         finally:
             if outbox_worker is not None:
                 await outbox_worker.stop()
-            for spec in reversed(specs):
+            for spec in reversed(hooked):
                 for hook in spec.on_shutdown:
                     await hook(app)
             if owned_cache:
@@ -99,22 +101,33 @@ def create_app(
     app.state.settings = settings
     app.state.started_at = time.monotonic()
     app.state.services = [spec.name for spec in specs]
+    init_sentry(settings, app.state.services)
     app.state.db = database or Database.from_settings(settings.database)
     app.state.cache = cache or create_cache(settings.redis)
     app.state.rate_limiter = rate_limiter or create_rate_limiter(settings.redis)
     app.state.storage = storage or create_storage(settings.storage)
 
     install_error_handlers(app)
+    _document_errors_as_json(app)
     _add_middleware(app, settings)
     app.include_router(health.router)
     _mount_services(app, specs)
     return app
 
 
+def _document_errors_as_json(app: FastAPI) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        return errors_as_json(generate())
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _mount_services(app: FastAPI, specs: Sequence[ServiceSpec]) -> None:
     for spec in specs:
         for router in spec.routers:
-            app.include_router(router, prefix=API_PREFIX)
+            app.include_router(router, prefix=spec.prefix)
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:

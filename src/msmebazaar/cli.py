@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
+from collections.abc import Iterator
+from types import FrameType
 from typing import Annotated
 
 import typer
 import uvicorn
+from prometheus_client import start_http_server
 from rich.console import Console
 
 from msmebazaar.app import SERVICES_ENV
 from msmebazaar.services import SERVICE_NAMES, available_services, load_service
 from msmebazaar.shared.config import get_settings
 from msmebazaar.shared.db import upgrade_database
+from msmebazaar.shared.metrics import REGISTRY
 from msmebazaar.shared.outbox import run_standalone_worker
+from msmebazaar.shared.sentry import init_sentry
 
 app = typer.Typer(
     name="msmebazaar",
@@ -53,17 +60,26 @@ def serve(
     console.print(f"[bold]MSMEBazaar[/] serving {', '.join(served) or 'no services yet'} on {base}")
     console.print(f"  API docs  {base}/docs")
     console.print(f"  health    {base}/health/ready")
+    with _exit_zero_on_sigterm():
+        _run_uvicorn(bind_host, bind_port, workers, reload)
+
+
+def _run_uvicorn(host: str, port: int, workers: int, reload: bool) -> None:
     uvicorn.run(
         "msmebazaar.app:create_app_from_env",
         factory=True,
-        host=bind_host,
-        port=bind_port,
+        host=host,
+        port=port,
         workers=workers,
         reload=reload,
         log_config=None,
         proxy_headers=False,  # client IPs come from TRUSTED_PROXIES rules, not uvicorn's
         server_header=False,
         timeout_graceful_shutdown=20,
+        # A rolling restart (SIGHUP) keeps each old worker until its replacement answers; the
+        # app takes seconds to import, more under load, and uvicorn's default 5 s gave up and
+        # aborted the restart (tests/proof/test_rolling_restart.py).
+        timeout_worker_healthcheck=60,
     )
 
 
@@ -78,11 +94,38 @@ def migrate(
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    metrics_port: Annotated[
+        int,
+        typer.Option(min=0, max=65535, help="Port for Prometheus' /metrics on HOST (0: none)."),
+    ] = 9100,
+) -> None:
     """Deliver queued outbound messages (SMS, WhatsApp) until stopped (SIGTERM)."""
     settings = get_settings()
+    init_sentry(settings, ["worker"])
     console.print(f"[bold]MSMEBazaar[/] outbox worker on {_redact(settings.database.url)}")
-    asyncio.run(run_standalone_worker(settings))
+    if metrics_port:
+        start_http_server(metrics_port, addr=settings.app.host, registry=REGISTRY)
+        console.print(f"  metrics   http://{settings.app.host}:{metrics_port}/metrics")
+    with _exit_zero_on_sigterm():
+        asyncio.run(run_standalone_worker(settings))
+
+
+def _exit_cleanly(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+@contextlib.contextmanager
+def _exit_zero_on_sigterm() -> Iterator[None]:
+    # A container stops us with SIGTERM. Once running, uvicorn and the worker handle it
+    # themselves (finish in-flight work); uvicorn then raises the signal again, and with the
+    # default action the process would die by it (exit 143, a failure to Kubernetes and
+    # Compose). Here it ends the process with 0, as it does in the moments before they start.
+    previous = signal.signal(signal.SIGTERM, _exit_cleanly)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _redact(url: str) -> str:

@@ -83,11 +83,21 @@ async def test_production_adds_hsts(production_client: httpx.AsyncClient) -> Non
 async def test_production_refuses_unknown_host_in_the_envelope(
     production_client: httpx.AsyncClient,
 ) -> None:
-    response = await production_client.get("/health/live", headers={"Host": "evil.example"})
+    response = await production_client.get("/openapi.json", headers={"Host": "evil.example"})
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "INVALID_HOST"
     assert response.headers["X-Request-ID"]
+
+
+async def test_production_lets_probes_and_scrapers_in_by_any_host(
+    production_client: httpx.AsyncClient,
+) -> None:
+    # kubelet and Prometheus address a pod by its IP, not by a public host name.
+    for path in ("/health/live", "/health/ready", "/metrics"):
+        response = await production_client.get(path, headers={"Host": "10.1.2.3:8000"})
+
+        assert response.status_code == 200, path
 
 
 async def test_body_over_the_limit_by_content_length_is_413(

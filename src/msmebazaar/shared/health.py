@@ -13,7 +13,13 @@ from pydantic import BaseModel
 
 from msmebazaar import __version__
 from msmebazaar.shared.errors import error_response
-from msmebazaar.shared.metrics import render_latest
+from msmebazaar.shared.metrics import (
+    DB_POOL_CONNECTIONS,
+    DB_POOL_SIZE,
+    DEPENDENCY_LATENCY,
+    DEPENDENCY_UP,
+    render_latest,
+)
 from msmebazaar.shared.responses import DataResponse, error_responses, ok
 
 router = APIRouter(tags=["operations"])
@@ -69,9 +75,28 @@ async def dependency_checks(request: Request) -> list[DependencyCheck]:
     if state.cache.backend == "redis":
         checks.append(_check("redis", "redis", state.cache.ping, timeout))
     results = list(await asyncio.gather(*checks))
+    _record_checks(results)
     if state.cache.backend != "redis":
         results.append(DependencyCheck(name="redis", status="not_configured", backend="memory"))
     return results
+
+
+def _record_checks(checks: list[DependencyCheck]) -> None:
+    for check in checks:
+        DEPENDENCY_UP.labels(check.name).set(1 if check.status == "ok" else 0)
+        if check.latency_ms is not None:
+            DEPENDENCY_LATENCY.labels(check.name).set(check.latency_ms / 1000)
+
+
+def _record_pool(request: Request) -> None:
+    # Read at scrape time, no I/O: SQLAlchemy's queue pool keeps these counts itself.
+    pool = request.app.state.db.engine.pool
+    if not all(hasattr(pool, name) for name in ("size", "checkedin", "checkedout", "overflow")):
+        return  # a pool without counts (a test's static pool)
+    DB_POOL_SIZE.set(pool.size())
+    DB_POOL_CONNECTIONS.labels("in_use").set(pool.checkedout())
+    DB_POOL_CONNECTIONS.labels("idle").set(pool.checkedin())
+    DB_POOL_CONNECTIONS.labels("overflow").set(max(0, pool.overflow()))
 
 
 def _overall(checks: list[DependencyCheck]) -> Literal["ok", "degraded", "down"]:
@@ -115,7 +140,9 @@ async def health(request: Request) -> DataResponse[HealthReport]:
 
 
 @router.get("/metrics", response_class=Response, include_in_schema=True)
-async def metrics() -> Response:
-    """Prometheus metrics in the text exposition format."""
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics in the text exposition format (dependencies checked at each scrape)."""
+    await dependency_checks(request)
+    _record_pool(request)
     body, content_type = render_latest()
     return Response(body, media_type=content_type)

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
+import sentry_sdk
 import structlog
 
 from msmebazaar.shared.config import ObservabilitySettings
@@ -19,8 +20,9 @@ from msmebazaar.shared.config import ObservabilitySettings
 _SENSITIVE_KEYS = re.compile(
     r"(otp|code|token|secret|password|authorization|cookie|api_key|signature)", re.IGNORECASE
 )
-# Indian mobiles in any common spelling: +91 98765 43210, 09876543210, 9876543210.
-_PHONE = re.compile(r"(?<!\d)(?:\+?91[\s-]?|0)?([6-9]\d{4})[\s-]?(\d{5})(?!\d)")
+# Indian mobiles in any common spelling: +91 98765 43210, 09876543210, 9876543210; not a run of
+# digits inside a longer token (a request id's hex, a UUID), which is no phone number.
+_PHONE = re.compile(r"(?<![0-9A-Za-z])(?:\+?91[\s-]?|0)?([6-9]\d{4})[\s-]?(\d{5})(?![0-9A-Za-z])")
 _BEARER = re.compile(r"(?i)bearer\s+[A-Za-z0-9._~+/=-]+")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _MASK = "***"
@@ -61,6 +63,24 @@ def mask_pii(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMa
     return event_dict
 
 
+_ERROR_METHODS = frozenset({"error", "critical", "exception"})
+
+
+def capture_logged_exception(
+    _: Any, method_name: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: an error logged with an exception also goes to Sentry when it is on
+    (`shared/sentry.py`), and the log line records the Sentry event id."""
+    exc_info = event_dict.get("exc_info")
+    if not exc_info or method_name not in _ERROR_METHODS or not sentry_sdk.is_initialized():
+        return event_dict
+    error = exc_info if isinstance(exc_info, BaseException | tuple) else None
+    event_id = sentry_sdk.capture_exception(error)
+    if event_id:
+        event_dict["sentry_event_id"] = event_id
+    return event_dict
+
+
 def configure_logging(settings: ObservabilitySettings) -> None:
     """Route structlog and the standard library through one JSON (or console) renderer."""
     shared: list[Any] = [
@@ -68,6 +88,7 @@ def configure_logging(settings: ObservabilitySettings) -> None:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        capture_logged_exception,
         structlog.processors.format_exc_info,
         mask_pii,
     ]

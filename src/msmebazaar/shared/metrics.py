@@ -39,6 +39,27 @@ RATE_LIMITED = Counter(
     "Requests refused by the global per-IP rate limit.",
     registry=REGISTRY,
 )
+# Refreshed by every readiness check and every scrape of /metrics (shared/health.py), so the
+# "readiness failing" alert and the availability SLO see the dependencies as the app does.
+DEPENDENCY_UP = Gauge(
+    "dependency_up",
+    "Whether a dependency answered its last health check (1) or not (0).",
+    ["dependency"],
+    registry=REGISTRY,
+)
+DEPENDENCY_LATENCY = Gauge(
+    "dependency_latency_seconds",
+    "Round trip of a dependency's last successful health check.",
+    ["dependency"],
+    registry=REGISTRY,
+)
+DB_POOL_CONNECTIONS = Gauge(
+    "db_pool_connections",
+    "Database pool connections at the last scrape, by state (in_use, idle, overflow).",
+    ["state"],
+    registry=REGISTRY,
+)
+DB_POOL_SIZE = Gauge("db_pool_size", "Connections the database pool keeps.", registry=REGISTRY)
 
 
 def counter(name: str, documentation: str, labels: tuple[str, ...] = ()) -> Counter:

@@ -107,7 +107,10 @@ class RequestContextMiddleware:
 
 
 class TrustedHostMiddleware:
-    """Production: refuse requests whose Host header is not ours (400 in the envelope)."""
+    """Production: refuse requests whose Host header is not ours (400 in the envelope).
+
+    Probes and scrapers are exempt: kubelet and Prometheus address a pod by its IP, and these
+    paths render nothing from the Host header."""
 
     def __init__(self, app: ASGIApp, *, allowed_hosts: Sequence[str]) -> None:
         self.app = app
@@ -121,7 +124,11 @@ class TrustedHostMiddleware:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not self._allowed(Headers(scope=scope).get("host", "")):
+        if (
+            scope["type"] == "http"
+            and not scope["path"].startswith(RATE_LIMIT_EXEMPT_PREFIXES)
+            and not self._allowed(Headers(scope=scope).get("host", ""))
+        ):
             response = error_response(400, "INVALID_HOST", "This host name is not served here.")
             await response(scope, receive, send)
             return

@@ -81,5 +81,20 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-# Every route can answer these; routers add their own specific ones.
-COMMON_ERROR_RESPONSES = error_responses(422, 429, 503)
+# Every route can answer these (400: a body that is not even text; 413: a body over the limit);
+# routers add their own specific ones.
+COMMON_ERROR_RESPONSES = error_responses(400, 413, 422, 429, 503)
+
+
+def errors_as_json(schema: dict[str, Any]) -> dict[str, Any]:
+    """Document every error answer as the JSON envelope it is. FastAPI files an error response
+    under the route's own media type (`text/plain` for the WhatsApp handshake, `application/pdf`
+    for a report), though `shared/errors.py` always answers JSON; this moves it. In place and
+    idempotent, so it can run on each `app.openapi()` call."""
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content") if str(status)[0] in "45" else None
+                if content and "application/json" not in content:
+                    response["content"] = {"application/json": next(iter(content.values()))}
+    return schema
