@@ -14,11 +14,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import secrets
 import statistics
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -169,17 +166,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
-    rows: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory() as folder:
-        targets = {
-            "sqlite": f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}",
-            "postgres": args.postgres_url,
-        }
-        for database in ["sqlite", "postgres"] if args.database == "both" else [args.database]:
-            rows += asyncio.run(bench(database, targets[database], args))
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    runs = harness.for_each_database(
+        args.database, args.postgres_url, lambda name, url: asyncio.run(bench(name, url, args))
     )
+    rows = [row for run in runs for row in run]
+    print(f"machine: {harness.machine()}")
     header = ("database", "endpoint", "n", "err", "p50 ms", "p99 ms", "rps", "cpu ms")
     print("{:<14} {:<24} {:>6} {:>4} {:>7} {:>7} {:>7} {:>7}".format(*header))
     for row in rows:

@@ -14,13 +14,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import random
-import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import harness
@@ -157,26 +153,13 @@ def main() -> None:
     parser.add_argument("--single-seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
-    rows: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory() as folder:
-        targets = {
-            "sqlite": f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}",
-            "postgres": args.postgres_url,
-        }
-        for database in ["sqlite", "postgres"] if args.database == "both" else [args.database]:
-            rows.append(asyncio.run(bench(database, targets[database], args)))
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    rows = harness.for_each_database(
+        args.database, args.postgres_url, lambda name, url: asyncio.run(bench(name, url, args))
     )
+    print(f"machine: {harness.machine()}")
     for row in rows:
         print(json.dumps(row, ensure_ascii=False))
-    out = Path("bench/results")
-    out.mkdir(parents=True, exist_ok=True)
-    # Keep the other database's last figures when only one was run this time.
-    path = out / "bench_listing_search.json"
-    previous = json.loads(path.read_text()) if path.exists() else []
-    merged = {row["database"]: row for row in [*previous, *rows]}
-    path.write_text(json.dumps(list(merged.values()), indent=2, ensure_ascii=False))
+    harness.save_by_database("bench_listing_search", rows)
 
 
 if __name__ == "__main__":

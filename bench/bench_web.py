@@ -17,14 +17,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import random
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -183,25 +179,13 @@ def main() -> None:
         "--think-ms", type=float, default=1000.0, help="a user's pause between pages (±50%%)"
     )
     args = parser.parse_args()
-    rows: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory() as folder:
-        targets = {
-            "sqlite": f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}",
-            "postgres": args.postgres_url,
-        }
-        for database in ["sqlite", "postgres"] if args.database == "both" else [args.database]:
-            rows.append(asyncio.run(bench(database, targets[database], args)))
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    rows = harness.for_each_database(
+        args.database, args.postgres_url, lambda name, url: asyncio.run(bench(name, url, args))
     )
+    print(f"machine: {harness.machine()}")
     for row in rows:
         print(json.dumps(row, ensure_ascii=False))
-    out = Path("bench/results")
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "bench_web.json"
-    previous = json.loads(path.read_text()) if path.exists() else []
-    merged = {row["database"]: row for row in [*previous, *rows]}
-    path.write_text(json.dumps(list(merged.values()), indent=2, ensure_ascii=False))
+    harness.save_by_database("bench_web", rows)
 
 
 if __name__ == "__main__":

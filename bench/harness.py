@@ -10,13 +10,15 @@ import asyncio
 import json
 import math
 import os
+import platform
 import socket
 import statistics
 import subprocess
 import sys
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy import text
@@ -157,3 +159,35 @@ class Connection:
         """Close the connection."""
         self.writer.close()
         await self.writer.wait_closed()
+
+
+T = TypeVar("T")
+
+
+def for_each_database(choice: str, postgres_url: str, run: Callable[[str, str], T]) -> list[T]:
+    """`run(name, url)` on SQLite (a temporary file) and/or PostgreSQL, as `choice` says
+    (`sqlite`, `postgres` or `both`)."""
+    with tempfile.TemporaryDirectory() as folder:
+        targets = {
+            "sqlite": f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}",
+            "postgres": postgres_url,
+        }
+        names = ["sqlite", "postgres"] if choice == "both" else [choice]
+        return [run(name, targets[name]) for name in names]
+
+
+def machine() -> str:
+    """What the figures were measured on."""
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def save_by_database(name: str, rows: list[dict[str, Any]]) -> Path:
+    """Write `rows` to bench/results/<name>.json, keeping the other database's last figures when
+    only one was run this time."""
+    out = Path("bench/results")
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.json"
+    previous = json.loads(path.read_text()) if path.exists() else []
+    merged = {row["database"]: row for row in [*previous, *rows]}
+    path.write_text(json.dumps(list(merged.values()), indent=2, ensure_ascii=False))
+    return path
