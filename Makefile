@@ -66,6 +66,27 @@ pytest: dev ## The test suite with the 85% coverage floor
 .PHONY: test
 test: lint types imports pytest ## Everything CI checks: lint, types, architecture, tests
 
+COMPOSE := docker compose --env-file .env -f devops/docker-compose.yml
+
+.PHONY: up
+up: ## Build the image and start the production stack (devops/docker-compose.yml, secrets in .env)
+	@test -f .env || { echo "No .env: copy .env.template to .env and set its passwords" >&2; exit 1; }
+	$(COMPOSE) up --build --detach
+	@echo "Starting: the app on http://localhost:8080 (PROXY_PORT), Grafana on 127.0.0.1:3000;"
+	@echo "watch it come up with: $(COMPOSE) ps"
+
+.PHONY: down
+down: ## Stop the production stack (its data volumes are kept; `docker compose ... down -v` drops them)
+	$(COMPOSE) down
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[dev,bench]'
+	@touch $@
+
+.PHONY: bench
+bench: dev $(VENV)/.installed-bench ## Load test: Locust on PostgreSQL + Redis, 2 app processes (BENCH_DATABASE_URL, BENCH_REDIS_URL; BENCH_ARGS="--runs 3 --wrk"); report in bench/results/load/
+	$(BIN)/python bench/locust/run.py $(BENCH_ARGS)
+
 .PHONY: clean
 clean: ## Remove the virtualenv, caches and the embedded database
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

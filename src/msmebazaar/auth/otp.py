@@ -36,6 +36,12 @@ SMS_TEXT = (
 )
 
 
+# The OTP throttles fail closed: while their store (Redis) is unreachable no code is sent (503),
+# since an unthrottled sender is an SMS-pumping hole; the cache and the global per-IP limit fail
+# open instead, so everything else keeps serving (tests/proof/test_faults_redis.py).
+FAIL_OPEN = False
+
+
 async def enforce_ip_limit(limiter: RateLimiter, client_ip: str, settings: AuthSettings) -> None:
     """429 once a client address has asked for `OTP_MAX_PER_IP_PER_HOUR` codes this hour."""
     await limiter.enforce(
@@ -43,6 +49,7 @@ async def enforce_ip_limit(limiter: RateLimiter, client_ip: str, settings: AuthS
         "otp-ip",
         client_ip,
         message="Too many codes requested from your network. Try again later.",
+        fail_open=FAIL_OPEN,
     )
 
 
@@ -83,7 +90,7 @@ async def issue_code(
     # here rolls the new code back and the previous one stays valid.
     phone_key = codec.otp_hash(phone, "rate-limit")[:32]  # no phone numbers in Redis keys
     hourly = await limiter.hit(
-        f"{settings.otp_max_per_phone_per_hour}/hour", "otp-phone", phone_key
+        f"{settings.otp_max_per_phone_per_hour}/hour", "otp-phone", phone_key, fail_open=FAIL_OPEN
     )
     if not hourly.allowed:
         raise RateLimitedError(

@@ -14,7 +14,9 @@ from msmebazaar.match.runtime import get_embedder
 from msmebazaar.shared.i18n import LanguageCode, negotiate_language
 
 
-def caller_language(
+# Every dependency here is `async def` though none awaits: FastAPI runs a plain `def` one in a
+# worker thread on each request: a thread hop per dependency per request, under load.
+async def caller_language(
     user: CurrentUser,
     accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> LanguageCode:
@@ -22,14 +24,24 @@ def caller_language(
     return negotiate_language(accept_language, user.user.language.value)
 
 
-def listing_index(request: Request) -> ListingIndex:
+async def listing_index(request: Request) -> ListingIndex:
     """This app's in-process listing index (made at start-up)."""
     index: ListingIndex = request.app.state.match_index
     return index
 
 
+async def embedder() -> Embedder:
+    """The process's embedder (`get_embedder`, as a dependency)."""
+    return get_embedder()
+
+
+async def match_settings() -> MatchSettings:
+    """The match settings (`get_match_settings`, as a dependency)."""
+    return get_match_settings()
+
+
 CallerLanguage = Annotated[LanguageCode, Depends(caller_language)]
 IndexDep = Annotated[ListingIndex, Depends(listing_index)]
-EmbedderDep = Annotated[Embedder, Depends(get_embedder)]
-MatchSettingsDep = Annotated[MatchSettings, Depends(get_match_settings)]
+EmbedderDep = Annotated[Embedder, Depends(embedder)]
+MatchSettingsDep = Annotated[MatchSettings, Depends(match_settings)]
 MandateHolder = Annotated[Principal, Depends(require_role(UserRole.BUYER, UserRole.INVESTOR))]

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import BigInteger, DateTime, MetaData, Uuid, event, text
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -121,23 +122,46 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
         engine = create_async_engine(settings.url, echo=settings.echo, connect_args={"timeout": 15})
         _configure_sqlite(engine)
         return engine
-    return create_async_engine(
+    # Bounded waits, so a dead or hung server answers 503 fast and a restarted one is used again
+    # without restarting us: `timeout` bounds connecting (a frozen server accepts TCP and then
+    # says nothing), `command_timeout` bounds every statement on our side (a hung server never
+    # cancels anything itself), and the server's `statement_timeout` cancels a runaway query.
+    statement_seconds = settings.statement_timeout_ms / 1000 or None
+    engine = create_async_engine(
         settings.url,
         echo=settings.echo,
         pool_size=settings.pool_size,
         max_overflow=settings.max_overflow,
         pool_timeout=settings.pool_timeout_seconds,
-        pool_pre_ping=True,
         pool_recycle=1800,
         connect_args={
-            "timeout": settings.pool_timeout_seconds,
-            "command_timeout": settings.statement_timeout_ms / 1000 or None,
+            "timeout": settings.connect_timeout_seconds,
+            "command_timeout": statement_seconds,
             "server_settings": {
                 "statement_timeout": str(settings.statement_timeout_ms),
                 "application_name": "msmebazaar",
             },
         },
     )
+    _ping_on_checkout(engine, settings.connect_timeout_seconds)
+    return engine
+
+
+def _ping_on_checkout(engine: AsyncEngine, timeout_seconds: float) -> None:
+    # SQLAlchemy's own `pool_pre_ping` waits as long as any statement may run; ours gives a pooled
+    # connection the connect timeout to answer. A silent or closed one raises DisconnectionError,
+    # which makes the pool drop it and connect afresh (a restarted server is used at once; a
+    # dead one fails that connect within the same timeout).
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        try:
+            dbapi_connection.run_async(
+                lambda raw: raw.fetchrow("SELECT 1", timeout=timeout_seconds)
+            )
+        except Exception as exc:
+            # Cut it here: the pool's own close would first wait 2 s for a polite goodbye.
+            dbapi_connection.driver_connection.terminate()
+            raise DisconnectionError(f"pooled connection failed its ping: {exc!r}") from exc
 
 
 class Database:
@@ -185,6 +209,16 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+async def relax_durability(session: AsyncSession) -> None:
+    """For a unit of work that only bumps counters (listing views, matches served): on
+    PostgreSQL its commit does not wait for the WAL to reach the disk (`synchronous_commit`
+    off for this transaction only), which was a disk flush on every public read. A server crash
+    may lose the last fraction of a second of such counts; it never corrupts them or touches
+    any other transaction. No effect on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL synchronous_commit = off"))
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

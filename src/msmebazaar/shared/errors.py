@@ -10,7 +10,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -112,6 +112,69 @@ def _on_database_unavailable(exc: Exception) -> JSONResponse:
     return error_response(503, "SERVICE_UNAVAILABLE", message, None, {"Retry-After": "5"})
 
 
+# SQLSTATE classes that mean "the server cannot serve now", not "this request is wrong":
+# 08 connection exception, 53 insufficient resources, 57 operator intervention (57014: our
+# statement timeout cancelled the query; 57P01: the server is shutting down).
+_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57")
+
+
+# A concurrent transaction won: PostgreSQL's serialization failure and deadlock, and SQLite's
+# "database is locked" (BUSY, BUSY_SNAPSHOT): in WAL mode a transaction that has read may not
+# start writing while, or after, another one writes, and SQLite refuses it, often at once. Its
+# readers never block, so that error is always a lost race between two writers, never an outage.
+# The database is fine and a retry will do: 409, not 503.
+_CONFLICT_SQLSTATES = ("40001", "40P01")
+_SQLITE_CONFLICTS = ("SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT")
+
+
+def _is_race(exc: DBAPIError) -> bool:
+    sqlstate = str(getattr(exc.orig, "sqlstate", "") or "")
+    return sqlstate in _CONFLICT_SQLSTATES or (
+        getattr(exc.orig, "sqlite_errorname", None) in _SQLITE_CONFLICTS
+    )
+
+
+def _on_race(exc: DBAPIError) -> JSONResponse:
+    logger.warning("write_race_lost", error=type(exc.orig).__name__)
+    message = "Someone else changed this at the same moment. Reload and try again."
+    return error_response(409, "CONFLICT", message, None, {"Retry-After": "1"})
+
+
+def _on_unstorable_value(exc: DBAPIError) -> JSONResponse:
+    # SQLSTATE class 22, a data exception: a value the schema let through that PostgreSQL cannot
+    # store (a NUL character in text, a number beyond its column). The request's fault: 422.
+    logger.warning("unstorable_value", sqlstate=str(getattr(exc.orig, "sqlstate", "")))
+    message = "A value cannot be stored as sent (a NUL character, or a number out of range)."
+    return error_response(422, "VALIDATION_ERROR", message, [{"field": "body", "message": message}])
+
+
+def _on_database_error(exc: DBAPIError) -> JSONResponse:
+    # asyncpg's errors outside SQLAlchemy's few mapped classes arrive as a bare DBAPIError;
+    # SQLite's and PostgreSQL's "cannot serve now" ones as OperationalError.
+    if _is_race(exc):
+        return _on_race(exc)
+    sqlstate = str(getattr(exc.orig, "sqlstate", "") or "")
+    # asyncpg refuses to encode some values itself (an int beyond 64 bits): its DataError, a
+    # ValueError, arrives wrapped as an InterfaceError.
+    if sqlstate.startswith("22") or isinstance(getattr(exc.orig, "__cause__", None), ValueError):
+        return _on_unstorable_value(exc)
+    if (
+        isinstance(exc, OperationalError | InterfaceError)
+        or exc.connection_invalidated
+        or sqlstate.startswith(_UNAVAILABLE_SQLSTATE_CLASSES)
+    ):
+        return _on_database_unavailable(exc)
+    return unexpected_error_response(exc)
+
+
+def _on_timeout(exc: TimeoutError) -> JSONResponse:
+    # The drivers raise the builtin TimeoutError when a server accepts the connection and then
+    # says nothing (a hung database): a dependency is down, answered like one.
+    logger.error("dependency_timeout", error=type(exc).__name__)
+    message = "A service we depend on did not answer in time. Try again shortly."
+    return error_response(503, "SERVICE_UNAVAILABLE", message, None, {"Retry-After": "5"})
+
+
 def _on_integrity_error(exc: IntegrityError) -> JSONResponse:
     # Services check their own uniqueness rules first; this is the race they cannot see.
     logger.warning("integrity_conflict", error=type(exc.orig).__name__)
@@ -144,5 +207,8 @@ def install_error_handlers(app: FastAPI) -> None:
         StarletteHTTPException, _handler(StarletteHTTPException, _on_http_exception)
     )
     app.add_exception_handler(IntegrityError, _handler(IntegrityError, _on_integrity_error))
-    for unavailable in (OperationalError, InterfaceError, PoolTimeoutError, ConnectionError):
+    for database_error in (DBAPIError, OperationalError, InterfaceError):
+        app.add_exception_handler(database_error, _handler(database_error, _on_database_error))
+    app.add_exception_handler(TimeoutError, _handler(TimeoutError, _on_timeout))
+    for unavailable in (PoolTimeoutError, ConnectionError):
         app.add_exception_handler(unavailable, _handler(unavailable, _on_database_unavailable))

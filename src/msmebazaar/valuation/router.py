@@ -29,7 +29,7 @@ ValuationIdPath = Annotated[uuid.UUID, Path(description="The valuation's id.")]
 MsmeIdPath = Annotated[uuid.UUID, Path(description="The business profile's id.")]
 
 
-def caller_language(
+async def caller_language(  # async: a plain `def` dependency costs a worker-thread hop
     user: CurrentUser,
     accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> LanguageCode:

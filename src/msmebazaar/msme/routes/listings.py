@@ -90,7 +90,9 @@ async def create_listing(
 
 
 @router.get(
-    "/{listing_id}", response_model=DataResponse[ListingView], responses=error_responses(404)
+    "/{listing_id}",
+    response_model=DataResponse[ListingView],
+    responses=error_responses(401, 404),  # 401: a bad token is refused, not ignored
 )
 async def get_listing(
     listing_id: ListingIdPath, session: SessionDep, viewer: OptionalUser

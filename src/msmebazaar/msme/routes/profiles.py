@@ -82,7 +82,11 @@ async def create_profile(
     return ok(await profiles.create_profile(session, owner, body), "Profile created.")
 
 
-@router.get("/{msme_id}", response_model=DataResponse[MsmeRead], responses=error_responses(404))
+@router.get(
+    "/{msme_id}",
+    response_model=DataResponse[MsmeRead],
+    responses=error_responses(401, 404),  # 401: a bad token is refused, not ignored
+)
 async def get_profile(msme: VisibleMsme) -> DataResponse[MsmeRead]:
     """A business profile, if you may see it (else 404)."""
     return ok(MsmeRead.model_validate(msme))
