@@ -100,9 +100,11 @@ class DatabaseSettings(_Group):
     max_overflow: int = Field(10, ge=0, validation_alias="DATABASE_MAX_OVERFLOW")
     pool_timeout_seconds: float = Field(10.0, gt=0, validation_alias="DATABASE_POOL_TIMEOUT")
     # A dead or hung PostgreSQL must answer 503 within 2 s (issue 11): a pooled connection gets
-    # this long to answer its ping, then one new connection this long to open (db.py).
+    # the ping timeout to answer before each use, then one new connection the connect timeout to
+    # open (db.py). A slow ping under load only costs a reconnect, a slow connect a 503.
+    ping_timeout_seconds: float = Field(0.5, gt=0, le=60, validation_alias="DATABASE_PING_TIMEOUT")
     connect_timeout_seconds: float = Field(
-        0.5, gt=0, le=60, validation_alias="DATABASE_CONNECT_TIMEOUT"
+        1.0, gt=0, le=60, validation_alias="DATABASE_CONNECT_TIMEOUT"
     )
     statement_timeout_ms: int = Field(5_000, ge=0, validation_alias="DATABASE_STATEMENT_TIMEOUT_MS")
     echo: bool = Field(False, validation_alias="DATABASE_ECHO")

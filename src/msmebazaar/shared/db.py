@@ -143,15 +143,15 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
             },
         },
     )
-    _ping_on_checkout(engine, settings.connect_timeout_seconds)
+    _ping_on_checkout(engine, settings.ping_timeout_seconds)
     return engine
 
 
 def _ping_on_checkout(engine: AsyncEngine, timeout_seconds: float) -> None:
     # SQLAlchemy's own `pool_pre_ping` waits as long as any statement may run; ours gives a pooled
-    # connection the connect timeout to answer. A silent or closed one raises DisconnectionError,
+    # connection the ping timeout to answer. A silent or closed one raises DisconnectionError,
     # which makes the pool drop it and connect afresh (a restarted server is used at once; a
-    # dead one fails that connect within the same timeout).
+    # dead one fails that connect within the connect timeout).
     @event.listens_for(engine.sync_engine, "checkout")
     def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         try:
