@@ -1,4 +1,4 @@
-"""Interests: send one per listing, accept / decline / withdraw, and what each side sees."""
+"""Interests: one live per buyer and listing, accept / decline / withdraw, what each side sees."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from msmebazaar.msme.models import Interest, Listing, Msme
+from msmebazaar.msme.service import interest_sent
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.metrics import REGISTRY
 from msmebazaar.shared.outbox import OutboxMessage
@@ -95,6 +97,77 @@ async def test_a_second_interest_by_the_same_buyer_is_409(
     assert response.json()["error"]["code"] == "INTEREST_ALREADY_SENT"
     assert len(await rows(db_connection, select(Interest.id))) == 1
     assert (await rows(db_connection, select(Listing.interests_count)))[0][0] == 1
+
+
+async def test_a_buyer_who_withdrew_may_send_a_new_interest(
+    client: httpx.AsyncClient,
+    owner: Actor,
+    buyer: Actor,
+    listed: tuple[Msme, Listing],
+    db_connection: AsyncConnection,
+) -> None:
+    first = (await _send(client, listed[1], buyer)).json()["data"]["id"]
+    await client.post(f"{INTERESTS}/{first}/withdraw", headers=buyer.headers)
+
+    response = await _send(client, listed[1], buyer)
+
+    assert response.status_code == 201, response.text
+    data = response.json()["data"]
+    assert data["id"] != first
+    assert data["status"] == "pending"
+    stored = await rows(db_connection, select(Interest.id, Interest.status))
+    assert {(str(row.id), row.status) for row in stored} == {
+        (first, "withdrawn"),
+        (data["id"], "pending"),
+    }
+    assert (await rows(db_connection, select(Listing.interests_count)))[0][0] == 2
+    assert len(await _sms_to(db_connection, await _phone(client, owner))) == 2
+    sent = await client.get(f"{INTERESTS}/mine", headers=buyer.headers)
+    assert [item["status"] for item in sent.json()["data"]] == ["pending", "withdrawn"]
+
+
+async def test_a_second_live_interest_after_a_resend_is_still_409(
+    client: httpx.AsyncClient,
+    database: Database,
+    buyer: Actor,
+    listed: tuple[Msme, Listing],
+    db_connection: AsyncConnection,
+) -> None:
+    await make_interest(database, listed[1], buyer.id, status="withdrawn")
+    assert (await _send(client, listed[1], buyer)).status_code == 201
+
+    response = await _send(client, listed[1], buyer)
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "INTEREST_ALREADY_SENT"
+    assert len(await rows(db_connection, select(Interest.id))) == 2
+
+
+@pytest.mark.parametrize("status", ["accepted", "declined"])
+async def test_a_decided_interest_still_counts_as_sent(
+    client: httpx.AsyncClient,
+    database: Database,
+    buyer: Actor,
+    listed: tuple[Msme, Listing],
+    status: str,
+) -> None:
+    await make_interest(database, listed[1], buyer.id, status=status)
+
+    response = await _send(client, listed[1], buyer)
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "INTEREST_ALREADY_SENT"
+
+
+async def test_the_database_refuses_a_second_live_interest(
+    database: Database, buyer: Actor, listed: tuple[Msme, Listing]
+) -> None:
+    # What decides a race between one buyer's two requests: the unique index of live rows.
+    await make_interest(database, listed[1], buyer.id, status="withdrawn")
+    await make_interest(database, listed[1], buyer.id, status="pending")
+
+    with pytest.raises(IntegrityError):
+        await make_interest(database, listed[1], buyer.id, status="accepted")
 
 
 async def test_an_owner_cannot_send_an_interest(
@@ -338,3 +411,22 @@ async def test_lists_are_paginated_and_show_only_the_callers_own(
     assert {item["buyer_id"] for item in received.json()["data"]} == {str(buyer.id)}
     assert received.json()["pagination"]["total"] == 3
     assert over.status_code == 422
+
+
+# --- the portal's view ----------------------------------------------------------------------
+
+
+async def test_the_portal_offers_a_new_interest_once_the_live_one_is_withdrawn(
+    database: Database, buyer: Actor, listed: tuple[Msme, Listing]
+) -> None:
+    listing = listed[1]
+    await make_interest(database, listing, buyer.id, status="withdrawn")
+    async with database.session() as session:
+        assert await interest_sent(session, buyer.id, listing.id) is None
+
+    live = await make_interest(database, listing, buyer.id, status="pending")
+
+    async with database.session() as session:
+        shown = await interest_sent(session, buyer.id, listing.id)
+    assert shown is not None
+    assert (shown.id, shown.status.value) == (live.id, "pending")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from alembic import context
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -18,6 +20,15 @@ from msmebazaar.shared.db import Base
 config = context.config
 import_all_models()
 target_metadata = Base.metadata
+log = logging.getLogger("alembic.env")
+
+# On PostgreSQL, DDL that needs a table's exclusive lock queues behind any open transaction on
+# the table, and every later request on that table queues behind the DDL: one slow report would
+# stall the app for as long as it runs. Waiting at most a few seconds, then failing and trying
+# again shortly, bounds that stall (docs/operations.md, "Migrations without downtime").
+LOCK_TIMEOUT = "3s"
+LOCK_ATTEMPTS = 3
+_LOCK_NOT_AVAILABLE = "55P03"
 
 
 def _database_url() -> str:
@@ -42,16 +53,37 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         include_object=_modelled,
+        # Each migration commits on its own, so its locks are held no longer than it runs, and
+        # an autocommit block (CREATE INDEX CONCURRENTLY) never commits half of another one.
+        transaction_per_migration=True,
     )
     with context.begin_transaction():
         context.run_migrations()
 
 
+def _lock_timed_out(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE
+
+
 async def _run_online() -> None:
-    engine = create_async_engine(_database_url(), poolclass=NullPool)
-    async with engine.connect() as connection:
-        await connection.run_sync(_configure)
-    await engine.dispose()
+    url = _database_url()
+    on_postgresql = make_url(url).get_backend_name() == "postgresql"
+    connect_args = {"server_settings": {"lock_timeout": LOCK_TIMEOUT}} if on_postgresql else {}
+    engine = create_async_engine(url, poolclass=NullPool, connect_args=connect_args)
+    try:
+        for attempt in range(1, LOCK_ATTEMPTS + 1):
+            try:
+                async with engine.connect() as connection:
+                    await connection.run_sync(_configure)
+                return
+            except DBAPIError as exc:
+                # Committed migrations stay done; the retry resumes at the one that timed out.
+                if attempt == LOCK_ATTEMPTS or not _lock_timed_out(exc):
+                    raise
+                log.warning("lock not granted within %s; retry %d", LOCK_TIMEOUT, attempt)
+                await asyncio.sleep(attempt)
+    finally:
+        await engine.dispose()
 
 
 def _run_offline() -> None:

@@ -86,7 +86,7 @@ def _enter(session: AsyncSession, interest: Interest, status: str) -> None:
 async def send_interest(
     session: AsyncSession, buyer: Principal, listing_id: uuid.UUID, data: InterestCreate
 ) -> InterestRead:
-    """Send one interest in an active listing (not your own); the owner gets an SMS."""
+    """Send an interest in an active listing (not your own; one live at a time); SMS the owner."""
     listing = await get_listing(session, listing_id)
     if not is_public_listing(listing):
         raise ListingNotFoundError()
@@ -94,10 +94,7 @@ async def send_interest(
         raise PermissionDeniedError(
             "You cannot send an interest in your own listing.", code="INTEREST_OWN_LISTING"
         )
-    existing = await session.scalar(
-        select(Interest.id).where(Interest.listing_id == listing.id, Interest.buyer_id == buyer.id)
-    )
-    if existing is not None:
+    if await live_interest(session, buyer.id, listing.id) is not None:
         raise InterestAlreadySentError()
     interest = Interest(
         id=uuid.uuid4(), listing_id=listing.id, buyer_id=buyer.id, message=data.message
@@ -107,13 +104,28 @@ async def send_interest(
     try:
         async with session.begin_nested():
             await session.flush()
-    except IntegrityError as exc:  # the same buyer's concurrent request got there first
+    except IntegrityError as exc:
+        # The unique index of live interests decides a race between one buyer's requests (and,
+        # before migration 0009, the old constraint refuses a re-send after a withdrawal).
         raise InterestAlreadySentError() from exc
     await _count_interest(session, listing)
     owner = await get_user(session, listing.owner_id)
     _notify(session, owner, "received", listing.headline, buyer.role.value)
     await session.flush()
     return InterestRead.model_validate(interest)
+
+
+async def live_interest(
+    session: AsyncSession, buyer_id: uuid.UUID, listing_id: uuid.UUID
+) -> Interest | None:
+    """The buyer's interest in the listing that is not withdrawn, if any (at most one)."""
+    return await session.scalar(
+        select(Interest).where(
+            Interest.listing_id == listing_id,
+            Interest.buyer_id == buyer_id,
+            Interest.status != "withdrawn",
+        )
+    )
 
 
 async def _count_interest(session: AsyncSession, listing: Listing) -> None:

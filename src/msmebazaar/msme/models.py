@@ -255,11 +255,19 @@ class Listing(UUIDPrimaryKey, Timestamps, Base):
 
 
 class Interest(UUIDPrimaryKey, Timestamps, Base):
-    """A buyer's or investor's interest in a listing: one per buyer per listing."""
+    """A buyer's or investor's interest in a listing: one live (not withdrawn) per buyer."""
 
     __tablename__ = "interests"
     __table_args__ = (
-        UniqueConstraint("listing_id", "buyer_id"),
+        # A buyer who withdrew may send again; migration 0009 builds this index online.
+        Index(
+            "uq_interests_live_listing_id_buyer_id",
+            "listing_id",
+            "buyer_id",
+            unique=True,
+            sqlite_where=text("status <> 'withdrawn'"),
+            postgresql_where=text("status <> 'withdrawn'"),
+        ),
         CheckConstraint(_one_of("status", INTEREST_STATUSES), name="status"),
         # Admin analytics: interests sent in a period; accepted ones (the signup funnel).
         Index("ix_interests_created_at", "created_at"),

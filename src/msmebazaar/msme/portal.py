@@ -16,8 +16,9 @@ from msmebazaar.auth.service import Principal
 from msmebazaar.msme import documents, financials, listings, profiles, search
 from msmebazaar.msme.cards import build_detail
 from msmebazaar.msme.exceptions import MsmeNotFoundError
+from msmebazaar.msme.interests import live_interest
 from msmebazaar.msme.listing_access import check_can_change, get_listing
-from msmebazaar.msme.models import Interest, Listing, Msme
+from msmebazaar.msme.models import Listing, Msme
 from msmebazaar.msme.privacy import identity_visible, is_insider, profile_visible
 from msmebazaar.msme.repository import get_live_msme
 from msmebazaar.msme.schemas.documents import DocumentKind, DocumentRead
@@ -166,8 +167,6 @@ async def listings_in_review(
 async def interest_sent(
     session: AsyncSession, buyer_id: uuid.UUID, listing_id: uuid.UUID
 ) -> InterestRead | None:
-    """The interest a buyer sent in a listing, if any (at most one per listing)."""
-    interest = await session.scalar(
-        select(Interest).where(Interest.listing_id == listing_id, Interest.buyer_id == buyer_id)
-    )
+    """The buyer's live interest in a listing, if any: after a withdrawal they may send again."""
+    interest = await live_interest(session, buyer_id, listing_id)
     return None if interest is None else InterestRead.model_validate(interest)
