@@ -13,16 +13,18 @@ when the dump was taken, and the Alembic revision is the same. The dump is taken
 transaction (pg_dump's snapshot), so the counts are read in that same snapshot's spirit: the
 drill refuses to run if the source changes while it dumps (compare before and after).
 
-Recovery point: a restore brings back the database as of the dump's start. Taking this dump
-every 5 minutes (or archiving WAL continuously) is what bounds the loss to the last 5 minutes;
-the drill prints how old the restored data is and how long each step took, so the recovery
-time can be stated from a real run. Exit status: 0 when every count matches, 1 otherwise.
+Recovery point: a restore brings back the database as of the dump's start, so a dump alone
+loses everything since. The 5-minute recovery point comes from continuous WAL archiving
+(base backup + archive), drilled by `scripts/pitr_drill.py`, which reuses this file's helpers.
+This drill prints how long each step took, so the recovery time can be stated from a real run.
+Exit status: 0 when every count matches, 1 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -31,7 +33,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 TABLES_SQL = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
 
@@ -71,15 +73,39 @@ def _tool(name: str) -> str:
     return found
 
 
+def libpq_env(url: str) -> tuple[str, dict[str, str]]:
+    """The URL without its password, and an environment carrying it (PGPASSWORD), so the
+    password never shows on a command line (`ps`)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url, dict(os.environ)
+    user_and_password, _, host_and_port = parts.netloc.rpartition("@")
+    netloc = f"{user_and_password.split(':', 1)[0]}@{host_and_port}"
+    password = unquote(parts.password)
+    return urlunsplit(parts._replace(netloc=netloc)), os.environ | {"PGPASSWORD": password}
+
+
 def psql(url: str, sql: str) -> list[str]:
-    """Rows of one query, one line each (fields separated by `|`)."""
+    """Rows of a query (or of every query of a script), one line each (fields split by `|`)."""
+    url, env = libpq_env(url)
     done = subprocess.run(  # noqa: S603 - our own tool and arguments
-        [_tool("psql"), url, "-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
+        [_tool("psql"), url, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-f", "-"],
+        input=sql,
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     )
     return [line for line in done.stdout.splitlines() if line]
+
+
+def count_sql(tables: list[str]) -> str:
+    """One statement counting the rows of every table: `name|count` rows."""
+    # Table names come from pg_tables, not from a user; quoted as identifiers all the same.
+    return " UNION ALL ".join(
+        f"SELECT '{table}', count(*) FROM public.\"{table}\""  # noqa: S608
+        for table in tables
+    )
 
 
 def row_counts(url: str) -> dict[str, int]:
@@ -87,12 +113,8 @@ def row_counts(url: str) -> dict[str, int]:
     tables = psql(url, TABLES_SQL)
     if not tables:
         return {}
-    # Table names come from pg_tables, not from a user; quoted as identifiers all the same.
-    union = " UNION ALL ".join(
-        f"SELECT '{table}', count(*) FROM public.\"{table}\""  # noqa: S608
-        for table in tables
-    )
-    return {name: int(count) for name, count in (row.split("|") for row in psql(url, union))}
+    rows = psql(url, count_sql(tables))
+    return {name: int(count) for name, count in (row.split("|") for row in rows)}
 
 
 def compare_counts(
@@ -106,9 +128,9 @@ def compare_counts(
     } | {table: (0, count) for table, count in after.items() if table not in before}
 
 
-def _timed(report: DrillReport, step: str, command: list[str]) -> None:
+def _timed(report: DrillReport, step: str, command: list[str], env: dict[str, str]) -> None:
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)  # noqa: S603
+    subprocess.run(command, check=True, capture_output=True, env=env)  # noqa: S603
     report.seconds[step] = round(time.perf_counter() - started, 3)
 
 
@@ -126,10 +148,12 @@ def run_drill(source: str, *, in_place: bool, dump_path: Path) -> DrillReport:
         started_at=datetime.now(UTC).isoformat(),
     )
     report.counts_before = row_counts(source)
+    source_arg, source_env = libpq_env(source)
     _timed(
         report,
         "dump",
-        [_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={dump_path}", source],
+        [_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={dump_path}", source_arg],
+        source_env,
     )
     report.dump_bytes = dump_path.stat().st_size
     if row_counts(source) != report.counts_before:
@@ -139,6 +163,7 @@ def run_drill(source: str, *, in_place: bool, dump_path: Path) -> DrillReport:
         psql(target, "DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     else:
         psql(maintenance, f'CREATE DATABASE "{report.target}"')
+    target_arg, target_env = libpq_env(target)
     try:
         _timed(
             report,
@@ -147,9 +172,10 @@ def run_drill(source: str, *, in_place: bool, dump_path: Path) -> DrillReport:
                 _tool("pg_restore"),
                 "--no-owner",
                 "--exit-on-error",
-                f"--dbname={target}",
+                f"--dbname={target_arg}",
                 str(dump_path),
             ],
+            target_env,
         )
         report.counts_after = row_counts(target)
     finally:

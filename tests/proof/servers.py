@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -57,17 +58,26 @@ def _port_open(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
+SERVER_USER = "postgres" if os.geteuid() == 0 else None
+
+
+def server_folder(prefix: str) -> Path:
+    """A new folder in /tmp that the PostgreSQL server's user may write (data, WAL archive)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    if SERVER_USER:
+        account = pwd.getpwnam(SERVER_USER)
+        os.chown(folder, account.pw_uid, account.pw_gid)
+    return folder
+
+
 class ThrowawayPostgres:
     """A PostgreSQL cluster of our own: `initdb` once, then stop, start, freeze and thaw it."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Mapping[str, str] | None = None) -> None:
         self.port = free_port()
-        self.folder = Path(tempfile.mkdtemp(prefix="mb-pg-", dir="/tmp"))
+        self.folder = server_folder("mb-pg-")
         self.data = self.folder / "data"
-        self._user = "postgres" if os.geteuid() == 0 else None
-        if self._user:
-            account = pwd.getpwnam(self._user)
-            os.chown(self.folder, account.pw_uid, account.pw_gid)
+        self._user = SERVER_USER
         self._run(
             PG_BIN / "initdb",
             "-D",
@@ -82,6 +92,14 @@ class ThrowawayPostgres:
             "--locale",
             "C",
         )
+        if settings:
+            # Appended to postgresql.conf rather than passed to pg_ctl -o, whose shell would
+            # have to re-quote values such as an archive_command.
+            with (self.data / "postgresql.conf").open("a") as conf:
+                conf.writelines(
+                    f"{key} = '{value.replace(chr(39), chr(39) * 2)}'\n"
+                    for key, value in settings.items()
+                )
 
     @property
     def url(self) -> str:
