@@ -15,7 +15,7 @@ drill refuses to run if the source changes while it dumps (compare before and af
 
 Recovery point: a restore brings back the database as of the dump's start, so a dump alone
 loses everything since. The 5-minute recovery point comes from continuous WAL archiving
-(base backup + archive), drilled by `scripts/pitr_drill.py`, which reuses this file's helpers.
+(base backup + archive), drilled by `scripts/pitr_drill.py`; both share `scripts/drills/`.
 This drill prints how long each step took, so the recovery time can be stated from a real run.
 Exit status: 0 when every count matches, 1 otherwise.
 """
@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,13 +31,26 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
 
-TABLES_SQL = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+# The helpers shared with pitr_drill.py live in the `drills` package beside this file; found there
+# both when run as a script and when loaded by the tests.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from drills.postgres import (
+    compare_counts,
+    database_name,
+    libpq_env,
+    libpq_url,
+    psql,
+    row_counts,
+    tool,
+    with_database,
+)
 
 
 @dataclass
 class DrillReport:
+    """What the drill found; printed as JSON."""
+
     source: str
     target: str
     started_at: str
@@ -49,83 +60,6 @@ class DrillReport:
     counts_after: dict[str, int] = field(default_factory=dict)
     mismatches: dict[str, tuple[int, int | None]] = field(default_factory=dict)
     ok: bool = False
-
-
-def libpq_url(url: str) -> str:
-    """A libpq URL from an SQLAlchemy one (`postgresql+asyncpg://` → `postgresql://`)."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(scheme="postgresql"))
-
-
-def with_database(url: str, name: str) -> str:
-    """The same server's URL for another database."""
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def database_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
-
-
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if not found:
-        raise SystemExit(f"backup drill: {name} is not installed (Debian: postgresql-client)")
-    return found
-
-
-def libpq_env(url: str) -> tuple[str, dict[str, str]]:
-    """The URL without its password, and an environment carrying it (PGPASSWORD), so the
-    password never shows on a command line (`ps`)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url, dict(os.environ)
-    user_and_password, _, host_and_port = parts.netloc.rpartition("@")
-    netloc = f"{user_and_password.split(':', 1)[0]}@{host_and_port}"
-    password = unquote(parts.password)
-    return urlunsplit(parts._replace(netloc=netloc)), os.environ | {"PGPASSWORD": password}
-
-
-def psql(url: str, sql: str) -> list[str]:
-    """Rows of a query (or of every query of a script), one line each (fields split by `|`)."""
-    url, env = libpq_env(url)
-    done = subprocess.run(  # noqa: S603 - our own tool and arguments
-        [_tool("psql"), url, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-f", "-"],
-        input=sql,
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    )
-    return [line for line in done.stdout.splitlines() if line]
-
-
-def count_sql(tables: list[str]) -> str:
-    """One statement counting the rows of every table: `name|count` rows."""
-    # Table names come from pg_tables, not from a user; quoted as identifiers all the same.
-    return " UNION ALL ".join(
-        f"SELECT '{table}', count(*) FROM public.\"{table}\""  # noqa: S608
-        for table in tables
-    )
-
-
-def row_counts(url: str) -> dict[str, int]:
-    """Exact row count of every table in `public`, read in one statement."""
-    tables = psql(url, TABLES_SQL)
-    if not tables:
-        return {}
-    rows = psql(url, count_sql(tables))
-    return {name: int(count) for name, count in (row.split("|") for row in rows)}
-
-
-def compare_counts(
-    before: dict[str, int], after: dict[str, int]
-) -> dict[str, tuple[int, int | None]]:
-    """Tables whose count differs (or that are missing) after the restore."""
-    return {
-        table: (count, after.get(table))
-        for table, count in before.items()
-        if after.get(table) != count
-    } | {table: (0, count) for table, count in after.items() if table not in before}
 
 
 def _timed(report: DrillReport, step: str, command: list[str], env: dict[str, str]) -> None:
@@ -152,7 +86,7 @@ def run_drill(source: str, *, in_place: bool, dump_path: Path) -> DrillReport:
     _timed(
         report,
         "dump",
-        [_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={dump_path}", source_arg],
+        [tool("pg_dump"), "--format=custom", "--no-owner", f"--file={dump_path}", source_arg],
         source_env,
     )
     report.dump_bytes = dump_path.stat().st_size
@@ -169,7 +103,7 @@ def run_drill(source: str, *, in_place: bool, dump_path: Path) -> DrillReport:
             report,
             "restore",
             [
-                _tool("pg_restore"),
+                tool("pg_restore"),
                 "--no-owner",
                 "--exit-on-error",
                 f"--dbname={target_arg}",
