@@ -1,14 +1,19 @@
 """Migration 0009 (one live interest per buyer and listing): its downgrade keeps what the old
-rule can hold, and on PostgreSQL it resumes a concurrent index build that was interrupted."""
+rule can hold and every buyer's count; on PostgreSQL both directions resume where an interrupted
+run stopped; it refuses offline (`--sql`) mode with a clear message."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.config import Config
+from alembic.util import CommandError
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -53,10 +58,11 @@ async def fresh_db(fresh_url: str) -> AsyncIterator[Database]:
 
 
 async def _listing_with(database: Database, interests: list[tuple[uuid.UUID, str, int]]) -> Listing:
-    """A listing whose counter matches its interests: (buyer, status, minutes ago) each."""
+    """A listing whose counter (buyers) matches its interests: (buyer, status, minutes ago) each."""
     owner = await make_user(database)
+    buyers = {buyer for buyer, _, _ in interests}
     listing = await make_listing(
-        database, await make_msme(database, owner.id), interests_count=len(interests)
+        database, await make_msme(database, owner.id), interests_count=len(buyers)
     )
     async with database.session() as session:
         session.add_all(
@@ -72,7 +78,7 @@ async def _listing_with(database: Database, interests: list[tuple[uuid.UUID, str
     return listing
 
 
-async def test_the_downgrade_keeps_one_interest_per_buyer_and_counts_follow(
+async def test_the_downgrade_keeps_one_interest_per_buyer_and_the_buyer_count(
     fresh_url: str, fresh_db: Database
 ) -> None:
     upgrade_database(fresh_url)
@@ -89,7 +95,7 @@ async def test_the_downgrade_keeps_one_interest_per_buyer_and_counts_follow(
         kept = (await session.execute(select(Interest.buyer_id, Interest.status))).all()
         counted = await session.scalar(select(Listing.interests_count))
     assert sorted(kept) == sorted([(resent, "pending"), (twice, "withdrawn"), (once, "withdrawn")])
-    assert counted == 3
+    assert counted == 3  # three buyers before and after: deleting superseded rows loses none
     with pytest.raises(IntegrityError):  # the table-wide rule is back
         await _listing_with(fresh_db, [(once, "withdrawn", 2), (once, "withdrawn", 1)])
     upgrade_database(fresh_url)  # and up again: a withdrawn interest and a live one may coexist
@@ -128,3 +134,83 @@ async def _index(database: Database) -> tuple[bool, str]:
         row = (await connection.execute(statement, {"name": LIVE_INDEX})).one()
     valid, definition = bool(row[0]), str(row[1])
     return valid, definition.split(" USING btree ", 1)[1]
+
+
+def _offline(action: str, revisions: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", "msmebazaar:migrations")
+    config.attributes["database_url"] = "postgresql+asyncpg://nobody@127.0.0.1:1/offline"
+    run = command.upgrade if action == "upgrade" else command.downgrade
+    run(config, revisions, sql=True)
+
+
+@pytest.mark.parametrize(
+    ("action", "revisions"), [("upgrade", "0008:0009"), ("downgrade", "0009:0008")]
+)
+def test_offline_sql_mode_is_refused_with_a_clear_message(
+    action: str, revisions: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _offline("upgrade", "0007:0008")  # the migrations before it still render as SQL
+    assert "SET version_num='0008'" in capsys.readouterr().out
+
+    with pytest.raises(CommandError, match=r"no offline \(--sql\) form.*msmebazaar migrate"):
+        _offline(action, revisions)
+
+
+_TABLE_WIDE = "uq_interests_listing_id_buyer_id"
+_DROP_WAITS = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+    "AND query ILIKE '%DROP INDEX CONCURRENTLY%' AND datname = current_database()"
+)
+
+
+async def _as_an_abandoned_downgrade_left_it(database: Database) -> None:
+    """The state of a downgrade whose last step (dropping the live index) failed: the table-wide
+    index built and adopted as the constraint, the revision still 0009."""
+    async with database.engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        for statement in (
+            f"CREATE UNIQUE INDEX CONCURRENTLY {_TABLE_WIDE} ON interests (listing_id, buyer_id)",
+            f"ALTER TABLE interests ADD CONSTRAINT {_TABLE_WIDE} UNIQUE USING INDEX {_TABLE_WIDE}",
+        ):
+            await autocommit.execute(text(statement))
+
+
+async def _until_the_drop_waits(database: Database, downgrade: asyncio.Task[None]) -> None:
+    async with database.engine.connect() as connection:
+        for _ in range(200):
+            if downgrade.done():
+                await downgrade  # its error, if it failed
+                raise AssertionError("the downgrade finished without waiting for the report")
+            if await connection.scalar(_DROP_WAITS):
+                return
+            await connection.rollback()  # pg_stat_activity stays as first read in a transaction
+            await asyncio.sleep(0.05)
+    raise AssertionError("the downgrade never waited to drop the live index")
+
+
+@on_postgresql
+async def test_an_abandoned_downgrade_resumes_and_waits_out_a_long_transaction(
+    fresh_url: str, fresh_db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    upgrade_database(fresh_url)
+    await _as_an_abandoned_downgrade_left_it(fresh_db)
+    async with fresh_db.engine.connect() as report:  # a long report, holding `interests` open
+        await report.execute(text("SELECT count(*) FROM interests"))
+        downgrade = asyncio.create_task(asyncio.to_thread(downgrade_database, fresh_url, "0008"))
+        await _until_the_drop_waits(fresh_db, downgrade)
+        await asyncio.sleep(4)  # past the 3 s lock_timeout: the drop waits on, it does not fail
+        assert not downgrade.done()
+        await report.commit()
+    await downgrade
+
+    async with fresh_db.engine.connect() as connection:
+        revision = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+        indexes = await connection.scalar(
+            text("SELECT count(*) FROM pg_indexes WHERE indexname = :name"), {"name": LIVE_INDEX}
+        )
+        constraints = await connection.scalar(
+            text("SELECT count(*) FROM pg_constraint WHERE conname = :name"), {"name": _TABLE_WIDE}
+        )
+    assert (revision, indexes, constraints) == ("0008", 0, 1)
+    assert not any("retry" in record.getMessage() for record in caplog.records)

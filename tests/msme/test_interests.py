@@ -1,4 +1,5 @@
-"""Interests: one live per buyer and listing, accept / decline / withdraw, what each side sees."""
+"""Interests: one live per buyer and listing, three in all; accept / decline / withdraw; what each
+side sees."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from msmebazaar.msme.interests import MAX_INTERESTS_PER_BUYER_PER_LISTING
 from msmebazaar.msme.models import Interest, Listing, Msme
 from msmebazaar.msme.service import interest_sent
 from msmebazaar.shared.db import Database
@@ -120,10 +122,98 @@ async def test_a_buyer_who_withdrew_may_send_a_new_interest(
         (first, "withdrawn"),
         (data["id"], "pending"),
     }
-    assert (await rows(db_connection, select(Listing.interests_count)))[0][0] == 2
+    # The counter counts buyers, so a re-send leaves it alone; the owner is told of each interest.
+    assert (await rows(db_connection, select(Listing.interests_count)))[0][0] == 1
     assert len(await _sms_to(db_connection, await _phone(client, owner))) == 2
     sent = await client.get(f"{INTERESTS}/mine", headers=buyer.headers)
     assert [item["status"] for item in sent.json()["data"]] == ["pending", "withdrawn"]
+
+
+async def _send_and_withdraw(
+    client: httpx.AsyncClient, listing: Listing, buyer: Actor, times: int
+) -> list[httpx.Response]:
+    answers = []
+    for _ in range(times):
+        answers.append(sent := await _send(client, listing, buyer))
+        interest = sent.json()["data"]["id"]
+        await client.post(f"{INTERESTS}/{interest}/withdraw", headers=buyer.headers)
+    return answers
+
+
+async def test_a_buyer_may_send_three_interests_in_a_listing_and_no_more(
+    client: httpx.AsyncClient,
+    database: Database,
+    *,
+    owner: Actor,
+    buyer: Actor,
+    listed: tuple[Msme, Listing],
+    db_connection: AsyncConnection,
+) -> None:
+    msme, listing = listed
+    assert MAX_INTERESTS_PER_BUYER_PER_LISTING == 3  # the product's rule
+    answers = await _send_and_withdraw(client, listing, buyer, 3)
+
+    refused = await _send(client, listing, buyer)
+
+    assert [answer.status_code for answer in answers] == [201, 201, 201]
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "INTEREST_LIMIT_REACHED"
+    assert "3 interests" in refused.json()["message"]
+    stored = await rows(db_connection, select(Interest.status))
+    assert [row.status for row in stored] == ["withdrawn"] * 3
+    assert (await rows(db_connection, select(Listing.interests_count)))[0][0] == 1
+    assert len(await _sms_to(db_connection, await _phone(client, owner))) == 3
+    # The cap is per listing: the same buyer may still send in another one.
+    other = await make_listing(database, msme)
+    assert (await _send(client, other, buyer)).status_code == 201
+
+
+async def test_the_cap_counts_withdrawn_interests_but_not_other_buyers(
+    client: httpx.AsyncClient,
+    database: Database,
+    *,
+    buyer: Actor,
+    investor: Actor,
+    listed: tuple[Msme, Listing],
+    db_connection: AsyncConnection,
+) -> None:
+    listing = listed[1]
+    for _ in range(MAX_INTERESTS_PER_BUYER_PER_LISTING):
+        await make_interest(database, listing, buyer.id, status="withdrawn")
+
+    refused = await _send(client, listing, buyer)
+    other = await _send(client, listing, investor)
+
+    assert refused.json()["error"]["code"] == "INTEREST_LIMIT_REACHED"
+    assert other.status_code == 201
+    assert (await rows(db_connection, select(Listing.interests_count)))[0][0] == 1
+
+
+async def test_each_buyer_raises_the_counter_once(
+    client: httpx.AsyncClient,
+    buyer: Actor,
+    investor: Actor,
+    listed: tuple[Msme, Listing],
+    db_connection: AsyncConnection,
+) -> None:
+    listing = listed[1]
+
+    await _send_and_withdraw(client, listing, buyer, 2)
+    await _send_and_withdraw(client, listing, investor, 1)
+    await _send(client, listing, investor)
+
+    assert len(await rows(db_connection, select(Interest.id))) == 4
+    stored = (await rows(db_connection, select(Listing.interests_count, Listing.version)))[0]
+    assert (stored.interests_count, stored.version) == (2, 1)
+
+
+async def test_the_api_docs_name_both_refusals_of_a_send(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    conflict = schema["paths"]["/api/v1/listings/{listing_id}/interests"]["post"]["responses"]
+
+    assert "INTEREST_ALREADY_SENT" in conflict["409"]["description"]
+    assert "INTEREST_LIMIT_REACHED" in conflict["409"]["description"]
+    assert "sent 3 " in conflict["409"]["description"]
 
 
 async def test_a_second_live_interest_after_a_resend_is_still_409(

@@ -5,7 +5,9 @@ buyers list listings, send interests, withdraw and get accepted, and owners read
 The server runs the new code throughout, so the test also proves the order of a deploy: the new
 code on the old schema refuses a re-send after a withdrawal with the same 409 as before (the old
 unique constraint decides), and once the migration has committed the same request creates a new
-interest. On PostgreSQL the database is a throwaway cluster's, never the shared server's.
+interest, up to the cap of interests per buyer per listing; the one past it is refused. Every
+listing's counter still counts its buyers, not their interests. On PostgreSQL the database is a
+throwaway cluster's, never the shared server's.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from msmebazaar.auth.models import User
+from msmebazaar.msme.interests import MAX_INTERESTS_PER_BUYER_PER_LISTING
 from msmebazaar.msme.models import Interest, Listing
 from msmebazaar.shared.config import DatabaseSettings
 from msmebazaar.shared.db import Database, upgrade_database
@@ -47,6 +50,8 @@ Answer = tuple[int, str]  # status, and the error code ("" on success)
 MESSAGE = {"message": "We would like to talk about this business."}
 CONFLICT_ATTEMPTS = 10
 OK, CREATED, ALREADY_SENT = (200, ""), (201, ""), (409, "INTEREST_ALREADY_SENT")
+LIMIT_REACHED = (409, "INTEREST_LIMIT_REACHED")
+DURING_MIGRATION = 20  # requests answered while it ran: a floor that a loaded machine clears
 
 
 @pytest.fixture
@@ -150,6 +155,7 @@ class BuyerClient:
         self.http, self.buyer, self.migration, self.outcomes = http, buyer, migration, outcomes
         self.live: dict[uuid.UUID, str] = {}  # listing id → the live interest's id
         self.withdrew: set[uuid.UUID] = set()
+        self.created: Counter[uuid.UUID] = Counter()  # listing id → interests created there
         # SQLite allows one writer: a write whose snapshot a concurrent commit made stale is
         # refused with 409 CONFLICT (with or without a migration), and the client tries again.
         self.retry_conflicts = migration.on_sqlite
@@ -176,11 +182,13 @@ class BuyerClient:
         return got, body, schema
 
     async def run(self, listings: list[tuple[Listing, Actor]], stop: asyncio.Event) -> None:
-        """Steps over `listings` (each with its owner) until `stop` is set."""
+        """Steps over `listings` (each with its owner) until `stop` is set. The last is kept for
+        after the migration: the others may have reached the cap by then."""
         for turn in itertools.count():
             if stop.is_set():
                 return
-            listing, owner = listings[turn % len(listings)]
+            in_use = listings if self.migration.finished < float("inf") else listings[:-1]
+            listing, owner = in_use[turn % len(in_use)]
             got, _, schema = await self._call("GET", f"{API}/listings", {}, params=PAGE)
             self.outcomes.record("list", schema, got, OK)
             if listing.id in self.live:
@@ -193,6 +201,8 @@ class BuyerClient:
         got, body, schema = await self._call("POST", path, self.buyer.headers, json=MESSAGE)
         if listing.id not in self.withdrew:
             self.outcomes.record("send", schema, got, CREATED)
+        elif self.created[listing.id] >= MAX_INTERESTS_PER_BUYER_PER_LISTING:
+            self.outcomes.record("send past the cap", schema, got, LIMIT_REACHED)
         else:
             expected = {"old": [ALREADY_SENT], "new": [CREATED]}.get(
                 schema, [ALREADY_SENT, CREATED]
@@ -200,6 +210,7 @@ class BuyerClient:
             self.outcomes.record("send after withdrawing", schema, got, *expected)
         if got == CREATED:
             self.live[listing.id] = str(body["data"]["id"])
+            self.created[listing.id] += 1
 
     async def _withdraw(self, listing: Listing, owner: Actor, *, accept_first: bool) -> None:
         interest = f"{API}/interests/{self.live[listing.id]}"
@@ -252,22 +263,38 @@ async def _until(outcomes: Outcomes, key: str, at_least: float, at_most: float) 
         await asyncio.wait_for(outcomes.reached[key].wait(), at_most - at_least)
 
 
-async def _stored_state(url: str) -> tuple[list[object], list[object], str | None]:
-    """Pairs with two live interests, listings whose counter is not their rows, the revision."""
+@dataclass
+class Stored:
+    """What the database holds after the run: each list should be empty."""
+
+    doubles: list[object]  # (listing, buyer) pairs with two live interests
+    over_cap: list[object]  # pairs with more interests than the cap
+    miscounted: list[object]  # listings whose counter is not their number of buyers
+    revision: str | None
+
+
+async def _stored_state(url: str) -> Stored:
+    """The pairs and listings that break a rule, and the revision."""
     database = Database.from_settings(DatabaseSettings(url=url))
-    live = Interest.status != "withdrawn"
-    rows = select(func.count()).where(Interest.listing_id == Listing.id).scalar_subquery()
+    pairs = select(Interest.listing_id, Interest.buyer_id).group_by(
+        Interest.listing_id, Interest.buyer_id
+    )
+    buyers = (
+        select(func.count(func.distinct(Interest.buyer_id)))
+        .where(Interest.listing_id == Listing.id)
+        .scalar_subquery()
+    )
     try:
         async with database.session() as session:
-            doubles = await session.execute(
-                select(Interest.listing_id, Interest.buyer_id).where(live)
-                .group_by(Interest.listing_id, Interest.buyer_id).having(func.count() > 1)
-            )  # fmt: skip
-            miscounted = await session.execute(
-                select(Listing.id).where(Listing.interests_count != rows)
+            live = pairs.where(Interest.status != "withdrawn").having(func.count() > 1)
+            over_cap = pairs.having(func.count() > MAX_INTERESTS_PER_BUYER_PER_LISTING)
+            miscounted = select(Listing.id).where(Listing.interests_count != buyers)
+            return Stored(
+                doubles=list(await session.execute(live)),
+                over_cap=list(await session.execute(over_cap)),
+                miscounted=list(await session.execute(miscounted)),
+                revision=await session.scalar(text("SELECT version_num FROM alembic_version")),
             )
-            revision = await session.scalar(text("SELECT version_num FROM alembic_version"))
-            return list(doubles), list(miscounted), revision
     finally:
         await database.dispose()
 
@@ -293,7 +320,7 @@ async def _traffic_across_the_migration(
     stop = asyncio.Event()
     tasks = [
         asyncio.create_task(
-            BuyerClient(http, buyer, migration, outcomes).run(owned[n::BUYERS][:2], stop)
+            BuyerClient(http, buyer, migration, outcomes).run(owned[n::BUYERS][:3], stop)
         )
         for n, buyer in enumerate(buyers)
     ]
@@ -301,6 +328,7 @@ async def _traffic_across_the_migration(
         await _until(outcomes, "send after withdrawing old 409", at_least=1, at_most=15)
         await _migrate(url, migration)
         await _until(outcomes, "send after withdrawing new 201", at_least=1.5, at_most=10)
+        await _until(outcomes, "send past the cap new 409", at_least=0, at_most=10)
     finally:
         stop.set()
         await asyncio.gather(*tasks)
@@ -317,13 +345,14 @@ async def test_migration_0009_under_traffic_fails_no_request(url_at_0008: str) -
     finally:
         server.terminate()
         server.wait(timeout=30)
-    doubles, miscounted, revision = await _stored_state(url_at_0008)
+    stored = await _stored_state(url_at_0008)
 
     assert migration.returncode == 0, migration.output.decode()
-    assert revision == "0009"
+    assert stored.revision == "0009"
     assert outcomes.wrong == [], (sorted(set(outcomes.wrong)), outcomes.seen)
     assert outcomes.seen["send after withdrawing old 409"] > 0, outcomes.seen
     assert outcomes.seen["send after withdrawing new 201"] > 0, outcomes.seen
-    assert any(" either " in key for key in outcomes.seen)  # traffic while it migrated
-    assert sum(outcomes.seen.values()) > 200, outcomes.seen
-    assert (doubles, miscounted) == ([], [])
+    assert outcomes.seen["send past the cap new 409"] > 0, outcomes.seen
+    during = sum(count for key, count in outcomes.seen.items() if " either " in key)
+    assert during >= DURING_MIGRATION, outcomes.seen
+    assert (stored.doubles, stored.over_cap, stored.miscounted) == ([], [], [])

@@ -80,6 +80,7 @@ async def test_ddl_behind_a_long_transaction_gives_way_then_retries(
     finally:
         await engine.dispose()
 
-    assert read_for < 3.5  # the lock_timeout (3 s), not the report's whole length
+    # The lock_timeout (3 s), not the report's whole length; the margin is for a loaded machine.
+    assert read_for < 4.5
     assert any("retry" in record.getMessage() for record in caplog.records)
     assert revision == "0009"

@@ -79,6 +79,11 @@ class InterestAlreadySentError(ConflictError):
     default_message = "You have already sent an interest in this listing."
 
 
+class InterestLimitReachedError(ConflictError):
+    default_code = "INTEREST_LIMIT_REACHED"
+    default_message = "You have sent as many interests in this listing as one buyer may."
+
+
 class InterestStatusConflictError(ConflictError):
     default_code = "INTEREST_STATUS_CONFLICT"
     default_message = "The interest is not in a status that allows this."

@@ -20,11 +20,12 @@ from msmebazaar.msme.cards import build_card
 from msmebazaar.msme.events import InterestChanged
 from msmebazaar.msme.exceptions import (
     InterestAlreadySentError,
+    InterestLimitReachedError,
     InterestNotFoundError,
     InterestStatusConflictError,
     ListingNotFoundError,
 )
-from msmebazaar.msme.listing_access import get_listing, is_public_listing
+from msmebazaar.msme.listing_access import is_public_listing
 from msmebazaar.msme.models import Interest, Listing, Msme
 from msmebazaar.msme.schemas.interests import (
     Contact,
@@ -40,6 +41,11 @@ from msmebazaar.shared.exceptions import PermissionDeniedError
 from msmebazaar.shared.metrics import counter
 from msmebazaar.shared.outbox import enqueue
 from msmebazaar.shared.pagination import PageParams, paginate
+
+# A buyer who withdrew may send again, but every interest sends the owner an SMS: this bounds what
+# a send / withdraw loop can cost them. It counts every interest a buyer sent in a listing, the
+# withdrawn ones too; the one after it is refused with 409 `INTEREST_LIMIT_REACHED`.
+MAX_INTERESTS_PER_BUYER_PER_LISTING = 3
 
 INTERESTS = counter("interests_total", "Interests entering each status.", ("status",))
 
@@ -86,16 +92,9 @@ def _enter(session: AsyncSession, interest: Interest, status: str) -> None:
 async def send_interest(
     session: AsyncSession, buyer: Principal, listing_id: uuid.UUID, data: InterestCreate
 ) -> InterestRead:
-    """Send an interest in an active listing (not your own; one live at a time); SMS the owner."""
-    listing = await get_listing(session, listing_id)
-    if not is_public_listing(listing):
-        raise ListingNotFoundError()
-    if listing.owner_id == buyer.id:
-        raise PermissionDeniedError(
-            "You cannot send an interest in your own listing.", code="INTEREST_OWN_LISTING"
-        )
-    if await live_interest(session, buyer.id, listing.id) is not None:
-        raise InterestAlreadySentError()
+    """Send an interest in an active listing (one live per buyer, capped in all); SMS the owner."""
+    listing = await _listing_to_send_to(session, buyer, listing_id)
+    sent_before = await _interests_sent_before(session, buyer.id, listing.id)
     interest = Interest(
         id=uuid.uuid4(), listing_id=listing.id, buyer_id=buyer.id, message=data.message
     )
@@ -108,11 +107,49 @@ async def send_interest(
         # The unique index of live interests decides a race between one buyer's requests (and,
         # before migration 0009, the old constraint refuses a re-send after a withdrawal).
         raise InterestAlreadySentError() from exc
-    await _count_interest(session, listing)
+    if sent_before == 0:  # `interests_count` counts buyers: a re-send is not a new one
+        await _count_interest(session, listing)
     owner = await get_user(session, listing.owner_id)
     _notify(session, owner, "received", listing.headline, buyer.role.value)
     await session.flush()
     return InterestRead.model_validate(interest)
+
+
+async def _listing_to_send_to(
+    session: AsyncSession, buyer: Principal, listing_id: uuid.UUID
+) -> Listing:
+    # Locked as the counter's UPDATE locks it (FOR NO KEY UPDATE, which an interest's foreign key
+    # does not wait on): sends to one listing take turns, so each counts the interests committed
+    # before it, and neither the cap nor "first interest" can be raced past. SQLite has one writer.
+    listing = await session.get(Listing, listing_id, with_for_update={"key_share": True})
+    if listing is None or not is_public_listing(listing):
+        raise ListingNotFoundError()
+    if listing.owner_id == buyer.id:
+        raise PermissionDeniedError(
+            "You cannot send an interest in your own listing.", code="INTEREST_OWN_LISTING"
+        )
+    return listing
+
+
+async def _interests_sent_before(
+    session: AsyncSession, buyer_id: uuid.UUID, listing_id: uuid.UUID
+) -> int:
+    # At most MAX_INTERESTS_PER_BUYER_PER_LISTING rows: the cap bounds this read too.
+    statuses = list(
+        await session.scalars(
+            select(Interest.status).where(
+                Interest.listing_id == listing_id, Interest.buyer_id == buyer_id
+            )
+        )
+    )
+    if any(status != "withdrawn" for status in statuses):
+        raise InterestAlreadySentError()
+    if len(statuses) >= MAX_INTERESTS_PER_BUYER_PER_LISTING:
+        raise InterestLimitReachedError(
+            f"You have sent {len(statuses)} interests in this listing, the most one buyer may "
+            "send; the owner has them all."
+        )
+    return len(statuses)
 
 
 async def live_interest(

@@ -7,8 +7,12 @@ the drop takes a brief exclusive lock, bounded by env.py's `lock_timeout`. SQLit
 table (batch mode) inside one transaction, so no moment without the rule is ever visible.
 
 Downgrade brings the table-wide rule back. Rows it cannot hold (a buyer's withdrawn interests
-superseded by a later one in the same listing) are deleted and `interests_count` lowered to
-match: roll the app back first, then downgrade.
+superseded by a later one in the same listing) are deleted: roll the app back first, then
+downgrade. Each buyer keeps one row per listing, so `interests_count` (buyers, not interests)
+stays right. On PostgreSQL every step can be re-run, so a downgrade that timed out resumes.
+
+Both directions read the live database (an interrupted index build, an existing constraint), so
+there is no offline (`--sql`) form: run them with `msmebazaar migrate` or `alembic downgrade`.
 
 Revision ID: 0009
 Revises: 0008
@@ -19,7 +23,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
+from alembic.util import CommandError
 
 revision: str = "0009"
 down_revision: str | None = "0008"
@@ -41,6 +46,11 @@ _SUPERSEDED = """
 
 
 def _on_postgresql() -> bool:
+    if context.is_offline_mode():
+        raise CommandError(
+            "Migration 0009 inspects the database as it runs and has no offline (--sql) form; "
+            "run it against the database (msmebazaar migrate)."
+        )
     return op.get_bind().dialect.name == "postgresql"
 
 
@@ -57,14 +67,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    _delete_superseded()
-    if _on_postgresql():
+    on_postgresql = _on_postgresql()
+    # Committed by the first autocommit block below: an abandoned downgrade has deleted them.
+    op.execute(f"DELETE FROM interests WHERE {_SUPERSEDED}")  # noqa: S608 - constants only
+    if on_postgresql:
         _build_concurrently(_TABLE_WIDE, where=None)
-        # Adopting the built index takes only a brief lock (no second scan of the table).
-        op.execute(
-            f"ALTER TABLE interests ADD CONSTRAINT {_TABLE_WIDE} UNIQUE USING INDEX {_TABLE_WIDE}"
-        )
-        with op.get_context().autocommit_block():
+        _adopt_as_constraint(_TABLE_WIDE)
+        with op.get_context().autocommit_block(), _waiting_freely():
+            # Like a concurrent build, this waits for older transactions without blocking anyone.
             op.drop_index(_LIVE, "interests", postgresql_concurrently=True, if_exists=True)
         return
     op.drop_index(_LIVE, "interests")
@@ -72,19 +82,17 @@ def downgrade() -> None:
         batch_op.create_unique_constraint(_TABLE_WIDE, _COLUMNS)
 
 
-def _delete_superseded() -> None:
-    # Both statements are built from this module's constants only.
-    op.execute(
-        f"""
-        UPDATE listings SET interests_count = interests_count - (
-            SELECT count(*) FROM interests WHERE interests.listing_id = listings.id AND {_SUPERSEDED}
-        )
-        WHERE EXISTS (
-            SELECT 1 FROM interests WHERE interests.listing_id = listings.id AND {_SUPERSEDED}
-        )
-        """  # noqa: S608
+def _adopt_as_constraint(name: str) -> None:
+    # Adopting the built index takes only a brief lock (no second scan of the table). A re-run
+    # after a later step failed finds it adopted already (the index then belongs to it).
+    adopted = op.get_bind().scalar(
+        sa.text(
+            "SELECT 1 FROM pg_constraint WHERE conname = :name AND conrelid = 'interests'::regclass"
+        ),
+        {"name": name},
     )
-    op.execute(f"DELETE FROM interests WHERE {_SUPERSEDED}")  # noqa: S608
+    if adopted is None:
+        op.execute(f"ALTER TABLE interests ADD CONSTRAINT {name} UNIQUE USING INDEX {name}")
 
 
 def _build_concurrently(name: str, where: str | None) -> None:

@@ -20,25 +20,39 @@ from msmebazaar.msme.schemas.interests import (
 )
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.pagination import PageDep, page_response
-from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
+from msmebazaar.shared.responses import (
+    DataResponse,
+    ErrorResponse,
+    ListResponse,
+    error_responses,
+    ok,
+)
 
 router = APIRouter(tags=["interests"])
 
 BuyerDep = Annotated[Principal, Depends(require_role(UserRole.BUYER, UserRole.INVESTOR))]
 InterestIdPath = Annotated[uuid.UUID, Path(description="The interest's id.")]
 _CHANGE_ERRORS = error_responses(401, 403, 404, 409)
+_SEND_ERRORS = _CHANGE_ERRORS | {
+    409: {
+        "model": ErrorResponse,
+        "description": "`INTEREST_ALREADY_SENT`: your last interest here is not withdrawn; "
+        f"`INTEREST_LIMIT_REACHED`: you sent {interests.MAX_INTERESTS_PER_BUYER_PER_LISTING} "
+        "in this listing already, the most one buyer may",
+    }
+}
 
 
 @router.post(
     "/listings/{listing_id}/interests",
     status_code=201,
     response_model=DataResponse[InterestRead],
-    responses=_CHANGE_ERRORS,
+    responses=_SEND_ERRORS,
 )
 async def send_interest(
     listing_id: ListingIdPath, body: InterestCreate, session: SessionDep, buyer: BuyerDep
 ) -> DataResponse[InterestRead]:
-    """Tell the owner of an active listing you are interested (once per listing)."""
+    """Tell an active listing's owner you are interested; after withdrawing, again (capped)."""
     interest = await interests.send_interest(session, buyer, listing_id, body)
     return ok(interest, "Interest sent; the owner has been notified.")
 

@@ -69,6 +69,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "You have already sent an interest in this listing.",
         "hi": "आप इस लिस्टिंग में पहले ही रुचि भेज चुके हैं।",
     },
+    "error.INTEREST_LIMIT_REACHED": {
+        "en": "You have sent as many interests in this listing as one buyer may.",
+        "hi": "आप इस लिस्टिंग में उतनी रुचियाँ भेज चुके हैं जितनी एक ख़रीदार भेज सकता है।",
+    },
     "error.INTEREST_STATUS_CONFLICT": {
         "en": "This interest has already been answered.",
         "hi": "इस रुचि का जवाब पहले ही दिया जा चुका है।",
