@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import re
 import statistics
 import sys
@@ -216,6 +217,24 @@ def _where(frame: str) -> str:
     return f" ({found.group(1)})" if found else ""
 
 
+def _cpu_lines(runs: list[dict[str, dict[str, float]]], metas: list[dict[str, Any]]) -> list[str]:
+    """App CPU per request and the machine's load, when the run recorded them."""
+    pairs = [
+        (meta["worker_cpu_s"], run["all"]["requests"], meta.get("load_average", []))
+        for run, meta in zip(runs, metas, strict=True)
+        if "worker_cpu_s" in meta and run["all"]["requests"]
+    ]
+    if not pairs:
+        return []
+    per_request = statistics.median(1000 * cpu / count for cpu, count, _ in pairs)
+    loads = "; ".join(" → ".join(f"{value:.1f}" for value in load) for _, _, load in pairs)
+    return [
+        f"App CPU per request: **{per_request:.1f} ms** (all workers' CPU / requests, median). "
+        f"Load average (1 min, start → end of each run): {loads} on {os.cpu_count()} cores.",
+        "",
+    ]
+
+
 def render(run_folders: list[Path]) -> str:
     """The report for one or more runs (medians across runs)."""
     runs = [group_figures(folder) for folder in run_folders]
@@ -233,6 +252,7 @@ def render(run_folders: list[Path]) -> str:
         f"(target {REQUESTS_PER_HOUR_TARGET:,}/hour: "
         f"{'met' if total_rps * 3600 >= REQUESTS_PER_HOUR_TARGET else '**not met**'}).",
         "",
+        *_cpu_lines(runs, metas),
         "## Per endpoint group (p99 against the target)",
         "",
         *_groups_table(runs),

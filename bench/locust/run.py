@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import resource
@@ -130,11 +131,25 @@ def run_wrk(port: int, connections: int, duration: int) -> dict[str, object]:
     return load_report.parse_wrk(done.stdout + done.stderr, connections)
 
 
-def start_profiles(server_pid: int, seconds: int, out: Path) -> list[subprocess.Popen[bytes]]:
-    """py-spy on every app worker for `seconds`, collapsed stacks into `out`."""
-    workers = subprocess.run(  # noqa: S603
+def worker_pids(server_pid: int) -> list[str]:
+    """The uvicorn worker processes under the supervisor."""
+    return subprocess.run(  # noqa: S603
         ["/usr/bin/pgrep", "-P", str(server_pid)], capture_output=True, text=True, check=False
     ).stdout.split()
+
+
+def workers_cpu(pids: list[str]) -> float:
+    """CPU seconds the workers have used so far (gone workers count 0)."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            total += harness.cpu_seconds(int(pid))
+    return total
+
+
+def start_profiles(server_pid: int, seconds: int, out: Path) -> list[subprocess.Popen[bytes]]:
+    """py-spy on every app worker for `seconds`, collapsed stacks into `out`."""
+    workers = worker_pids(server_pid)
     spy = str(Path(sys.executable).with_name("py-spy"))
     profiles = []
     for pid in workers:
@@ -159,7 +174,8 @@ def one_run(args: argparse.Namespace, out: Path) -> None:
         server = harness.start_server(env, port, workers=args.workers)
         try:
             asyncio.run(harness.wait_ready(port))
-            started = time.monotonic()
+            started, pids = time.monotonic(), worker_pids(server.pid)
+            cpu_before, load_before = workers_cpu(pids), os.getloadavg()[0]
             profiles = start_profiles(server.pid, args.profile, out) if args.profile else []
             run_locust(port, args.users, args.duration, out)
             for profile in profiles:
@@ -169,6 +185,10 @@ def one_run(args: argparse.Namespace, out: Path) -> None:
                 "duration_s": round(time.monotonic() - started, 1),
                 "workers": args.workers,
                 "seeded": args.seed_count,
+                # CPU per request is steadier than p99 on a shared machine; the load average
+                # (1 min, before and after) says how shared it was.
+                "worker_cpu_s": round(workers_cpu(pids) - cpu_before, 2),
+                "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
             }
             if args.wrk:
                 meta["wrk"] = [run_wrk(port, c, args.wrk_duration) for c in (2_000, 10_000)]

@@ -84,6 +84,25 @@ class AppSettings(_Group):
     rate_limit_per_minute: int = Field(600, ge=0, validation_alias="RATE_LIMIT_PER_MINUTE")
     max_body_bytes: int = Field(11 * 1024 * 1024, ge=1024, validation_alias="MAX_BODY_BYTES")
     allow_sqlite_in_production: bool = Field(False, validation_alias="ALLOW_SQLITE_IN_PRODUCTION")
+    # Overload: requests one process lets reach the app at once; past it an immediate 503 with
+    # Retry-After instead of a wait for a database connection (0: no limit). Health, metrics
+    # and cached public answers are exempt. 48 is about what one core gets through in a quarter
+    # of a second at ~5 ms of CPU a request: admitted requests stay fast, and the event loop
+    # never lags past the 0.5 s a pooled connection's ping may take (DATABASE_PING_TIMEOUT).
+    max_in_flight_requests: int = Field(48, ge=0, validation_alias="MAX_IN_FLIGHT_REQUESTS")
+    # How long a public answer the same for every caller (listing search, profile discovery)
+    # may be served from the shared cache, so reads skip the database; the bound on its
+    # staleness (shared/public_cache.py). Unset: 2 s, but 0 (off) in the testing environment.
+    public_cache_seconds: int | None = Field(
+        None, ge=0, le=60, validation_alias="PUBLIC_CACHE_SECONDS"
+    )
+
+    @property
+    def public_cache_ttl(self) -> int:
+        """`PUBLIC_CACHE_SECONDS`, or its default for the environment."""
+        if self.public_cache_seconds is not None:
+            return self.public_cache_seconds
+        return 0 if self.environment is Environment.TESTING else 2
 
     @field_validator("cors_origins", "allowed_hosts", "trusted_proxies", mode="before")
     @classmethod

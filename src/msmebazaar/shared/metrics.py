@@ -34,6 +34,17 @@ HTTP_IN_FLIGHT = Gauge(
     "HTTP requests being served now.",
     registry=REGISTRY,
 )
+SHED = Counter(
+    "http_requests_shed_total",
+    "Requests refused at once with 503 because the process was at MAX_IN_FLIGHT_REQUESTS.",
+    registry=REGISTRY,
+)
+PUBLIC_CACHE = Counter(
+    "http_public_cache_total",
+    "Public reads answered from the shared cache (hit) or computed and stored (miss).",
+    ["result"],
+    registry=REGISTRY,
+)
 RATE_LIMITED = Counter(
     "http_rate_limited_total",
     "Requests refused by the global per-IP rate limit.",

@@ -10,12 +10,19 @@ from typing import Any
 
 import structlog
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from msmebazaar.shared.context import accept_or_new_request_id, request_id_var
 from msmebazaar.shared.errors import app_error_response, error_response, unexpected_error_response
 from msmebazaar.shared.exceptions import PayloadTooLargeError
-from msmebazaar.shared.metrics import HTTP_IN_FLIGHT, HTTP_LATENCY, HTTP_REQUESTS, RATE_LIMITED
+from msmebazaar.shared.metrics import (
+    HTTP_IN_FLIGHT,
+    HTTP_LATENCY,
+    HTTP_REQUESTS,
+    RATE_LIMITED,
+    SHED,
+)
 from msmebazaar.shared.ratelimit import RateLimiter
 from msmebazaar.shared.security import client_ip
 
@@ -207,3 +214,47 @@ class RateLimitMiddleware:
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+class AdmissionLimitMiddleware:
+    """Shed overload at once: past `max_in_flight` requests in this process, answer 503
+    `SERVICE_UNAVAILABLE` with `Retry-After` without touching the database; 0 turns it off.
+
+    Without it a flood queues for a database connection for `DATABASE_POOL_TIMEOUT` and then
+    fails anyway, while every admitted request waits behind the queue. Probes and scrapers are
+    exempt, so a busy process is not mistaken for a dead one."""
+
+    RETRY_AFTER_SECONDS = 1
+
+    def __init__(self, app: ASGIApp, *, max_in_flight: int) -> None:
+        self.app = app
+        self.max_in_flight = max_in_flight
+        self.in_flight = 0  # one event loop per process: no lock needed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or self.max_in_flight <= 0
+            or scope["path"].startswith(RATE_LIMIT_EXEMPT_PREFIXES)
+        ):
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.max_in_flight:
+            SHED.inc()
+            await self._shed()(scope, receive, send)
+            return
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+    def _shed(self) -> JSONResponse:
+        seconds = self.RETRY_AFTER_SECONDS
+        return error_response(
+            503,
+            "SERVICE_UNAVAILABLE",
+            "The service is busy. Try again shortly.",
+            {"retry_after": seconds},
+            {"Retry-After": str(seconds)},
+        )

@@ -58,4 +58,5 @@ def page_response(
 ) -> ListResponse[T]:
     """A list envelope with its pagination figures (a page past the end is just empty)."""
     pagination = Pagination.of(page=params.page, page_size=params.page_size, total=total)
-    return ListResponse[T](data=items, pagination=pagination, message=message)
+    # Unparametrised, as in `responses.ok` (a parametrised class is rebuilt on every call).
+    return ListResponse(data=items, pagination=pagination, message=message)

@@ -56,7 +56,11 @@ class ErrorResponse(BaseModel):
 
 def ok(data: T, message: str = "OK") -> DataResponse[T]:
     """Wrap one result in the success envelope."""
-    return DataResponse[T](data=data, message=message)
+    # Not `DataResponse[T](...)`: pydantic keeps parametrised classes only weakly, so under load
+    # each call built (~1 ms) and dropped a model class, and the dropped classes are cyclic
+    # garbage that fed the full collections pausing the event loop. The route's
+    # `response_model` validates and serialises the answer either way.
+    return DataResponse(data=data, message=message)
 
 
 _ERROR_DESCRIPTIONS = {

@@ -23,6 +23,7 @@ from msmebazaar.msme.schemas.listings import (
 )
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.pagination import PageDep, page_response
+from msmebazaar.shared.public_cache import PublicCacheDep
 from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
 
 router = APIRouter(prefix="/listings", tags=["listings"])
@@ -40,7 +41,7 @@ async def list_my_listings(
     return page_response(items, total=total, params=page)
 
 
-@router.get("", response_model=ListResponse[ListingCard])
+@router.get("", response_model=ListResponse[ListingCard], dependencies=[PublicCacheDep])
 async def search_listings(
     session: SessionDep,
     page: PageDep,

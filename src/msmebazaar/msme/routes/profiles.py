@@ -14,6 +14,7 @@ from msmebazaar.msme.schemas.profiles import MsmeCreate, MsmeRead, MsmeUpdate, S
 from msmebazaar.msme.sectors import SECTORS
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.pagination import PageDep, page_response
+from msmebazaar.shared.public_cache import PublicCacheDep
 from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
 
 router = APIRouter(prefix="/msmes", tags=["msme"])
@@ -40,7 +41,7 @@ async def list_my_profiles(
     return page_response(items, total=total, params=page)
 
 
-@router.get("", response_model=ListResponse[MsmeRead])
+@router.get("", response_model=ListResponse[MsmeRead], dependencies=[PublicCacheDep])
 async def discover_profiles(
     session: SessionDep,
     page: PageDep,
