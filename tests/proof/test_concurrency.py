@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from msmebazaar.auth.models import User
 from msmebazaar.match.models import Mandate
+from msmebazaar.msme.interests import MAX_INTERESTS_PER_BUYER_PER_LISTING
 from msmebazaar.msme.models import Interest, Listing, Msme
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.outbox import OutboxMessage
@@ -26,19 +29,22 @@ from tests.msme.factories import MSMES, make_interest, make_listing, make_msme
 API = "/api/v1"
 LISTINGS = f"{API}/listings"
 INTERESTS = "/api/v1/interests"
+_T = TypeVar("_T")
 
 
-async def _race(*requests: Any) -> list[httpx.Response]:
+async def _race(*requests: Awaitable[_T]) -> list[_T]:
     return list(await asyncio.gather(*requests))
 
 
-def _race_codes(database: Database, domain_code: str) -> set[str]:
+def _lost_writer_codes(database: Database) -> set[str]:
     # PostgreSQL: the loser waits for the winner's row lock, then the domain rule refuses it.
     # SQLite: a transaction that read before the winner committed may not write at all; the
     # engine refuses it (BUSY_SNAPSHOT), answered as the generic 409 CONFLICT.
-    if database.engine.dialect.name == "sqlite":
-        return {domain_code, "CONFLICT"}
-    return {domain_code}
+    return {"CONFLICT"} if database.engine.dialect.name == "sqlite" else set()
+
+
+def _race_codes(database: Database, domain_code: str) -> set[str]:
+    return {domain_code} | _lost_writer_codes(database)
 
 
 def _one_won(
@@ -282,3 +288,124 @@ async def test_two_admins_moderating_one_listing_decide_it_once(
     winner = next(response for response in responses if response.status_code == 200)
     expected = "active" if winner.request.content.find(b"approve") >= 0 else "rejected"
     assert (stored.status, stored.version) == (expected, 2)
+
+
+_CAP = MAX_INTERESTS_PER_BUYER_PER_LISTING
+_ATTEMPTS = 100  # a bound, not a plan: each device stops once the cap refuses it
+_MAX_WRITE_PAUSE_SECONDS = 0.15
+
+
+def _code(response: httpx.Response) -> str | None:
+    return response.json()["error"]["code"] if response.status_code >= 400 else None
+
+
+async def _withdraw(
+    client: httpx.AsyncClient, database: Database, buyer: Actor, interest_id: str
+) -> list[httpx.Response]:
+    # A writer that lost a race on SQLite is refused as a whole; a client sends it again.
+    answers: list[httpx.Response] = []
+    for _ in range(_ATTEMPTS):
+        answer = await client.post(f"{INTERESTS}/{interest_id}/withdraw", headers=buyer.headers)
+        answers.append(answer)
+        if _code(answer) not in _lost_writer_codes(database):
+            break
+    return answers
+
+
+async def _device(
+    client: httpx.AsyncClient, database: Database, buyer: Actor, listing_id: uuid.UUID
+) -> list[httpx.Response]:
+    # One of a buyer's devices: send, withdraw what it sent, send again, until the cap refuses
+    # it. Several run at once, so each send overlaps other sends, withdrawals and re-sends.
+    answers: list[httpx.Response] = []
+    for attempt in range(_ATTEMPTS):
+        sent = await client.post(
+            f"{LISTINGS}/{listing_id}/interests",
+            json={"message": f"Still interested, try {attempt}"},
+            headers=buyer.headers,
+        )
+        answers.append(sent)
+        if sent.status_code == 201:
+            answers += await _withdraw(client, database, buyer, sent.json()["data"]["id"])
+        elif _code(sent) == "INTEREST_LIMIT_REACHED":
+            break
+    return answers
+
+
+def _check_answers(database: Database, answers: list[httpx.Response]) -> tuple[int, int]:
+    """Every answer is a success or an expected refusal; returns (sends, withdrawals) that won."""
+    refusals = {"INTEREST_ALREADY_SENT", "INTEREST_LIMIT_REACHED"} | _lost_writer_codes(database)
+    sent = withdrawn = 0
+    for answer in answers:
+        if answer.request.url.path.endswith("/withdraw"):
+            assert answer.status_code == 200 or _code(answer) == "CONFLICT", answer.text
+            withdrawn += answer.status_code == 200
+        else:
+            assert answer.status_code == 201 or _code(answer) in refusals, answer.text
+            sent += answer.status_code == 201
+    return sent, withdrawn
+
+
+@asynccontextmanager
+async def _slow_interest_writes(database: Database, listing_id: uuid.UUID) -> AsyncIterator[None]:
+    """On PostgreSQL, each new interest in the listing waits a random while before it is written.
+
+    A send reads what the buyer sent before, then writes. Uneven pauses between the two (a slow,
+    uneven disk) let one device's send and withdrawal commit while another device's send, which
+    read before them, is still on its way: a missing lock then shows on almost every run, not
+    once in a thousand. SQLite has one writer at a time, so the pause would change nothing."""
+    if database.engine.dialect.name != "postgresql":
+        yield
+        return
+    name = f"slow_interest_{uuid.uuid4().hex}"
+    statements = (
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
+        f"AS $$ BEGIN PERFORM pg_sleep(random() * {_MAX_WRITE_PAUSE_SECONDS}); RETURN NEW; END $$",
+        f"CREATE TRIGGER {name} BEFORE INSERT ON interests FOR EACH ROW "
+        f"WHEN (NEW.listing_id = '{listing_id}'::uuid) EXECUTE FUNCTION {name}()",
+    )
+    async with database.engine.begin() as connection:
+        for statement in statements:
+            await connection.execute(text(statement))
+    try:
+        yield
+    finally:
+        async with database.engine.begin() as connection:
+            await connection.execute(text(f"DROP TRIGGER {name} ON interests"))
+            await connection.execute(text(f"DROP FUNCTION {name}()"))
+
+
+async def test_one_buyers_overlapping_sends_and_withdrawals_never_pass_the_cap(
+    committed_client: httpx.AsyncClient, committed_db: Database
+) -> None:
+    owner = await signed_in(committed_client, committed_db, "msme_owner")
+    buyers = [await signed_in(committed_client, committed_db, "buyer") for _ in range(2)]
+    listing = await make_listing(committed_db, await make_msme(committed_db, owner.id))
+
+    async with _slow_interest_writes(committed_db, listing.id):
+        devices = await _race(
+            *(
+                _device(committed_client, committed_db, buyer, listing.id)
+                for buyer, count in zip(buyers, (4, 2), strict=True)
+                for _ in range(count)
+            )
+        )
+
+    # Each device kept trying until the cap refused it: every buyer reached it, none passed it.
+    assert all(_code(answers[-1]) == "INTEREST_LIMIT_REACHED" for answers in devices)
+    sent, withdrawn = _check_answers(committed_db, [a for answers in devices for a in answers])
+    async with committed_db.session() as session:
+        rows = (
+            await session.execute(
+                select(Interest.buyer_id, Interest.status).where(Interest.listing_id == listing.id)
+            )
+        ).all()
+        counted = await session.scalar(
+            select(Listing.interests_count).where(Listing.id == listing.id)
+        )
+    per_buyer = {buyer.id: [status for who, status in rows if who == buyer.id] for buyer in buyers}
+    assert [len(statuses) for statuses in per_buyer.values()] == [_CAP, _CAP]
+    assert all(sum(s != "withdrawn" for s in statuses) <= 1 for statuses in per_buyer.values())
+    assert (len(rows), sum(status == "withdrawn" for _, status in rows)) == (sent, withdrawn)
+    assert counted == len(buyers)  # buyers, not interests
+    assert await _messages_to(committed_db, owner, "interest_received") == sent

@@ -6,14 +6,15 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from msmebazaar.auth.models import User
 from msmebazaar.match.models import Mandate
+from msmebazaar.msme.interests import MAX_INTERESTS_PER_BUYER_PER_LISTING
 from msmebazaar.msme.models import Interest, Listing, Msme
 from msmebazaar.shared.db import Database
 from tests.auth.factories import make_user
-from tests.msme.factories import make_financials, make_listing, make_msme
+from tests.msme.factories import make_financials, make_interest, make_listing, make_msme
 from tests.web.helpers import submit, visible_text
 
 
@@ -212,3 +213,64 @@ async def test_withdrawing_an_interest(
         stored = await session.get(Interest, interest.id)
     assert stored is not None
     assert stored.status == "withdrawn"
+
+
+_CAP_SENTENCE = "You have sent the most interests allowed for this listing"
+
+
+async def _send_then_withdraw(
+    browser: httpx.AsyncClient, database: Database, listing: Listing
+) -> None:
+    sent = await submit(
+        browser,
+        f"/listings/{listing.id}/interest",
+        {"message": "We run two spice brands and would like to talk."},
+    )
+    assert sent.status_code == 303, sent.text
+    async with database.session() as session:
+        live = await session.scalar(select(Interest.id).where(Interest.status == "pending"))
+    withdrawn = await submit(browser, f"/buyer/interests/{live}/withdraw")
+    assert withdrawn.status_code == 303, withdrawn.text
+
+
+async def test_a_buyer_at_the_interest_cap_is_told_so_instead_of_offered_the_form(
+    buyer_browser: httpx.AsyncClient, database: Database
+) -> None:
+    _, listing = await _live_listing(database)
+    form = f'action="/listings/{listing.id}/interest"'
+
+    for _ in range(MAX_INTERESTS_PER_BUYER_PER_LISTING - 1):
+        await _send_then_withdraw(buyer_browser, database, listing)
+        page = await buyer_browser.get(f"/listings/{listing.id}")
+        # Withdrawn, with a send left: the form is back, and no word of a limit.
+        assert form in page.text
+        assert _CAP_SENTENCE not in visible_text(page.text)
+    await _send_then_withdraw(buyer_browser, database, listing)
+
+    page = await buyer_browser.get(f"/listings/{listing.id}")
+
+    assert page.status_code == 200
+    assert form not in page.text
+    assert _CAP_SENTENCE in visible_text(page.text)
+
+
+async def test_a_send_from_a_stale_form_at_the_cap_is_refused_with_the_sentence(
+    buyer_browser: httpx.AsyncClient, database: Database
+) -> None:
+    _, listing = await _live_listing(database)
+    buyer = await _buyer(database)
+    for _ in range(MAX_INTERESTS_PER_BUYER_PER_LISTING):
+        await make_interest(database, listing, buyer.id, status="withdrawn")
+
+    response = await submit(
+        buyer_browser,
+        f"/listings/{listing.id}/interest",
+        {"message": "We run two spice brands and would like to talk."},
+    )
+
+    assert response.status_code == 422
+    assert _CAP_SENTENCE in visible_text(response.text)
+    assert f'action="/listings/{listing.id}/interest"' not in response.text
+    async with database.session() as session:
+        stored = await session.scalar(select(func.count()).select_from(Interest))
+    assert stored == MAX_INTERESTS_PER_BUYER_PER_LISTING

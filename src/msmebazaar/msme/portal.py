@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.auth.service import Principal
 from msmebazaar.msme import documents, financials, listings, profiles, search
 from msmebazaar.msme.cards import build_detail
 from msmebazaar.msme.exceptions import MsmeNotFoundError
-from msmebazaar.msme.interests import live_interest
+from msmebazaar.msme.interests import MAX_INTERESTS_PER_BUYER_PER_LISTING, live_interest
 from msmebazaar.msme.listing_access import check_can_change, get_listing
-from msmebazaar.msme.models import Listing, Msme
+from msmebazaar.msme.models import Interest, Listing, Msme
 from msmebazaar.msme.privacy import identity_visible, is_insider, profile_visible
 from msmebazaar.msme.repository import get_live_msme
 from msmebazaar.msme.schemas.documents import DocumentKind, DocumentRead
@@ -170,3 +170,16 @@ async def interest_sent(
     """The buyer's live interest in a listing, if any: after a withdrawal they may send again."""
     interest = await live_interest(session, buyer_id, listing_id)
     return None if interest is None else InterestRead.model_validate(interest)
+
+
+async def interest_limit_reached(
+    session: AsyncSession, buyer_id: uuid.UUID, listing_id: uuid.UUID
+) -> bool:
+    """Whether the buyer has sent as many interests in the listing as one buyer may."""
+    # The same count `send_interest` refuses at: withdrawn interests are counted too.
+    sent = await session.scalar(
+        select(func.count())
+        .select_from(Interest)
+        .where(Interest.listing_id == listing_id, Interest.buyer_id == buyer_id)
+    )
+    return (sent or 0) >= MAX_INTERESTS_PER_BUYER_PER_LISTING

@@ -35,6 +35,7 @@ from msmebazaar.msme.listings import create_listing, list_mine, moderate_listing
 from msmebazaar.msme.portal import (
     close_owned_listing,
     insider_documents,
+    interest_limit_reached,
     interest_sent,
     listings_in_review,
     owned_listing,
@@ -109,6 +110,7 @@ __all__ = [
     "identity_visible",
     "insider_documents",
     "interest_counts",
+    "interest_limit_reached",
     "interest_sent",
     "interests_after",
     "list_mine",

@@ -22,6 +22,7 @@ from msmebazaar.msme.service import (
     DiscoveryFilters,
     discover,
     get_sector,
+    interest_limit_reached,
     interest_sent,
     search_public_listings,
     send_interest,
@@ -43,6 +44,14 @@ router = page_router()
 PAGE_SIZE: Final = 12
 MAX_PAGE: Final = 500
 _FILTERS: Final = ("q", "sector", "state", "deal_type", "price_min", "price_max", "sort")
+# The listing's owner (or an admin) sees the owner's box instead: no interest to show or send.
+_NO_INTEREST_BOX: Final[dict[str, Any]] = {
+    "interest": None,
+    "limit_reached": False,
+    "can_send": False,
+    "errors": {},
+    "message": "",
+}
 
 
 def _page_number(raw: str | None) -> int:
@@ -115,19 +124,36 @@ async def home(request: Request, visit: VisitDep, session: SessionDep) -> Respon
 async def listing_page(listing_id: str, visit: VisitDep, session: SessionDep) -> Response:
     """One listing's card: public fields for everyone, identity for those allowed to see it."""
     view = await view_listing(session, parse_id(listing_id), visit.viewer)
-    card = view if isinstance(view, ListingCard) else view.card
-    interest = None
-    if visit.viewer is not None and isinstance(view, ListingCard):
+    if not isinstance(view, ListingCard):  # the owner's own listing, or an admin's view
+        return visit.render(
+            "public/listing.html", card=view.card, detail=view.listing, **_NO_INTEREST_BOX
+        )
+    box = await _interest_box(visit, session, view)
+    return visit.render("public/listing.html", card=view, detail=None, **box)
+
+
+async def _interest_box(
+    visit: Visit,
+    session: SessionDep,
+    card: ListingCard,
+    errors: dict[str, str] | None = None,
+    message: str = "",
+) -> dict[str, Any]:
+    """What the interest box shows: the live interest, the sentence at the cap, or the form."""
+    may_send = visit.has_role(UserRole.BUYER, UserRole.INVESTOR)
+    interest, limit_reached = None, False
+    if visit.viewer is not None:
         interest = await interest_sent(session, visit.viewer.id, card.id)
-    return visit.render(
-        "public/listing.html",
-        card=card,
-        detail=None if isinstance(view, ListingCard) else view.listing,
-        interest=interest,
-        can_send=visit.has_role(UserRole.BUYER, UserRole.INVESTOR) and interest is None,
-        errors={},
-        message="",
-    )
+        if may_send and interest is None:
+            # A form the service would refuse with INTEREST_LIMIT_REACHED is not offered.
+            limit_reached = await interest_limit_reached(session, visit.viewer.id, card.id)
+    return {
+        "interest": interest,
+        "limit_reached": limit_reached,
+        "can_send": may_send and interest is None and not limit_reached,
+        "errors": errors or {},
+        "message": message,
+    }
 
 
 @router.post("/listings/{listing_id}/interest")
@@ -153,18 +179,11 @@ async def send_interest_page(
 async def _interest_form_again(
     visit: Visit, session: SessionDep, listing_id: Any, message: str, errors: dict[str, str]
 ) -> Response:
+    # The box shows what stands now: a refused send may have met the cap or a live interest.
     view = await view_listing(session, listing_id, visit.viewer)
     card = view if isinstance(view, ListingCard) else view.card
-    return visit.render(
-        "public/listing.html",
-        status=422,
-        card=card,
-        detail=None,
-        interest=None,
-        can_send=True,
-        errors=errors,
-        message=message,
-    )
+    box = await _interest_box(visit, session, card, errors, message)
+    return visit.render("public/listing.html", status=422, card=card, detail=None, **box)
 
 
 @router.get("/sectors")

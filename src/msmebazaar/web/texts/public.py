@@ -61,6 +61,12 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "interest.yours": {"en": "Your interest", "hi": "आपकी रुचि"},
     "interest.status": {"en": "Status", "hi": "स्थिति"},
     "interest.see_all": {"en": "See all the interests you sent", "hi": "अपनी भेजी सभी रुचियाँ देखें"},
+    "interest.limit_reached": {
+        "en": "You have sent the most interests allowed for this listing, so you cannot send "
+        "another. The owner has received every one of them.",
+        "hi": "आप इस लिस्टिंग के लिए अनुमत अधिकतम रुचियाँ भेज चुके हैं, इसलिए अब और नहीं भेज "
+        "सकते। मालिक को आपकी हर रुचि मिल चुकी है।",
+    },
     "interest.send_heading": {"en": "Interested?", "hi": "रुचि है?"},
     "interest.send_lead": {
         "en": "Tell the owner who you are and what you have in mind. If they accept, you both "
