@@ -16,13 +16,13 @@ from alembic.config import Config
 from alembic.util import CommandError
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from msmebazaar.msme.models import Interest, Listing
 from msmebazaar.shared.config import DatabaseSettings
 from msmebazaar.shared.db import Database, downgrade_database, upgrade_database, utcnow
 from tests.auth.factories import make_user
 from tests.conftest import TEST_DATABASE_URL
+from tests.databases import scratch_postgres_database
 from tests.msme.factories import make_listing, make_msme
 
 LIVE_INDEX = "uq_interests_live_listing_id_buyer_id"
@@ -37,16 +37,8 @@ async def fresh_url(tmp_path: Path) -> AsyncIterator[str]:
     if not TEST_DATABASE_URL:
         yield f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
         return
-    name = f"msmebazaar_0009_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield TEST_DATABASE_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    async with scratch_postgres_database(TEST_DATABASE_URL, "msmebazaar_0009") as url:
+        yield url
 
 
 @pytest.fixture

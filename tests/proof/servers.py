@@ -7,6 +7,7 @@ removed afterwards. PostgreSQL refuses to run as root, so as root the cluster ru
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import pwd
@@ -20,6 +21,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+import httpx
 import pytest
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -209,6 +211,20 @@ class ThrowawayRedis:
             self._process.kill()
             self._process.wait(timeout=10)
             self._process = None
+
+
+async def wait_until_serving(port: int) -> None:
+    """Poll `/health/ready` on 127.0.0.1:`port` until it answers 200 (a minute at most)."""
+    deadline = time.monotonic() + 60
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get("/health/ready")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise AssertionError(f"the server on port {port} did not start within a minute")
 
 
 def start_app_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:

@@ -28,7 +28,6 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from msmebazaar.auth.models import User
 from msmebazaar.msme.interests import MAX_INTERESTS_PER_BUYER_PER_LISTING
@@ -37,8 +36,14 @@ from msmebazaar.shared.config import DatabaseSettings
 from msmebazaar.shared.db import Database, upgrade_database
 from tests.auth.factories import Actor, new_phone, sign_in
 from tests.conftest import TEST_DATABASE_URL
+from tests.databases import scratch_postgres_database
 from tests.msme.factories import make_listing, make_msme
-from tests.proof.servers import ThrowawayPostgres, free_port, start_app_server
+from tests.proof.servers import (
+    ThrowawayPostgres,
+    free_port,
+    start_app_server,
+    wait_until_serving,
+)
 
 API = "/api/v1"
 BUYERS = 6  # one client each, all at once
@@ -64,18 +69,9 @@ async def url_at_0008(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIt
         yield url
         return
     server: ThrowawayPostgres = request.getfixturevalue("throwaway_postgres")
-    name = f"migrating_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(server.url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.url.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    async with scratch_postgres_database(server.url, "migrating") as url:
         upgrade_database(url, "0008")
         yield url
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 @dataclass
@@ -231,18 +227,6 @@ class BuyerClient:
         self.outcomes.record("buyer reads", schema, got, OK)
 
 
-async def _wait_until_serving(http: httpx.AsyncClient) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if (await http.get("/health/ready")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.2)
-    raise AssertionError("the server did not start")
-
-
 async def _migrate(url: str, migration: Migration) -> None:
     """`msmebazaar migrate` (to head) in its own process, as an operator runs it."""
     migration.started = time.monotonic()
@@ -339,8 +323,8 @@ async def test_migration_0009_under_traffic_fails_no_request(url_at_0008: str) -
     server = start_app_server(_server_env(url_at_0008), port, workers=2)
     migration, outcomes = Migration(on_sqlite=url_at_0008.startswith("sqlite")), Outcomes()
     try:
+        await wait_until_serving(port)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=20) as http:
-            await _wait_until_serving(http)
             await _traffic_across_the_migration(http, url_at_0008, migration, outcomes)
     finally:
         server.terminate()

@@ -14,28 +14,14 @@ import asyncio
 import os
 import signal
 import subprocess
-import time
 from collections import Counter
 
 import httpx
 
 from msmebazaar.shared.db import Database
-from tests.proof.servers import free_port, start_app_server, worker_pids
+from tests.proof.servers import free_port, start_app_server, wait_until_serving, worker_pids
 
 CLIENTS = 6
-
-
-async def _wait_until_serving(port: int) -> None:
-    deadline = time.monotonic() + 60
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-        while time.monotonic() < deadline:
-            try:
-                if (await client.get("/health/ready")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    raise AssertionError("the server did not start")
 
 
 async def _traffic(port: int, stop: asyncio.Event, outcomes: Counter[str]) -> None:
@@ -77,7 +63,7 @@ async def test_a_rolling_restart_under_traffic_fails_no_request(
     }
     server = start_app_server(env, port, workers=2)
     try:
-        await _wait_until_serving(port)
+        await wait_until_serving(port)
         before = worker_pids(server)
         outcomes: Counter[str] = Counter()
         stop = asyncio.Event()

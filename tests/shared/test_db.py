@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import Column, MetaData, Table, insert, inspect, select, text
+from sqlalchemy import Column, MetaData, Table, insert, inspect, select
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from msmebazaar.shared.config import DatabaseSettings
 from msmebazaar.shared.db import (
@@ -21,6 +20,7 @@ from msmebazaar.shared.db import (
     upgrade_database,
 )
 from tests.conftest import TEST_DATABASE_URL
+from tests.databases import scratch_postgres_database
 from tests.shared.routes import notes
 
 IST = timezone(timedelta(hours=5, minutes=30))
@@ -109,16 +109,8 @@ async def test_migrations_run_both_ways_on_sqlite(tmp_path: Path) -> None:
 @pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL run only (TEST_DATABASE_URL)")
 async def test_migrations_run_both_ways_on_postgresql() -> None:
     assert TEST_DATABASE_URL is not None
-    name = f"msmebazaar_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        await _assert_migrates_both_ways(TEST_DATABASE_URL.rsplit("/", 1)[0] + f"/{name}")
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    async with scratch_postgres_database(TEST_DATABASE_URL, "msmebazaar_migrations") as url:
+        await _assert_migrates_both_ways(url)
 
 
 async def test_migrated_schema_matches_the_models(db_connection: AsyncConnection) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from msmebazaar.shared.db import upgrade_database
 from tests.conftest import TEST_DATABASE_URL
+from tests.databases import scratch_postgres_database
 
 pytestmark = pytest.mark.skipif(
     not TEST_DATABASE_URL, reason="PostgreSQL run only (TEST_DATABASE_URL)"
@@ -29,18 +29,9 @@ WAITING_DDL = text(
 async def url_at_0006() -> AsyncIterator[str]:
     """A database made for this test, at revision 0006 (0007 adds a column to `listings`)."""
     assert TEST_DATABASE_URL is not None
-    name = f"msmebazaar_locks_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = TEST_DATABASE_URL.rsplit("/", 1)[0] + f"/{name}"
+    async with scratch_postgres_database(TEST_DATABASE_URL, "msmebazaar_locks") as url:
         upgrade_database(url, "0006")
         yield url
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 async def _until_ddl_waits(engine: AsyncEngine) -> None:
