@@ -59,9 +59,14 @@ types: dev ## mypy (strict)
 imports: dev ## Architecture contracts (import-linter)
 	$(BIN)/lint-imports
 
+# One pytest-xdist worker per core, at most 4 (each takes its own database and Redis db: see
+# tests/conftest.py; which tests share a worker: tests/parallel.py). PYTEST_ARGS=-n0 runs the
+# suite in one process.
+PYTEST_XDIST ?= -n auto --maxprocesses=4 --dist loadfile
+
 .PHONY: pytest
-pytest: dev ## The test suite with the 85% coverage floor
-	$(BIN)/pytest --cov --cov-report=term --cov-fail-under=85 $(PYTEST_ARGS)
+pytest: dev ## The test suite with the 85% coverage floor, spread over the cores
+	$(BIN)/pytest $(PYTEST_XDIST) --cov --cov-report=term --cov-fail-under=85 $(PYTEST_ARGS)
 
 .PHONY: test
 test: lint types imports pytest ## Everything CI checks: lint, types, architecture, tests

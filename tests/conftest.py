@@ -7,9 +7,11 @@ that is rolled back afterwards (sessions commit to savepoints), so tests are iso
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -17,6 +19,7 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from redis import asyncio as aioredis
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from msmebazaar.app import create_app
@@ -35,13 +38,74 @@ from msmebazaar.shared.config import (
 from msmebazaar.shared.db import Database, create_engine, upgrade_database
 from msmebazaar.shared.ratelimit import RateLimiter, create_rate_limiter
 from tests.auth.factories import Actor, signed_in
+from tests.parallel import make_scheduler
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or None
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
+# pytest-xdist (`make pytest` runs with -n) sets this in each worker process: gw0, gw1, ...
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def worker_database_url(url: str) -> str:
+    """`url` on a database of the xdist worker's own (test → test_gw1); unchanged without xdist."""
+    if not XDIST_WORKER:
+        return url
+    parsed = make_url(url)
+    worker_name = f"{parsed.database}_{XDIST_WORKER}"
+    return parsed.set(database=worker_name).render_as_string(hide_password=False)
+
+
+def worker_redis_url(url: str) -> str:
+    """`url` on a Redis db of the xdist worker's own, since tests FLUSHDB: worker i takes db n-i
+    (CI's 15 gives 15, 14, ...); unchanged without xdist."""
+    if not XDIST_WORKER:
+        return url
+    parts = urlsplit(url)
+    db = int(parts.path.strip("/") or 0) - int(XDIST_WORKER.removeprefix("gw"))
+    if db < 0:
+        raise pytest.UsageError(f"too many xdist workers for the Redis dbs below {url}")
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+_DATABASE_FROM_ENV = os.environ.get("TEST_DATABASE_URL") or None
+_REDIS_FROM_ENV = os.environ.get("TEST_REDIS_URL") or None
+TEST_DATABASE_URL = worker_database_url(_DATABASE_FROM_ENV) if _DATABASE_FROM_ENV else None
+TEST_REDIS_URL = worker_redis_url(_REDIS_FROM_ENV) if _REDIS_FROM_ENV else None
 IN_CI = os.environ.get("CI", "").lower() == "true"
-# Tests that need a Redis or PostgreSQL server whatever the run's backend use these defaults.
-LOCAL_REDIS_URL = "redis://127.0.0.1:6379/15"
-LOCAL_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+# Tests that need a Redis or PostgreSQL server whatever the run's backend use these defaults
+# (LOCAL_REDIS_URL / LOCAL_POSTGRES_URL override them, e.g. to keep off a shared server's db).
+LOCAL_REDIS_URL = worker_redis_url(os.environ.get("LOCAL_REDIS_URL") or "redis://127.0.0.1:6379/15")
+LOCAL_POSTGRES_URL = (
+    os.environ.get("LOCAL_POSTGRES_URL") or "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+
+
+async def _create_worker_database() -> None:
+    """Create the worker's own database beside TEST_DATABASE_URL's, if it is not there yet."""
+    assert TEST_DATABASE_URL is not None
+    assert _DATABASE_FROM_ENV is not None
+    name = make_url(TEST_DATABASE_URL).database
+    admin = create_engine(DatabaseSettings(url=_DATABASE_FROM_ENV))
+    try:
+        async with admin.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            exists = await autocommit.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                await autocommit.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await admin.dispose()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under xdist, each worker's PostgreSQL database exists before any fixture uses it."""
+    if XDIST_WORKER and TEST_DATABASE_URL:
+        asyncio.run(_create_worker_database())
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`--dist loadfile` with the serial group of tests/parallel.py kept on one worker."""
+    return make_scheduler(config, log)
 
 
 @pytest.fixture(autouse=True)

@@ -19,14 +19,16 @@ from tests.auth.factories import ME, Actor, make_user, signed_in
 from tests.msme.factories import MSMES, make_msme
 
 AUDIT = f"{ADMIN}/audit-log"
+# Ids of nothing, fixed so that every pytest-xdist worker collects the same test ids.
+NO_ID = uuid.UUID("00000000-0000-4000-8000-000000000000")
 
 ENDPOINTS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", f"{ADMIN}/verifications", None),
-    ("POST", f"{ADMIN}/msmes/{uuid.uuid4()}/verify", {"decision": "approve"}),
-    ("POST", f"{ADMIN}/msmes/{uuid.uuid4()}/transfer", {"owner_id": str(uuid.uuid4()), "reason": "x"}),  # noqa: E501
-    ("POST", f"{ADMIN}/listings/{uuid.uuid4()}/moderate", {"decision": "approve"}),
+    ("POST", f"{ADMIN}/msmes/{NO_ID}/verify", {"decision": "approve"}),
+    ("POST", f"{ADMIN}/msmes/{NO_ID}/transfer", {"owner_id": str(NO_ID), "reason": "x"}),
+    ("POST", f"{ADMIN}/listings/{NO_ID}/moderate", {"decision": "approve"}),
     ("GET", f"{ADMIN}/users", None),
-    ("PATCH", f"{ADMIN}/users/{uuid.uuid4()}", {"status": "suspended"}),
+    ("PATCH", f"{ADMIN}/users/{NO_ID}", {"status": "suspended"}),
     ("GET", f"{ADMIN}/analytics/overview", None),
     ("GET", f"{ADMIN}/analytics/export?dataset=users", None),
     ("GET", AUDIT, None),
