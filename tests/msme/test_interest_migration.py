@@ -5,6 +5,7 @@ run stopped; it refuses offline (`--sql`) mode with a clear message."""
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -169,8 +170,11 @@ async def _as_an_abandoned_downgrade_left_it(database: Database) -> None:
 
 
 async def _until_the_drop_waits(database: Database, downgrade: asyncio.Task[None]) -> None:
+    # A deadline, not a count of polls: on a loaded machine Alembic alone may take seconds to
+    # reach the drop.
+    deadline = time.monotonic() + 60
     async with database.engine.connect() as connection:
-        for _ in range(200):
+        while time.monotonic() < deadline:
             if downgrade.done():
                 await downgrade  # its error, if it failed
                 raise AssertionError("the downgrade finished without waiting for the report")

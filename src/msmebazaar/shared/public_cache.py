@@ -38,6 +38,12 @@ MAX_PUBLIC_PATHS = 1_024  # paths learnt to answer publicly (ours are a handful 
 _KEPT_HEADERS = frozenset({"content-type", "cache-control"})
 
 
+def now_seconds() -> float:
+    """The wall clock the cache's expiry times are read against (one place, so tests can move
+    it instead of sleeping)."""
+    return time.time()
+
+
 async def mark_public(request: Request, response: Response) -> None:
     """FastAPI dependency: this route's 200 answer is the same for everyone; cache it briefly."""
     seconds = request.app.state.settings.app.public_cache_ttl
@@ -143,7 +149,7 @@ class PublicCacheMiddleware:
     async def _cached(self, key: str) -> tuple[CachedAnswer | None, bool]:
         """This process's copy or the one being computed; else whether the caller must lead
         (its computation is shared) or just compute (the last one could not be stored)."""
-        local, now = self._local.get(key), time.time()
+        local, now = self._local.get(key), now_seconds()
         pending = self._pending.get(key)
         if local is not None and local.expires_at > now:
             # Past half its life one request renews it; the others keep being served this copy,
@@ -158,14 +164,16 @@ class PublicCacheMiddleware:
         raw = await scope["app"].state.cache.get(key)
         answer = CachedAnswer.loads(raw) if raw is not None else None
         local = self._local.get(key)
-        if answer is None or (local is not None and answer.expires_at <= local.expires_at):
+        if answer is None or answer.expires_at <= now_seconds():
+            return None  # the store may keep a copy a little past its time (clock skew)
+        if local is not None and answer.expires_at <= local.expires_at:
             return None
         self._keep(key, answer)
         return answer
 
     def _keep(self, key: str, answer: CachedAnswer) -> None:
         if len(self._local) >= MAX_LOCAL_ANSWERS:
-            now = time.time()
+            now = now_seconds()
             self._local = {k: a for k, a in self._local.items() if a.expires_at > now}
             if len(self._local) >= MAX_LOCAL_ANSWERS:
                 self._local.clear()
@@ -203,7 +211,7 @@ class PublicCacheMiddleware:
         if len(body) > MAX_BODY_BYTES:
             return None
         kept = [(k, v) for k, v in headers if k in _KEPT_HEADERS]
-        now = time.time()
+        now = now_seconds()
         route = self.route_of(scope)
         answer = CachedAnswer(200, kept, body.decode(), route, now + seconds, now + seconds / 2)
         self._keep(key, answer)
