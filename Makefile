@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
-LINT_PATHS := src tests $(wildcard bench)
+LINT_PATHS := src tests scripts $(wildcard bench)
 
 .DEFAULT_GOAL := help
 

@@ -35,7 +35,12 @@ from msmebazaar.shared.config import (
     StorageSettings,
     get_settings,
 )
-from msmebazaar.shared.db import Database, create_engine, upgrade_database
+from msmebazaar.shared.db import (
+    Database,
+    create_engine,
+    create_postgres_database,
+    upgrade_database,
+)
 from msmebazaar.shared.ratelimit import RateLimiter, create_rate_limiter
 from tests.auth.factories import Actor, signed_in
 from tests.parallel import make_scheduler
@@ -78,28 +83,10 @@ LOCAL_POSTGRES_URL = (
 )
 
 
-async def _create_worker_database() -> None:
-    """Create the worker's own database beside TEST_DATABASE_URL's, if it is not there yet."""
-    assert TEST_DATABASE_URL is not None
-    assert _DATABASE_FROM_ENV is not None
-    name = make_url(TEST_DATABASE_URL).database
-    admin = create_engine(DatabaseSettings(url=_DATABASE_FROM_ENV))
-    try:
-        async with admin.connect() as connection:
-            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            exists = await autocommit.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-            )
-            if not exists:
-                await autocommit.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        await admin.dispose()
-
-
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Under xdist, each worker's PostgreSQL database exists before any fixture uses it."""
     if XDIST_WORKER and TEST_DATABASE_URL:
-        asyncio.run(_create_worker_database())
+        asyncio.run(create_postgres_database(TEST_DATABASE_URL))
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)

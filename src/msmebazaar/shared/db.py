@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import BigInteger, DateTime, MetaData, Uuid, event, text
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -231,6 +231,23 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 # scope="function": the commit runs when the endpoint returns, before the response is sent, so a
 # failed commit answers an error instead of a 2xx for data that was never stored.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def create_postgres_database(url: str) -> None:
+    """Create the PostgreSQL database `url` names if its server lacks it (tests, benchmarks)."""
+    name = make_url(url).database
+    maintenance = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    engine = create_engine(DatabaseSettings(url=maintenance))
+    try:
+        async with engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            exists = await autocommit.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                await autocommit.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
 
 
 def upgrade_database(url: str, revision: str = "head") -> None:
