@@ -42,15 +42,20 @@ def percentile(ordered: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def group_figures(run: Path) -> dict[str, dict[str, float]]:
-    """Per group: requests, failures, requests/s, p50/p95/p99 (ms), from one run's samples."""
+def group_figures(run: Path, *, steady: bool = False) -> dict[str, dict[str, float]]:
+    """Per group: requests, failures, requests/s, p50/p95/p99 (ms), from one run's samples;
+    `steady` keeps only what was sent once the ramp-up was over (see `steady_from`)."""
     timings: dict[str, list[float]] = defaultdict(list)
     failures: dict[str, int] = defaultdict(int)
+    meta = json.loads((run / "meta.json").read_text())
+    since = steady_from(meta) if steady else 0.0
     with (run / "samples.csv").open() as handle:
         for row in csv.DictReader(handle):
+            if float(row.get("t") or 0.0) < since:
+                continue
             timings[row["group"]].append(float(row["ms"]))
             failures[row["group"]] += int(row["failed"])
-    seconds = float(json.loads((run / "meta.json").read_text())["duration_s"])
+    seconds = float(meta["duration_s"]) - since
     figures = {}
     for group, values in timings.items():
         values.sort()
@@ -72,6 +77,12 @@ def group_figures(run: Path) -> dict[str, dict[str, float]]:
         "p99": percentile(every, 0.99),
     }
     return figures
+
+
+def steady_from(meta: dict[str, Any]) -> float:
+    """Seconds into a run from which it is in steady state: every user spawned (each signs in
+    and sets up on arrival, a burst no real day has) plus 5 s for the burst to drain."""
+    return float(meta.get("ramp_s", 0.0)) + 5.0
 
 
 def _median_of(runs: list[dict[str, dict[str, float]]], group: str, key: str) -> float:
@@ -238,6 +249,7 @@ def _cpu_lines(runs: list[dict[str, dict[str, float]]], metas: list[dict[str, An
 def render(run_folders: list[Path]) -> str:
     """The report for one or more runs (medians across runs)."""
     runs = [group_figures(folder) for folder in run_folders]
+    steady_runs = [group_figures(folder, steady=True) for folder in run_folders]
     metas = [json.loads((folder / "meta.json").read_text()) for folder in run_folders]
     meta = metas[0]
     total_rps = _median_of(runs, "all", "rps")
@@ -255,7 +267,14 @@ def render(run_folders: list[Path]) -> str:
         *_cpu_lines(runs, metas),
         "## Per endpoint group (p99 against the target)",
         "",
+        "The whole run, ramp-up included (every user signs in and sets up as it arrives):",
+        "",
         *_groups_table(runs),
+        "",
+        f"Steady state: requests sent from {steady_from(meta):.0f} s on, once every user had "
+        "arrived (sign-ins go on throughout: visitors sign up):",
+        "",
+        *_groups_table(steady_runs),
         "",
         "## Per endpoint (first run)",
         "",

@@ -19,6 +19,7 @@ import itertools
 import os
 import random
 import threading
+import time
 from typing import Any, ClassVar
 
 from locust import HttpUser, between, events, task
@@ -29,8 +30,9 @@ STATES = ("Maharashtra", "Gujarat", "Karnataka", "Tamil Nadu", "Uttar Pradesh", 
 WORDS = ("snacks", "textile", "engineering", "software", "pharma", "packaging", "logistics")
 SORTS = ("newest", "price_asc", "price_desc", "revenue_desc")
 _numbers = itertools.count(random.randrange(10_000, 90_000) * 1_000)
-_samples: list[tuple[str, float, int]] = []
+_samples: list[tuple[str, float, int, float]] = []
 _samples_lock = threading.Lock()
+_started = [time.monotonic()]  # reset when the test starts: samples carry seconds since then
 
 
 def new_phone() -> str:
@@ -39,8 +41,14 @@ def new_phone() -> str:
 
 
 def _record(request_type: str, name: str, response_time: float, exception: Any, **_: Any) -> None:
+    failed = 0 if exception is None else 1
+    since_start = round(time.monotonic() - _started[0], 3)
     with _samples_lock:
-        _samples.append((name.split(":", 1)[0], response_time, 0 if exception is None else 1))
+        _samples.append((name.split(":", 1)[0], response_time, failed, since_start))
+
+
+def _mark_start(**_: Any) -> None:
+    _started[0] = time.monotonic()
 
 
 def _write_samples(**_: Any) -> None:
@@ -49,10 +57,11 @@ def _write_samples(**_: Any) -> None:
         return
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["group", "ms", "failed"])
+        writer.writerow(["group", "ms", "failed", "t"])
         writer.writerows(_samples)
 
 
+events.test_start.add_listener(_mark_start)  # type: ignore[no-untyped-call]
 events.request.add_listener(_record)  # type: ignore[no-untyped-call]
 events.quitting.add_listener(_write_samples)  # type: ignore[no-untyped-call]
 
@@ -150,6 +159,12 @@ class Visitor(MarketplaceUser):
     @task(1)
     def readiness(self) -> None:
         self.client.get("/health/ready", name="health: ready")
+
+    @task(1)
+    def sign_up(self) -> None:
+        # Sign-ins go on all day, not only while the test ramps up (when every other user class
+        # signs in once): a visitor who decides to sign up, as a buyer, on a new phone.
+        self.sign_in("buyer")
 
 
 class Buyer(MarketplaceUser):

@@ -29,10 +29,8 @@ import time
 from pathlib import Path
 
 import redis
-from sqlalchemy import text
 
-from msmebazaar.shared.config import DatabaseSettings
-from msmebazaar.shared.db import create_engine
+from msmebazaar.shared.db import create_postgres_database
 
 BENCH = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BENCH))
@@ -66,20 +64,6 @@ def server_env(database_url: str, redis_url: str, storage: Path) -> dict[str, st
     }
 
 
-async def ensure_database(url: str) -> None:
-    """Create the bench database when the server does not have it yet."""
-    name = url.rsplit("/", 1)[1].split("?", 1)[0]
-    engine = create_engine(DatabaseSettings(url=url.rsplit("/", 1)[0] + "/postgres"))
-    async with engine.connect() as connection:
-        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        exists = await autocommit.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-        )
-        if not exists:
-            await autocommit.execute(text(f'CREATE DATABASE "{name}"'))
-    await engine.dispose()
-
-
 def _cli(env: dict[str, str], *arguments: str) -> None:
     command = [sys.executable, "-m", "msmebazaar", *arguments]
     subprocess.run(command, env=os.environ | env, check=True, capture_output=True)  # noqa: S603
@@ -87,7 +71,7 @@ def _cli(env: dict[str, str], *arguments: str) -> None:
 
 def prepare(database_url: str, redis_url: str, env: dict[str, str], count: int) -> None:
     """Fresh schema, demo businesses, an admin; an empty Redis database."""
-    asyncio.run(ensure_database(database_url))
+    asyncio.run(create_postgres_database(database_url))
     asyncio.run(harness.reset_postgres(database_url))
     redis.Redis.from_url(redis_url).flushdb()
     _cli(env, "migrate")
@@ -101,7 +85,7 @@ def run_locust(port: int, users: int, duration: int, out: Path) -> None:
         sys.executable, "-m", "locust",
         "-f", str(BENCH / "locust" / "locustfile.py"),
         "--headless", "--only-summary", "--loglevel", "WARNING",
-        "--users", str(users), "--spawn-rate", str(max(1, users // 10)),
+        "--users", str(users), "--spawn-rate", str(spawn_rate(users)),
         "--run-time", f"{duration}s", "--stop-timeout", "10",
         "--host", f"http://127.0.0.1:{port}",
         "--csv", str(out / "locust"),
@@ -111,6 +95,11 @@ def run_locust(port: int, users: int, duration: int, out: Path) -> None:
         "BENCH_SAMPLES": str(out / "samples.csv"),
     }
     subprocess.run(command, env=env, check=False, stdout=subprocess.DEVNULL)  # noqa: S603
+
+
+def spawn_rate(users: int) -> int:
+    """Users started per second: all of them within about 10 s."""
+    return max(1, users // 10)
 
 
 def _raise_open_files() -> None:
@@ -185,6 +174,7 @@ def one_run(args: argparse.Namespace, out: Path) -> None:
                 "duration_s": round(time.monotonic() - started, 1),
                 "workers": args.workers,
                 "seeded": args.seed_count,
+                "ramp_s": args.users / spawn_rate(args.users),
                 # CPU per request is steadier than p99 on a shared machine; the load average
                 # (1 min, before and after) says how shared it was.
                 "worker_cpu_s": round(workers_cpu(pids) - cpu_before, 2),
