@@ -12,6 +12,7 @@ from stdnum import luhn
 
 from msmebazaar.msme.models import Financials, Interest, Listing, Msme
 from msmebazaar.shared.db import Database, utcnow
+from tests.auth.factories import make_user
 
 MSMES = "/api/v1/msmes"
 GSTIN_ALPHABET = string.digits + string.ascii_uppercase
@@ -170,6 +171,21 @@ async def make_interest(
     async with database.session() as session:
         session.add(interest)
     return interest
+
+
+async def make_deals(database: Database, count: int) -> list[uuid.UUID]:
+    """`count` owners, each with a profile, figures and a listing (every other one anonymous)
+    that a new buyer is interested in; returns the owners' ids."""
+    owners = []
+    for n in range(count):
+        owner = await make_user(database)
+        buyer = await make_user(database, role="buyer")
+        msme = await make_msme(database, owner.id)
+        await make_financials(database, msme.id)
+        listing = await make_listing(database, msme, anonymous=n % 2 == 0)
+        await make_interest(database, listing, buyer.id)
+        owners.append(owner.id)
+    return owners
 
 
 # --- listings and interests (engineer B) ------------------------------------------------------

@@ -16,8 +16,7 @@ from sqlalchemy import text
 
 from msmebazaar.shared.config import DatabaseSettings
 from msmebazaar.shared.db import Database, upgrade_database
-from tests.auth.factories import make_user
-from tests.msme.factories import make_financials, make_interest, make_listing, make_msme
+from tests.msme.factories import make_deals
 from tests.proof.servers import ThrowawayPostgres
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "backup_drill.py"
@@ -44,13 +43,7 @@ async def scratch(throwaway_postgres: ThrowawayPostgres) -> AsyncIterator[str]:
     url = throwaway_postgres.url.rsplit("/", 1)[0] + "/drill_source"
     upgrade_database(url)
     database = Database.from_settings(DatabaseSettings(url=url))
-    for n in range(3):
-        owner = await make_user(database)
-        buyer = await make_user(database, role="buyer")
-        msme = await make_msme(database, owner.id)
-        await make_financials(database, msme.id)
-        listing = await make_listing(database, msme, anonymous=n % 2 == 0)
-        await make_interest(database, listing, buyer.id)
+    await make_deals(database, 3)
     await database.dispose()
     yield url
     async with admin.engine.connect() as connection:

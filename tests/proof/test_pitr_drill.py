@@ -22,7 +22,7 @@ import pytest
 from msmebazaar.shared.config import DatabaseSettings
 from msmebazaar.shared.db import Database, upgrade_database
 from tests.auth.factories import make_user
-from tests.msme.factories import make_financials, make_interest, make_listing, make_msme
+from tests.msme.factories import make_deals
 from tests.proof.drills import SCRIPTS, drills_module
 from tests.proof.servers import (
     PG_BIN,
@@ -59,19 +59,10 @@ def _run(*arguments: object, cwd: Path | None = None) -> tuple[int, dict[str, ob
 async def _write_deals(url: str, count: int) -> list[uuid.UUID]:
     """`count` owners with a profile, figures and a listing, each with a buyer's interest."""
     database = Database.from_settings(DatabaseSettings(url=url))
-    owners = []
     try:
-        for n in range(count):
-            owner = await make_user(database)
-            buyer = await make_user(database, role="buyer")
-            msme = await make_msme(database, owner.id)
-            await make_financials(database, msme.id)
-            listing = await make_listing(database, msme, anonymous=n % 2 == 0)
-            await make_interest(database, listing, buyer.id)
-            owners.append(owner.id)
+        return await make_deals(database, count)
     finally:
         await database.dispose()
-    return owners
 
 
 async def _keep_signing_up(url: str, stop: threading.Event) -> None:
