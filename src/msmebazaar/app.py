@@ -152,8 +152,9 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(IdempotencyMiddleware, trusted_proxies=settings.app.trusted_proxies)
     # The admission limit counts the requests that reach the app (database work); answers from
     # the public cache, and readers waiting for one being computed, cost next to nothing and are
-    # not turned away. The cache sits inside the rate limit: a flood of cached reads is still
-    # a flood from one address.
+    # not turned away; the request refilling a cached page may use a small reserve past the limit.
+    # The cache sits inside the rate limit: a flood of cached reads is still a flood from one
+    # address.
     app.add_middleware(AdmissionLimitMiddleware, max_in_flight=settings.app.max_in_flight_requests)
     app.add_middleware(PublicCacheMiddleware, route_of=route_template)
     app.add_middleware(

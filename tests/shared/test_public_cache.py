@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import tracemalloc
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -18,6 +21,7 @@ from msmebazaar.shared import public_cache
 from msmebazaar.shared.cache import Cache
 from msmebazaar.shared.config import AppSettings, Environment
 from msmebazaar.shared.db import Database
+from msmebazaar.shared.public_cache import MAX_LOCAL_BYTES, PublicCacheMiddleware, cache_key
 from msmebazaar.shared.ratelimit import RateLimiter
 from tests.auth.factories import Actor, signed_in
 from tests.conftest import make_settings
@@ -25,6 +29,19 @@ from tests.msme.factories import make_listing, make_msme
 
 LISTINGS = "/api/v1/listings"
 TTL = 2  # seconds: PUBLIC_CACHE_SECONDS for these tests (a copy is renewed after half of it)
+MIB = 1024 * 1024
+
+
+@asynccontextmanager
+async def _cached_app(
+    ttl: int, database_url: str, database: Database, cache: Cache, rate_limiter: RateLimiter
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = make_settings(database_url, public_cache_seconds=ttl)
+    app = create_app(settings, database=database, cache=cache, rate_limiter=rate_limiter)
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 1234))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            yield http
 
 
 @pytest.fixture
@@ -32,12 +49,8 @@ async def cached_client(
     database_url: str, database: Database, cache: Cache, rate_limiter: RateLimiter
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The app with the public cache on (it is off by default in the testing environment)."""
-    settings = make_settings(database_url, public_cache_seconds=TTL)
-    app = create_app(settings, database=database, cache=cache, rate_limiter=rate_limiter)
-    async with LifespanManager(app):
-        transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 1234))
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-            yield http
+    async with _cached_app(TTL, database_url, database, cache, rate_limiter) as http:
+        yield http
 
 
 @pytest.fixture
@@ -158,6 +171,199 @@ async def test_a_public_page_is_stored_once_for_concurrent_readers(
 
     assert all(ids == answers[0][0] for ids, _ in answers)
     assert sum("X-Cache" not in response.headers for _, response in answers) == 1
+
+
+async def test_readers_waiting_for_a_page_are_answered_before_it_is_stored(
+    cached_client: httpx.AsyncClient,
+    cache: Cache,
+    clock: list[float],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await _search_ids(cached_client)
+    clock[0] += TTL + 0.1
+    storing, stored = asyncio.Event(), asyncio.Event()
+    store = cache.set
+
+    async def slow_store(key: str, value: str, ttl_seconds: float) -> None:
+        storing.set()
+        await stored.wait()  # Redis slow to acknowledge the write
+        await store(key, value, ttl_seconds)
+
+    monkeypatch.setattr(cache, "set", slow_store)
+    readers = [asyncio.create_task(_search_ids(cached_client)) for _ in range(3)]
+    try:
+        await asyncio.wait_for(storing.wait(), timeout=10)
+        arrivals = asyncio.as_completed(readers, timeout=10)
+        early = [await next(arrivals) for _ in range(2)]  # all but the one storing the page
+    finally:
+        stored.set()
+        await asyncio.gather(*readers)
+
+    assert [response.headers["X-Cache"] for _, response in early] == ["hit", "hit"]
+
+
+async def test_a_copy_expires_ttl_seconds_after_computing_began_however_slow_that_was(
+    cached_client: httpx.AsyncClient, engine: AsyncEngine, clock: list[float]
+) -> None:
+    slow: list[float] = [1.5]  # the search's first query takes 1.5 of the 2 seconds
+
+    def take_time(*_: Any) -> None:
+        if slow:
+            clock[0] += slow.pop()
+
+    event.listen(engine.sync_engine, "before_cursor_execute", take_time)
+    try:
+        await _search_ids(cached_client)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", take_time)
+    clock[0] += 0.7  # 2.2 s after the search began, 0.7 s after it was answered
+
+    _, later = await _search_ids(cached_client)
+
+    assert "X-Cache" not in later.headers  # computed afresh: the copy had expired
+
+
+async def test_a_cached_page_says_how_old_it_is(
+    database_url: str,
+    database: Database,
+    cache: Cache,
+    rate_limiter: RateLimiter,
+    clock: list[float],
+) -> None:
+    async with _cached_app(10, database_url, database, cache, rate_limiter) as client:
+        _, fresh = await _search_ids(client)
+        clock[0] += 3.7
+        _, hit = await _search_ids(client)
+
+    assert "Age" not in fresh.headers
+    assert hit.headers["X-Cache"] == "hit"
+    assert hit.headers["Age"] == "3"  # a browser keeps it 7 s more, not another 10
+    assert hit.headers["Cache-Control"] == "public, max-age=10"
+
+
+async def test_the_same_search_asked_in_another_parameter_order_is_a_hit(
+    cached_client: httpx.AsyncClient, listed: tuple[Actor, Listing]
+) -> None:
+    first = await cached_client.get(f"{LISTINGS}?sort=newest&page_size=5")
+    again = await cached_client.get(f"{LISTINGS}?page_size=5&sort=newest")
+
+    assert first.status_code == again.status_code == 200
+    assert again.headers["X-Cache"] == "hit"
+    assert again.json() == first.json()
+
+
+def test_repeated_parameters_keep_their_order_in_the_key() -> None:
+    def key(query: bytes) -> str:
+        return cache_key({"type": "http", "path": LISTINGS, "query_string": query, "headers": []})
+
+    assert key(b"b=2&a=1&c=") == key(b"a=1&c=&b=2")
+    assert key(b"a=1&a=2") != key(b"a=2&a=1")
+    assert key(b"a=1&b=2&a=3") == key(b"b=2&a=1&a=3")
+
+
+# --- the middleware alone, in front of a plain ASGI app ----------------------------------------
+
+PUBLIC_JSON = [(b"content-type", b"application/json"), (b"cache-control", b"public, max-age=2")]
+
+
+class _Forgetful:
+    """A shared cache that keeps nothing, so memory measured is the middleware's own."""
+
+    async def get(self, key: str) -> str | None:
+        return None
+
+    async def set(self, key: str, value: str, ttl_seconds: float) -> None:
+        return None
+
+
+def _get(path: str, query: bytes = b"") -> dict[str, Any]:
+    app = SimpleNamespace(state=SimpleNamespace(cache=_Forgetful()))
+    return {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "query_string": query,
+        "headers": [],
+        "app": app,
+    }
+
+
+async def _no_request_body() -> dict[str, Any]:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+def _answering(headers: list[tuple[bytes, bytes]], chunks: int, chunk_bytes: int) -> Any:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        for n in range(chunks):
+            body = b"x" * chunk_bytes  # a fresh chunk each time, as a file read would give
+            await send({"type": "http.response.body", "body": body, "more_body": n < chunks - 1})
+
+    return app
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [[(b"content-type", b"text/csv")], PUBLIC_JSON],
+    ids=["csv_export", "public_json_too_big_to_store"],
+)
+async def test_a_20_mb_download_streams_through_without_being_held(
+    headers: list[tuple[bytes, bytes]],
+) -> None:
+    middleware = PublicCacheMiddleware(_answering(headers, 20, MIB), route_of=lambda _: "/x")
+    received = 0
+
+    async def client(message: Any) -> None:
+        nonlocal received
+        received += len(message.get("body", b""))
+
+    tracemalloc.start()
+    try:
+        await middleware(_get("/export"), _no_request_body, client)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert received == 20 * MIB
+    assert peak < 4 * MIB  # a chunk or two in flight, never the whole download
+    assert middleware.kept_bytes == 0
+
+
+async def test_copies_kept_in_memory_stay_within_their_byte_budget() -> None:
+    middleware = PublicCacheMiddleware(
+        _answering(PUBLIC_JSON, 1, 100 * 1024), route_of=lambda _: "/search"
+    )
+
+    async def client(message: Any) -> None:
+        return None
+
+    tracemalloc.start()
+    try:
+        for page in range(400):  # 40 MB of distinct 100 KB pages
+            await middleware(_get("/search", b"page=%d" % page), _no_request_body, client)
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert MAX_LOCAL_BYTES - MIB < middleware.kept_bytes <= MAX_LOCAL_BYTES
+    assert held < MAX_LOCAL_BYTES + 2 * MIB
+
+
+async def test_expired_copies_are_dropped_as_new_ones_are_kept(clock: list[float]) -> None:
+    middleware = PublicCacheMiddleware(
+        _answering(PUBLIC_JSON, 1, 10 * 1024), route_of=lambda _: "/search"
+    )
+
+    async def client(message: Any) -> None:
+        return None
+
+    await middleware(_get("/search", b"page=1"), _no_request_body, client)
+    one_copy = middleware.kept_bytes
+    clock[0] += 3  # past max-age=2
+    await middleware(_get("/search", b"page=2"), _no_request_body, client)
+
+    assert one_copy > 10 * 1024
+    assert middleware.kept_bytes == one_copy  # page 2 only
 
 
 def test_the_public_cache_is_on_for_two_seconds_except_in_tests() -> None:

@@ -4,14 +4,18 @@ or two from the cache (Redis in production), so a crowd of readers does not reac
 A route opts in with the `PublicCacheDep` dependency, which marks its answer
 `Cache-Control: public, max-age=N` (N = `PUBLIC_CACHE_SECONDS`); only a route whose answer is
 the same for every caller — anonymous or signed in, in any language — may do so. The middleware
-keeps such 200 answers for N seconds, keyed by path, query string and `Accept-Language`, and
-serves them unchanged (`X-Cache: hit`) until they expire: N is the bound on staleness (a listing
-closed, rejected or hidden with its suspended owner leaves the cached pages within N seconds).
+keeps such 200 answers for N seconds from when computing them began, keyed by path, query string
+(parameters sorted) and `Accept-Language`, and serves them unchanged (`X-Cache: hit`, with `Age`)
+until they expire: N is the bound on staleness (a listing closed, rejected or hidden with its
+suspended owner leaves the cached pages within N seconds).
 Within one process, concurrent misses on one key wait for the first instead of each querying;
 an answer read once is kept in memory until the shared copy expires (so the bound holds across
 processes on one host; across hosts it is N plus their clock skew); and past half its life one
 request computes its successor while the others are still served the copy, so a hot page under
-a flood never has a moment when every reader waits for the database.
+a flood never has a moment when every reader waits for the database. Under overload that
+request takes a slot reserved for cache fills (`AdmissionLimitMiddleware`), and if it is turned
+away or fails anyway, its caller is served the copy that is still valid: cached pages are not
+shed.
 """
 
 from __future__ import annotations
@@ -19,21 +23,22 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import Depends, Request, Response
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from msmebazaar.shared.cache import Cache
 from msmebazaar.shared.metrics import PUBLIC_CACHE
+from msmebazaar.shared.middleware import CACHE_FILL
 
-KEY_PREFIX = "public:v1:"
-MAX_BODY_BYTES = 512 * 1024  # a bigger answer is served, not stored
-MAX_LOCAL_ANSWERS = 512  # answers one process keeps beside the shared cache (tens of MB at most)
+KEY_PREFIX = "public:v2:"  # v2: answers carry when computing began (v1 kept when it ended)
+MAX_BODY_BYTES = 512 * 1024  # a bigger answer is served, not stored (nor held while streamed)
+MAX_LOCAL_BYTES = 32 * 1024 * 1024  # memory one process spends on copies beside the shared cache
+ENTRY_OVERHEAD_BYTES = 1024  # key, headers and objects of one copy, charged beside its body
 MAX_PUBLIC_PATHS = 1_024  # paths learnt to answer publicly (ours are a handful of fixed ones)
 _KEPT_HEADERS = frozenset({"content-type", "cache-control"})
 
@@ -61,24 +66,40 @@ class CachedAnswer:
     headers: list[tuple[str, str]]
     body: str
     route: str  # the route template, so metrics and the access log label a hit like a miss
+    computed_at: float  # wall clock when computing began: expiry and `Age` count from it
     expires_at: float  # wall clock: a copy kept in a process never outlives the shared one
-    renew_at: float  # half way to expiry: from then on, one request computes its successor
+
+    @property
+    def renew_at(self) -> float:
+        """Half way to expiry: from then on, one request computes its successor."""
+        return (self.computed_at + self.expires_at) / 2
+
+    @property
+    def size(self) -> int:
+        """Bytes this copy holds in memory, as charged against `MAX_LOCAL_BYTES`."""
+        return sys.getsizeof(self.body) + ENTRY_OVERHEAD_BYTES
 
     def dumps(self) -> str:
         """The answer as stored in the cache."""
-        fields = [self.status, self.headers, self.body, self.route, self.expires_at, self.renew_at]
+        fields = [
+            *(self.status, self.headers, self.body, self.route),
+            *(self.computed_at, self.expires_at),
+        ]
         return json.dumps(fields)
 
     @classmethod
     def loads(cls, raw: str) -> CachedAnswer | None:
         """The stored answer, or `None` when it cannot be read (then it is recomputed)."""
         try:
-            status, headers, body, route, expires_at, renew_at = json.loads(raw)
+            status, headers, body, route, computed_at, expires_at = json.loads(raw)
             pairs = [(str(k), str(v)) for k, v in headers]
-            times = float(expires_at), float(renew_at)
+            times = float(computed_at), float(expires_at)
             return cls(int(status), pairs, str(body), str(route), *times)
         except (ValueError, TypeError):
             return None
+
+
+Future = asyncio.Future[CachedAnswer | None]  # a leader's answer, awaited by the readers after it
 
 
 @dataclass(frozen=True)
@@ -87,12 +108,22 @@ class _Route:
 
 
 def cache_key(scope: Scope) -> str:
-    """The key of a GET: path, raw query string and `Accept-Language` (hashed: bounded size)."""
+    """The key of a GET: path, query string and `Accept-Language` (hashed: bounded size)."""
     language = Headers(scope=scope).get("accept-language", "")
-    material = b"\0".join(
-        (scope["path"].encode(), scope.get("query_string", b""), language.encode())
-    )
+    query = _sorted_query(scope.get("query_string", b""))
+    material = b"\0".join((scope["path"].encode(), query, language.encode()))
     return KEY_PREFIX + hashlib.sha256(material).hexdigest()
+
+
+def _sorted_query(query: bytes) -> bytes:
+    # `?a=1&b=2` and `?b=2&a=1` ask the same, so they share a copy; the sort is stable, so
+    # repeated names keep their order (`?a=1&a=2` may mean something else than `?a=2&a=1`).
+    params: list[bytes] = sorted((p for p in query.split(b"&") if p), key=_param_name)
+    return b"&".join(params)
+
+
+def _param_name(param: bytes) -> bytes:
+    return param.partition(b"=")[0]
 
 
 def _max_age(headers: list[tuple[str, str]]) -> float:
@@ -116,10 +147,17 @@ class PublicCacheMiddleware:
         self.app = app
         self.route_of = route_of
         self._public_paths: set[str] = set()
-        self._pending: dict[str, asyncio.Future[CachedAnswer | None]] = {}
+        self._pending: dict[str, Future] = {}
         # Answers read or stored by this process, until they expire: a hot page is then served
-        # without even a round trip to Redis, i.e. without yielding the event loop.
+        # without even a round trip to Redis, i.e. without yielding the event loop. Kept in
+        # insertion order, which is nearly expiry order: pruned from the front.
         self._local: dict[str, CachedAnswer] = {}
+        self._local_bytes = 0
+
+    @property
+    def kept_bytes(self) -> int:
+        """Memory held by this process's copies (at most `MAX_LOCAL_BYTES`)."""
+        return self._local_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -127,24 +165,12 @@ class PublicCacheMiddleware:
             return
         key = cache_key(scope)
         answer, lead = await self._cached(key) if scope["path"] in self._public_paths else _PASS
-        if answer is None and not lead:
+        if answer is not None:
+            await _serve(answer, scope, send)
+        elif lead:
+            await self._lead(key, scope, receive, send)
+        else:
             await self._compute(key, scope, receive, send)
-            return
-        if answer is None:
-            # This request leads, and became so before yielding: the readers after it wait for
-            # its answer (or keep the copy that has not expired) instead of querying too.
-            future = asyncio.get_running_loop().create_future()
-            self._pending[key] = future
-            try:
-                answer = await self._shared(scope, key)
-                if answer is None:
-                    answer = await self._compute(key, scope, receive, send)
-                    return
-            finally:
-                del self._pending[key]
-                future.set_result(answer)
-        PUBLIC_CACHE.labels("hit").inc()
-        await _replay(answer, scope, send)
 
     async def _cached(self, key: str) -> tuple[CachedAnswer | None, bool]:
         """This process's copy or the one being computed; else whether the caller must lead
@@ -159,6 +185,22 @@ class PublicCacheMiddleware:
             return None, True
         return await asyncio.shield(pending), False
 
+    async def _lead(self, key: str, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer the request that the readers after it wait for (registered before yielding,
+        so they wait instead of querying too): from the shared cache, or computed."""
+        future: Future = asyncio.get_running_loop().create_future()
+        self._pending[key] = future
+        answer = None
+        try:
+            answer = await self._shared(scope, key)
+            if answer is None:
+                scope[CACHE_FILL] = True  # may take a reserved admission slot
+                await self._compute(key, scope, receive, send, future)
+                return
+        finally:
+            self._settle(key, future, answer)
+        await _serve(answer, scope, send)
+
     async def _shared(self, scope: Scope, key: str) -> CachedAnswer | None:
         """The answer another process stored, unless this process's own copy is as recent."""
         raw = await scope["app"].state.cache.get(key)
@@ -171,71 +213,136 @@ class PublicCacheMiddleware:
         self._keep(key, answer)
         return answer
 
-    def _keep(self, key: str, answer: CachedAnswer) -> None:
-        if len(self._local) >= MAX_LOCAL_ANSWERS:
-            now = now_seconds()
-            self._local = {k: a for k, a in self._local.items() if a.expires_at > now}
-            if len(self._local) >= MAX_LOCAL_ANSWERS:
-                self._local.clear()
-        self._local[key] = answer
-
     async def _compute(
-        self, key: str, scope: Scope, receive: Receive, send: Send
-    ) -> CachedAnswer | None:
-        """Run the app, passing its answer on; store it if the route marked it public."""
-        captured: dict[str, Any] = {"chunks": []}
+        self, key: str, scope: Scope, receive: Receive, send: Send, future: Future | None = None
+    ) -> None:
+        """Run the app, passing its answer on; store it if the route marked it public. A leader
+        renewing a copy that is still valid serves that copy if its own answer is not a 200
+        (shed under overload, or failed)."""
+        started = now_seconds()
+        fallback = self._valid_copy(key, started) if future is not None else None
+        recorder = _Recorder(send, withhold_failure=fallback is not None)
+        try:
+            await self.app(scope, receive, recorder)
+        except Exception:
+            if fallback is not None and recorder.withheld:
+                await _serve(fallback, scope, send)  # the app logged the error already
+            raise
+        if fallback is not None and recorder.withheld:
+            await _serve(fallback, scope, send)
+            return
+        answer = self._answer(scope, recorder, started)
+        if answer is None:
+            return
+        self._keep(key, answer)
+        if future is not None:
+            self._settle(key, future, answer)  # the readers waiting need not wait for Redis
+        await scope["app"].state.cache.set(key, answer.dumps(), answer.expires_at - started)
+        PUBLIC_CACHE.labels("miss").inc()
 
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                captured["start"] = message
-            elif message["type"] == "http.response.body":
-                captured["chunks"].append(message.get("body", b""))
-            await send(message)
-
-        await self.app(scope, receive, capture)
-        return await self._store(scope["app"].state.cache, key, scope, captured)
-
-    async def _store(
-        self, cache: Cache, key: str, scope: Scope, captured: dict[str, Any]
-    ) -> CachedAnswer | None:
-        start = captured.get("start")
-        if start is None or start["status"] != 200:
+    def _answer(self, scope: Scope, recorder: _Recorder, started: float) -> CachedAnswer | None:
+        """The recorded answer as a copy to keep, or `None` when it may not be kept."""
+        body, headers = recorder.body(), recorder.headers
+        if body is None or headers is None:
             return None
-        headers = [(k.decode().lower(), v.decode()) for k, v in start.get("headers", [])]
-        seconds = _max_age(headers)
-        if seconds <= 0 or not _storable(headers):
-            return None
+        expires_at = started + _max_age(headers)
+        if expires_at <= now_seconds():
+            return None  # computing took longer than the copy may live
         if len(self._public_paths) < MAX_PUBLIC_PATHS:
             self._public_paths.add(scope["path"])
-        body = b"".join(captured["chunks"])
-        if len(body) > MAX_BODY_BYTES:
-            return None
         kept = [(k, v) for k, v in headers if k in _KEPT_HEADERS]
-        now = now_seconds()
-        route = self.route_of(scope)
-        answer = CachedAnswer(200, kept, body.decode(), route, now + seconds, now + seconds / 2)
-        self._keep(key, answer)
-        await cache.set(key, answer.dumps(), seconds)
-        PUBLIC_CACHE.labels("miss").inc()
-        return answer
+        return CachedAnswer(200, kept, body.decode(), self.route_of(scope), started, expires_at)
+
+    def _valid_copy(self, key: str, now: float) -> CachedAnswer | None:
+        local = self._local.get(key)
+        return local if local is not None and local.expires_at > now else None
+
+    def _keep(self, key: str, answer: CachedAnswer) -> None:
+        self._forget(key)  # re-inserted at the end, in expiry order
+        now, size = now_seconds(), answer.size
+        while self._local:
+            oldest_key, oldest = next(iter(self._local.items()))
+            if oldest.expires_at > now and self._local_bytes + size <= MAX_LOCAL_BYTES:
+                break
+            self._forget(oldest_key)
+        self._local[key] = answer
+        self._local_bytes += size
+
+    def _forget(self, key: str) -> None:
+        answer = self._local.pop(key, None)
+        if answer is not None:
+            self._local_bytes -= answer.size
+
+    def _settle(self, key: str, future: Future, answer: CachedAnswer | None) -> None:
+        if self._pending.get(key) is future:
+            del self._pending[key]
+        if not future.done():
+            future.set_result(answer)
 
 
 _PASS: tuple[CachedAnswer | None, bool] = (None, False)  # not a public path: just compute
 
 
-def _storable(headers: list[tuple[str, str]]) -> bool:
-    # JSON only (stored as text), and never an answer that sets a cookie.
+class _Recorder:
+    """The `send` of a computed answer: passes it on, keeping its body only when the answer is
+    one to store (decided at its start) and only up to `MAX_BODY_BYTES`, so streamed exports
+    and downloads go through without being held. With `withhold_failure`, an answer other than
+    200 is dropped instead: the caller is served the valid copy."""
+
+    def __init__(self, send: Send, *, withhold_failure: bool) -> None:
+        self.send = send
+        self.withhold_failure = withhold_failure
+        self.withheld = False
+        self.headers: list[tuple[str, str]] | None = None  # set while the body is kept
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.complete = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.withheld = self.withhold_failure and message["status"] != 200
+            self.headers = _storable_headers(message)
+        elif message["type"] == "http.response.body" and self.headers is not None:
+            self._record(message)
+        if not self.withheld:
+            await self.send(message)
+
+    def _record(self, message: Message) -> None:
+        chunk = message.get("body", b"")
+        self.size += len(chunk)
+        if self.size > MAX_BODY_BYTES:
+            self.headers, self.chunks = None, []  # too big to store: stop holding it
+            return
+        self.chunks.append(chunk)
+        self.complete = not message.get("more_body", False)
+
+    def body(self) -> bytes | None:
+        """The whole body when it is one to store, else `None`."""
+        return b"".join(self.chunks) if self.headers is not None and self.complete else None
+
+
+def _storable_headers(start: Message) -> list[tuple[str, str]] | None:
+    # A 200 marked public, JSON only (stored as text), and never an answer that sets a cookie.
+    if start["status"] != 200:
+        return None
+    headers = [(k.decode().lower(), v.decode()) for k, v in start.get("headers", [])]
     kinds = [v for k, v in headers if k == "content-type"]
     json_body = bool(kinds) and kinds[0].startswith("application/json")
-    return json_body and all(k != "set-cookie" for k, _ in headers)
+    no_cookie = all(k != "set-cookie" for k, _ in headers)
+    return headers if json_body and no_cookie and _max_age(headers) > 0 else None
 
 
-async def _replay(
+async def _serve(
     answer: CachedAnswer, scope: Scope, send: Callable[[Message], Awaitable[None]]
 ) -> None:
+    PUBLIC_CACHE.labels("hit").inc()
     scope["route"] = _Route(answer.route)
     body = answer.body.encode()
+    # `Age` tells browsers and proxies how much of max-age is spent, so they do not keep a
+    # nearly expired copy for another full max-age.
+    age = max(0, int(now_seconds() - answer.computed_at))
     headers = [(k.encode(), v.encode()) for k, v in answer.headers]
     headers += [(b"content-length", str(len(body)).encode()), (b"x-cache", b"hit")]
+    headers.append((b"age", str(age).encode()))
     await send({"type": "http.response.start", "status": answer.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
