@@ -113,6 +113,13 @@ def test_a_job_runs_the_migrations(overlay: str) -> None:
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_ingress_buffers_answers_so_slow_clients_hold_no_admission_slot(overlay: str) -> None:
+    annotations = _of_kind(overlay, "Ingress")["msmebazaar"]["metadata"]["annotations"]
+
+    assert annotations["nginx.ingress.kubernetes.io/proxy-buffering"] == "on"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
 def test_configuration_and_secrets_are_apart_and_no_secret_is_committed(overlay: str) -> None:
     assert _of_kind(overlay, "Secret") == {}
     (config,) = _of_kind(overlay, "ConfigMap").values()
