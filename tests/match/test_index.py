@@ -6,13 +6,17 @@ import asyncio
 import uuid
 
 import numpy as np
+from fastapi import FastAPI
 from sqlalchemy import func, select, update
 
+from msmebazaar.match.api import SERVICE
 from msmebazaar.match.embedders import WordLlamaEmbedder
 from msmebazaar.match.index import ListingIndex
 from msmebazaar.match.models import LISTING, StoredVector
 from msmebazaar.msme.models import Listing, Msme
+from msmebazaar.shared.config import Environment
 from msmebazaar.shared.db import Database
+from tests.conftest import make_settings
 from tests.match.factories import active_listing
 
 
@@ -162,3 +166,28 @@ async def test_background_mode_rankings_do_not_read_the_fingerprint(database: Da
     await index.refresh(database)
 
     assert len(index.table) == 0  # left to the background task
+
+
+async def test_the_first_load_is_announced_for_readiness(database: Database) -> None:
+    index = _index()
+    assert not index.loaded.is_set()
+
+    await index.refresh(database)
+
+    assert index.loaded.is_set()
+
+
+async def test_a_served_match_holds_readiness_until_its_index_has_loaded(
+    database: Database,
+) -> None:
+    app = FastAPI()
+    app.state.settings = make_settings("sqlite://", environment=Environment.DEVELOPMENT)
+    app.state.db = database
+    (start,), (stop,) = SERVICE.on_startup, SERVICE.on_shutdown
+    await start(app)
+    try:
+        warming = app.state.warming["match index"]
+        assert warming is app.state.match_index.loaded
+        await asyncio.wait_for(warming.wait(), timeout=30)  # the background task's first load
+    finally:
+        await stop(app)

@@ -3,6 +3,7 @@ report, and Prometheus metrics labelled by route template."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
@@ -13,6 +14,7 @@ from msmebazaar.app import create_app
 from msmebazaar.shared.cache import Cache, MemoryCache, RedisCache
 from msmebazaar.shared.config import DatabaseSettings
 from msmebazaar.shared.db import Database
+from msmebazaar.shared.health import hold_readiness
 from msmebazaar.shared.ratelimit import RateLimiter
 from tests.conftest import make_settings
 from tests.shared.routes import router as kernel_router
@@ -65,6 +67,27 @@ async def test_ready_is_503_in_the_envelope_when_the_database_is_unreachable(
         assert body["error"]["details"][0]["name"] == "database"
         assert body["error"]["details"][0]["status"] == "down"
     await down.dispose()
+
+
+async def test_ready_is_503_while_part_of_the_process_warms_up(
+    database_url: str, database: Database, cache: Cache, rate_limiter: RateLimiter
+) -> None:
+    app = create_app(
+        make_settings(database_url), database=database, cache=cache, rate_limiter=rate_limiter
+    )
+    warmed = asyncio.Event()
+    hold_readiness(app, "match index", warmed)
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            cold = await http.get("/health/ready")
+            warmed.set()
+            warm = await http.get("/health/ready")
+
+    assert cold.status_code == 503
+    assert cold.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+    assert cold.json()["error"]["details"] == {"warming": ["match index"]}
+    assert warm.status_code == 200
 
 
 async def test_ready_is_degraded_but_200_when_only_redis_is_down(

@@ -13,6 +13,7 @@ from msmebazaar.msme.service import ListingChanged
 from msmebazaar.services import ServiceSpec
 from msmebazaar.shared.config import Environment
 from msmebazaar.shared.events import subscribe
+from msmebazaar.shared.health import hold_readiness
 
 
 async def _start(app: FastAPI) -> None:
@@ -25,6 +26,10 @@ async def _start(app: FastAPI) -> None:
     app.state.match_index = index
     subscribe(ListingChanged, on_listing_changed)
     index.start(app.state.db)
+    if background:
+        # No traffic before the first load: the first rankings would wait for it, on a worker
+        # busy building the index (the load bench's cold start).
+        hold_readiness(app, "match index", index.loaded)
 
 
 async def _stop(app: FastAPI) -> None:

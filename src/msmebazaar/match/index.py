@@ -63,6 +63,7 @@ class ListingIndex:
         self._stale = True
         self._checked_at = float("-inf")
         self._lock = asyncio.Lock()
+        self.loaded = asyncio.Event()  # set by the first load (readiness waits for it when served)
         register_index(self)
 
     def mark_stale(self) -> None:
@@ -130,6 +131,7 @@ class ListingIndex:
                 if not await self._apply(session, changed, stamp.active_count):
                     await self._load_all(session, await active_listing_facts(session))
         self.stamp = stamp
+        self.loaded.set()
         logger.info(
             "match_index_refreshed",
             listings=len(self.facts),

@@ -7,7 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -99,6 +99,18 @@ def _record_pool(request: Request) -> None:
     DB_POOL_CONNECTIONS.labels("overflow").set(max(0, pool.overflow()))
 
 
+def hold_readiness(app: FastAPI, name: str, until: asyncio.Event) -> None:
+    """Readiness answers 503 until `until` is set: part of the process still warming up (match's
+    listing index), so a new pod gets no traffic it would serve slowly or not at all."""
+    warming: dict[str, asyncio.Event] = getattr(app.state, "warming", {})
+    app.state.warming = {**warming, name: until}
+
+
+def _still_warming(request: Request) -> list[str]:
+    warming: dict[str, asyncio.Event] = getattr(request.app.state, "warming", {})
+    return sorted(name for name, done in warming.items() if not done.is_set())
+
+
 def _overall(checks: list[DependencyCheck]) -> Literal["ok", "degraded", "down"]:
     by_name = {check.name: check.status for check in checks}
     if by_name.get("database") == "down":
@@ -114,12 +126,16 @@ async def live() -> DataResponse[Liveness]:
 
 @router.get("/health/ready", response_model=DataResponse[Readiness], responses=error_responses(503))
 async def ready(request: Request) -> DataResponse[Readiness] | JSONResponse:
-    """Readiness: 503 when the database is down; `degraded` (200) when only Redis is."""
+    """Readiness: 503 when the database is down or the process is still warming up; `degraded`
+    (200) when only Redis is down."""
     checks = await dependency_checks(request)
     status = _overall(checks)
     if status == "down":
         details = [check.model_dump() for check in checks]
         return error_response(503, "SERVICE_UNAVAILABLE", "The database is unreachable.", details)
+    if warming := _still_warming(request):
+        message = f"Starting: still warming up ({', '.join(warming)})."
+        return error_response(503, "SERVICE_UNAVAILABLE", message, {"warming": warming})
     return ok(Readiness(status=status, checks=checks))
 
 
