@@ -34,6 +34,10 @@ async def _client_for(
     app = create_app(settings, database=database, cache=MemoryCache(), rate_limiter=rate_limiter)
     app.include_router(kernel_router)
     async with LifespanManager(app):
+        # Outside the testing environment match loads its index in the background and readiness
+        # waits for it (shared/health.hold_readiness): start these tests from a warm app.
+        for warmed in getattr(app.state, "warming", {}).values():
+            await asyncio.wait_for(warmed.wait(), timeout=30)
         transport = httpx.ASGITransport(app=app, client=(peer, 1234))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             yield http
