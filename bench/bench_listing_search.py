@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import time
 from collections import Counter
@@ -153,13 +152,12 @@ def main() -> None:
     parser.add_argument("--single-seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
-    rows = harness.for_each_database(
-        args.database, args.postgres_url, lambda name, url: asyncio.run(bench(name, url, args))
+    harness.report_per_database(
+        "bench_listing_search",
+        args.database,
+        args.postgres_url,
+        lambda name, url: asyncio.run(bench(name, url, args)),
     )
-    print(f"machine: {harness.machine()}")
-    for row in rows:
-        print(json.dumps(row, ensure_ascii=False))
-    harness.save_by_database("bench_listing_search", rows)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import time
 from collections import Counter
@@ -179,13 +178,12 @@ def main() -> None:
         "--think-ms", type=float, default=1000.0, help="a user's pause between pages (±50%%)"
     )
     args = parser.parse_args()
-    rows = harness.for_each_database(
-        args.database, args.postgres_url, lambda name, url: asyncio.run(bench(name, url, args))
+    harness.report_per_database(
+        "bench_web",
+        args.database,
+        args.postgres_url,
+        lambda name, url: asyncio.run(bench(name, url, args)),
     )
-    print(f"machine: {harness.machine()}")
-    for row in rows:
-        print(json.dumps(row, ensure_ascii=False))
-    harness.save_by_database("bench_web", rows)
 
 
 if __name__ == "__main__":

@@ -191,3 +191,15 @@ def save_by_database(name: str, rows: list[dict[str, Any]]) -> Path:
     merged = {row["database"]: row for row in [*previous, *rows]}
     path.write_text(json.dumps(list(merged.values()), indent=2, ensure_ascii=False))
     return path
+
+
+def report_per_database(
+    name: str, choice: str, postgres_url: str, run: Callable[[str, str], dict[str, Any]]
+) -> None:
+    """Run a benchmark per database (`for_each_database`), print its rows with the machine, and
+    keep them in bench/results/<name>.json (`save_by_database`)."""
+    rows = for_each_database(choice, postgres_url, run)
+    print(f"machine: {machine()}")
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False))
+    save_by_database(name, rows)
