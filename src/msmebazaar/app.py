@@ -76,12 +76,16 @@ def create_app(
                 await hook(app)
         outbox_worker = start_embedded_worker(app.state.db, settings)
         if settings.environment is not Environment.TESTING:
+            # Tests keep to one task (their sessions share one connection): they flush the
+            # counts themselves (`Database.flush_counts`).
+            app.state.db.start_flushing_counts()
             freeze_startup_heap()
         try:
             yield
         finally:
             if outbox_worker is not None:
                 await outbox_worker.stop()
+            await app.state.db.stop_flushing_counts()
             for spec in reversed(hooked):
                 for hook in spec.on_shutdown:
                     await hook(app)

@@ -14,7 +14,6 @@ from msmebazaar.auth.models import AuthSession, OtpChallenge, RefreshToken, User
 from msmebazaar.auth.otp import CodeCheck, check_code, issue_code
 from msmebazaar.auth.sessions import refresh_tokens, start_session
 from msmebazaar.auth.tokens import TokenCodec
-from msmebazaar.auth.units import write_session
 from msmebazaar.shared.cache import MemoryCache
 from msmebazaar.shared.config import RedisSettings, Settings
 from msmebazaar.shared.db import Database, utcnow
@@ -43,7 +42,7 @@ async def committed(engine: AsyncEngine, phones: list[str]) -> AsyncIterator[Dat
 async def _guess(
     database: Database, codec: TokenCodec, settings: Settings, phone: str
 ) -> CodeCheck:
-    async with write_session(database) as session:
+    async with database.session() as session:
         return await check_code(session, codec, phone, "000000", settings.auth)
 
 

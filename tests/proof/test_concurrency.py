@@ -36,15 +36,11 @@ async def _race(*requests: Awaitable[_T]) -> list[_T]:
     return list(await asyncio.gather(*requests))
 
 
-def _lost_writer_codes(database: Database) -> set[str]:
-    # PostgreSQL: the loser waits for the winner's row lock, then the domain rule refuses it.
-    # SQLite: a transaction that read before the winner committed may not write at all; the
-    # engine refuses it (BUSY_SNAPSHOT), answered as the generic 409 CONFLICT.
-    return {"CONFLICT"} if database.engine.dialect.name == "sqlite" else set()
-
-
 def _race_codes(database: Database, domain_code: str) -> set[str]:
-    return {domain_code} | _lost_writer_codes(database)
+    # PostgreSQL: the loser waits for the winner's row lock, then the domain rule refuses it.
+    # SQLite: the loser waits for the one writer (`Database.session`), then the rule refuses it.
+    # Never a generic 409 CONFLICT for a race the user did nothing to cause.
+    return {domain_code}
 
 
 def _one_won(
@@ -302,14 +298,8 @@ def _code(response: httpx.Response) -> str | None:
 async def _withdraw(
     client: httpx.AsyncClient, database: Database, buyer: Actor, interest_id: str
 ) -> list[httpx.Response]:
-    # A writer that lost a race on SQLite is refused as a whole; a client sends it again.
-    answers: list[httpx.Response] = []
-    for _ in range(_ATTEMPTS):
-        answer = await client.post(f"{INTERESTS}/{interest_id}/withdraw", headers=buyer.headers)
-        answers.append(answer)
-        if _code(answer) not in _lost_writer_codes(database):
-            break
-    return answers
+    # Once: a withdrawal that raced another writer waited for it; it is never refused for it.
+    return [await client.post(f"{INTERESTS}/{interest_id}/withdraw", headers=buyer.headers)]
 
 
 async def _device(
@@ -334,7 +324,7 @@ async def _device(
 
 def _check_answers(database: Database, answers: list[httpx.Response]) -> tuple[int, int]:
     """Every answer is a success or an expected refusal; returns (sends, withdrawals) that won."""
-    refusals = {"INTEREST_ALREADY_SENT", "INTEREST_LIMIT_REACHED"} | _lost_writer_codes(database)
+    refusals = {"INTEREST_ALREADY_SENT", "INTEREST_LIMIT_REACHED"}
     sent = withdrawn = 0
     for answer in answers:
         if answer.request.url.path.endswith("/withdraw"):

@@ -1,7 +1,7 @@
-"""How database and dependency failures are answered (shared/errors.py): a lost race is 409, a
-value the database cannot store is 422, a dependency that is down or silent is 503, and only a
-real bug is 500. The fault and race tests reach these through real servers; these pin each
-mapping on its own."""
+"""How database and dependency failures are answered (shared/errors.py): a lost race on
+PostgreSQL is 409, a value the database cannot store is 422, a dependency that is down or silent
+(SQLite's writer wait run out included) is 503, and only a real bug is 500. The fault and race
+tests reach these through real servers; these pin each mapping on its own."""
 
 from __future__ import annotations
 
@@ -55,8 +55,9 @@ FAILURES: dict[str, Exception] = {
 EXPECTED = {
     "serialization": (409, "CONFLICT"),
     "deadlock": (409, "CONFLICT"),
-    "sqlite_busy": (409, "CONFLICT"),
-    "sqlite_snapshot": (409, "CONFLICT"),
+    # SQLite's writers queue for their turn; "locked" means the wait for it ran out: an outage.
+    "sqlite_busy": (503, "SERVICE_UNAVAILABLE"),
+    "sqlite_snapshot": (503, "SERVICE_UNAVAILABLE"),
     "nul_character": (422, "VALIDATION_ERROR"),
     "out_of_range": (422, "VALIDATION_ERROR"),
     "statement_timeout": (503, "SERVICE_UNAVAILABLE"),

@@ -27,7 +27,7 @@ QUEUE_RECOUNT_SECONDS = 60.0
 async def _recount_forever(database: Database) -> None:
     while True:
         try:
-            async with database.session() as session:
+            async with database.read_session() as session:
                 await recount_queue(session)
         except Exception as exc:  # a database outage only delays the next count
             logger.warning("verification_queue_count_failed", error=type(exc).__name__)

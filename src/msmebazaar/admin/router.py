@@ -158,12 +158,11 @@ async def analytics_overview(
 async def analytics_export(
     request: Request,
     admin: AdminDep,
-    session: SessionDep,
     dataset: ExportDataset,
     format: ExportFormat = ExportFormat.CSV,
 ) -> StreamingResponse:
     """Download listings, users or interests as CSV, streamed page by page (audited)."""
-    filename = start_export(session, admin, dataset, format)
+    filename = await start_export(request.app.state.db, admin, dataset, format)
     return StreamingResponse(
         csv_chunks(request.app.state.db, dataset),
         media_type="text/csv; charset=utf-8",

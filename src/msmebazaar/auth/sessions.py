@@ -25,7 +25,6 @@ from msmebazaar.auth.tokens import (
     new_refresh_token,
     refresh_token_hash,
 )
-from msmebazaar.auth.units import write_session
 from msmebazaar.shared.cache import Cache
 from msmebazaar.shared.db import Database, utcnow
 
@@ -98,7 +97,7 @@ async def refresh_tokens(
     except a racing duplicate inside the grace window, which gets the same new pair."""
     if len(raw) > MAX_REFRESH_TOKEN_LENGTH:
         raise InvalidTokenError("The refresh token is invalid.")
-    async with write_session(database) as session:
+    async with database.session() as session:
         result = await _rotate(session, codec, raw, grace_seconds)
     if isinstance(result, uuid.UUID):  # the family was revoked (and committed): answer 401
         await cache.set(_session_key(result), _REVOKED, _REVOKED_MARKER_SECONDS)
@@ -278,7 +277,7 @@ async def _session_snapshot(database: Database, session_id: uuid.UUID) -> str:
         .join(User, User.id == AuthSession.user_id)
         .where(AuthSession.id == session_id)
     )
-    async with database.session() as session:
+    async with database.read_session() as session:
         row = (await session.execute(statement)).one_or_none()
     if row is None or row[0] is not None:
         return _REVOKED

@@ -21,7 +21,6 @@ from msmebazaar.auth.schemas import (
 )
 from msmebazaar.auth.sessions import start_session
 from msmebazaar.auth.tokens import TokenCodec
-from msmebazaar.auth.units import write_session
 from msmebazaar.auth.users import record_login, user_for_sign_in
 from msmebazaar.shared.config import Settings
 from msmebazaar.shared.db import Database
@@ -39,7 +38,7 @@ async def request_code(
 ) -> OtpRequested:
     """Issue a sign-in code for a phone and queue its SMS; echo it only when allowed."""
     await enforce_ip_limit(limiter, client_ip, settings.auth)
-    async with write_session(database) as session:
+    async with database.session() as session:
         issued = await issue_code(
             session, limiter, codec, phone=phone, settings=settings.auth, sms=settings.sms
         )
@@ -67,7 +66,7 @@ async def verify_code(
         raise RoleNotAllowedError("The admin role is given only by an administrator.")
     tokens: TokenResponse | None = None
     error: Exception | None = None
-    async with write_session(database) as session:
+    async with database.session() as session:
         check = await check_code(session, codec, phone, request.code, settings.auth)
         if check is CodeCheck.LOCKED:
             error = await locked_error(session, phone, settings.auth)

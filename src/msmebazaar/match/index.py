@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.match.embedders import Embedder, Vectors
 from msmebazaar.match.engine.tables import Floats, Ints, ListingTable, concat_rows, take_rows
@@ -116,20 +115,23 @@ class ListingIndex:
             self._checked_at = time.monotonic()
 
     async def _read_stamp(self, database: SessionSource) -> ListingStamp:
-        async with database.session() as session:
+        async with database.read_session() as session:
             return await listing_stamp(session)
 
     async def _reload(self, database: SessionSource, stamp: ListingStamp) -> None:
         started = time.perf_counter()
         previous = self.stamp
         since = _latest(previous) if previous is not None else None
-        async with database.session() as session:
-            if since is None:
-                await self._load_all(session, await active_listing_facts(session))
-            else:
-                changed = await changed_listing_facts(session, since - _OVERLAP)
-                if not await self._apply(session, changed, stamp.active_count):
-                    await self._load_all(session, await active_listing_facts(session))
+        # Read, then embed (and store new vectors) with no transaction open: a reload of
+        # 100,000 listings must not hold SQLite's one writer while it computes.
+        async with database.read_session() as session:
+            changed = (
+                None if since is None else await changed_listing_facts(session, since - _OVERLAP)
+            )
+        if changed is None or not await self._apply(database, changed, stamp.active_count):
+            async with database.read_session() as session:
+                facts = await active_listing_facts(session)
+            await self._load_all(database, facts)
         self.stamp = stamp
         self.loaded.set()
         logger.info(
@@ -139,13 +141,13 @@ class ListingIndex:
             ms=round((time.perf_counter() - started) * 1000, 1),
         )
 
-    async def _load_all(self, session: AsyncSession, facts: list[ListingFacts]) -> None:
+    async def _load_all(self, database: SessionSource, facts: list[ListingFacts]) -> None:
         items = [(item.id, item.text) for item in facts]
-        vectors = await current_vectors(session, LISTING, self.embedder, items)
+        vectors = await current_vectors(database, LISTING, self.embedder, items)
         self._install({item.id: _slim(item) for item in facts}, ListingTable.of(facts), vectors)
 
     async def _apply(
-        self, session: AsyncSession, changed: list[ListingFacts], expected: int
+        self, database: SessionSource, changed: list[ListingFacts], expected: int
     ) -> bool:
         """Patch the changed listings in; `False` when the result does not match the count."""
         touched = {item.id for item in changed}
@@ -156,7 +158,7 @@ class ListingIndex:
             return False
         keep = np.array([key not in touched for key in self.table.ids], np.bool_)
         items = [(item.id, item.text) for item in fresh]
-        vectors = await current_vectors(session, LISTING, self.embedder, items)
+        vectors = await current_vectors(database, LISTING, self.embedder, items)
         table = concat_rows(take_rows(self.table, keep), ListingTable.of(fresh))
         kept_vectors = self.vectors[keep] if len(keep) else self.vectors[:0]
         self._install(facts, table, _stack(kept_vectors, vectors))

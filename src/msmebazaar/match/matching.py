@@ -29,7 +29,7 @@ from msmebazaar.match.index import ListingIndex
 from msmebazaar.match.mandates import active_mandates, load_mandate, terms_of, thesis_text
 from msmebazaar.match.models import LISTING, MANDATE, Mandate
 from msmebazaar.match.schemas import BuyerCard, Grade, ListingMatch, MandateCard, MandateMatch
-from msmebazaar.match.served import record_served
+from msmebazaar.match.served import count_served
 from msmebazaar.match.vectors import current_vectors, from_bytes, load_vectors
 from msmebazaar.msme.service import ListingFacts, listing_facts, public_listing_cards
 from msmebazaar.shared.events import SessionSource
@@ -73,8 +73,8 @@ async def mandate_vector(
     database: SessionSource, embedder: Embedder, mandate: Mandate
 ) -> Vectors | None:
     """The mandate's current thesis vector (embedded and stored now if missing); `None` without
-    a thesis. Any write goes through its own short unit of work: on SQLite a request's session
-    that has already read cannot start writing once another session has committed."""
+    a thesis. A missing vector is stored in a short unit of work of its own (`current_vectors`),
+    never through the request's read-only session."""
     text = thesis_text(mandate)
     if not text:
         return None
@@ -82,8 +82,7 @@ async def mandate_vector(
     cached = _MANDATE_VECTORS.get(key)
     if cached is not None:
         return cached
-    async with database.session() as session:
-        rows = await current_vectors(session, MANDATE, embedder, [(mandate.id, text)])
+    rows = await current_vectors(database, MANDATE, embedder, [(mandate.id, text)])
     if len(_MANDATE_VECTORS) >= _MANDATE_CACHE_SIZE:
         _MANDATE_VECTORS.clear()
     vector: Vectors = rows[0]
@@ -135,7 +134,7 @@ async def rank_listings(
             )
         )
     _observe("mandate", started)
-    await record_served(database, "mandate", len(matches))
+    count_served(session, "mandate", len(matches))
     return matches
 
 
@@ -191,8 +190,7 @@ async def listing_vector_of(
 ) -> Vectors:
     """The listing's current vector (stored, or embedded and stored now, in its own unit of
     work like `mandate_vector`)."""
-    async with database.session() as session:
-        rows = await current_vectors(session, LISTING, embedder, [(facts.id, facts.text)])
+    rows = await current_vectors(database, LISTING, embedder, [(facts.id, facts.text)])
     vector: Vectors = rows[0]
     return vector
 
@@ -254,5 +252,5 @@ async def rank_mandates(
                 )
             )
     _observe("listing", started)
-    await record_served(database, "listing", len(matches))
+    count_served(session, "listing", len(matches))
     return matches

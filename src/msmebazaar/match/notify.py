@@ -28,14 +28,19 @@ from msmebazaar.shared.outbox import enqueue
 async def on_listing_changed(event: ListingChanged, database: SessionSource) -> None:
     """Subscribed to `ListingChanged`: store the listing's vector, notify when it went active."""
     mark_indexes_stale()
-    async with database.session() as session:
+    async with database.read_session() as session:
         facts = await listing_facts(session, event.listing_id)
     if facts is None:
         return
     vector = await listing_vector_of(database, get_embedder(), facts)
-    if facts.status == "active":
-        async with database.session() as session:
-            await notify_mandate_owners(session, facts, vector)
+    if facts.status != "active":
+        return
+    # Score on a read snapshot; only the messages take the writer (on SQLite, the one writer).
+    async with database.read_session() as session:
+        best = await best_mandates(session, facts, vector)
+    if best:
+        async with database.session("notify mandate owners") as session:
+            await notify_mandate_owners(session, facts, best)
 
 
 def _best_per_owner(
@@ -48,18 +53,26 @@ def _best_per_owner(
     return best
 
 
-async def notify_mandate_owners(session: AsyncSession, facts: ListingFacts, vector: Vectors) -> int:
-    """Enqueue one message per owner of a matching active mandate not yet told; how many."""
+async def best_mandates(
+    session: AsyncSession, facts: ListingFacts, vector: Vectors
+) -> dict[uuid.UUID, tuple[Mandate, float]]:
+    """Per mandate owner, their best active mandate scoring at least the notify floor."""
     settings, embedder = get_match_settings(), get_embedder()
     mandates = [m for m in await active_mandates(session) if m.owner_id != facts.owner_id]
     if not mandates:
-        return 0
+        return {}
     params = scoring_params(settings, embedder)
     scores = await score_mandates(
         session, facts, vector, mandates, params=params, provider=embedder.provider
     )
     totals = [float(t) if ok else -1.0 for t, ok in zip(scores.total, scores.passed, strict=True)]
-    best = _best_per_owner(mandates, totals, settings.notify_min_score)
+    return _best_per_owner(mandates, totals, settings.notify_min_score)
+
+
+async def notify_mandate_owners(
+    session: AsyncSession, facts: ListingFacts, best: dict[uuid.UUID, tuple[Mandate, float]]
+) -> int:
+    """Enqueue one message per owner in `best` (from `best_mandates`) not yet told; how many."""
     told = set(
         await session.scalars(
             select(MatchNotification.owner_id).where(MatchNotification.listing_id == facts.id)

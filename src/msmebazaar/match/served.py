@@ -2,28 +2,27 @@
 per India day and direction (`mandate`: listings for a mandate; `listing`: mandates for a
 listing), plus the mandate figures the admin overview shows.
 
-A request adds to one of `BUCKETS` rows of its day, picked at random, so concurrent requests
-rarely queue on one row lock; readers sum the buckets.
+A ranking counts itself on its session (`count_served`); the counts are written in batches off
+the request (`shared.counts`), each batch to one of `BUCKETS` rows of its day, picked at random,
+so app processes rarely queue on one row lock; readers sum the buckets.
 """
 
 from __future__ import annotations
 
 import functools
 import secrets
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
-import structlog
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.match.models import Mandate, MatchServed
+from msmebazaar.shared.counts import CountKind, count_later
 from msmebazaar.shared.db import relax_durability, utcnow
-from msmebazaar.shared.events import SessionSource
-
-logger = structlog.get_logger("msmebazaar.match.served")
 
 BUCKETS = 8
 INDIA_OFFSET = timedelta(hours=5, minutes=30)  # IST has no daylight saving
@@ -57,37 +56,40 @@ def _upsert(dialect_name: str) -> Any:
         day=bindparam("day"),
         direction=bindparam("direction"),
         bucket=bindparam("bucket"),
-        requests=1,
+        requests=bindparam("requests"),
         matches=bindparam("matches"),
     )
     return statement.on_conflict_do_update(
         index_elements=[MatchServed.day, MatchServed.direction, MatchServed.bucket],
         set_={
-            "requests": MatchServed.requests + 1,
+            "requests": MatchServed.requests + statement.excluded.requests,
             "matches": MatchServed.matches + statement.excluded.matches,
         },
     )
 
 
-async def _add(session: AsyncSession, direction: str, matches: int) -> None:
-    values = {
-        "day": india_today(),
-        "direction": direction,
-        "bucket": secrets.randbelow(BUCKETS),
-        "matches": matches,
-    }
-    await session.execute(_upsert(session.get_bind().dialect.name), values)
+async def _add_served(session: AsyncSession, counts: dict[Hashable, int]) -> None:
+    """Write a batch of counts keyed `(day, direction, "requests" | "matches")`."""
+    await relax_durability(session)  # a count need not wait for the disk
+    totals: dict[tuple[date, str], dict[str, int]] = {}
+    for key, amount in counts.items():
+        day, direction, figure = cast(tuple[date, str, str], key)
+        totals.setdefault((day, direction), {"requests": 0, "matches": 0})[figure] += amount
+    upsert = _upsert(session.get_bind().dialect.name)
+    for (day, direction), figures in totals.items():
+        values = {"day": day, "direction": direction, "bucket": secrets.randbelow(BUCKETS)}
+        await session.execute(upsert, values | figures)
 
 
-async def record_served(database: SessionSource, direction: str, matches: int) -> None:
-    """Count one ranked list of `matches` served, in its own short unit of work; a failure is
-    logged, never raised (the caller's answer is ready and must not be lost for a count)."""
-    try:
-        async with database.session() as session:
-            await relax_durability(session)  # a count need not wait for the disk
-            await _add(session, direction, matches)
-    except Exception as exc:
-        logger.warning("match_served_count_failed", direction=direction, error=type(exc).__name__)
+MATCHES_SERVED = CountKind("matches_served", _add_served)
+
+
+def count_served(session: AsyncSession, direction: str, matches: int) -> None:
+    """Count one ranked list of `matches` served; written later, off the request
+    (`shared.counts`), so a ranking never waits for a writer."""
+    day = india_today()
+    count_later(session, MATCHES_SERVED, (day, direction, "requests"))
+    count_later(session, MATCHES_SERVED, (day, direction, "matches"), matches)
 
 
 async def served_counts(session: AsyncSession, first: date, last: date) -> ServedCounts:

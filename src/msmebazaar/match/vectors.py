@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from msmebazaar.match.embedders import Embedder, Vectors, text_hash
 from msmebazaar.match.models import StoredVector
 from msmebazaar.shared.db import utcnow
+from msmebazaar.shared.events import SessionSource
 
 # Rows per INSERT: well under PostgreSQL's 32,767 bind parameters (6 per row).
 _CHUNK = 2000
@@ -108,14 +109,16 @@ async def delete_vectors(session: AsyncSession, subject_type: str, subject_id: u
 
 
 async def current_vectors(
-    session: AsyncSession,
+    database: SessionSource,
     subject_type: str,
     embedder: Embedder,
     items: Sequence[tuple[uuid.UUID, str]],
 ) -> Vectors:
     """Vectors of `(id, text)` pairs: stored ones whose text is unchanged, the rest embedded now
-    (and stored)."""
-    stored = await load_vectors(session, subject_type, embedder.provider, [i for i, _ in items])
+    and stored. The embedding (CPU) runs outside any transaction, and the store is a short unit
+    of work of its own: on SQLite nothing holds the one writer while it computes."""
+    async with database.read_session() as session:
+        stored = await load_vectors(session, subject_type, embedder.provider, [i for i, _ in items])
     rows: list[Vectors | None] = []
     stale: list[tuple[int, tuple[uuid.UUID, str]]] = []
     for position, (subject_id, text) in enumerate(items):
@@ -126,7 +129,10 @@ async def current_vectors(
             rows.append(None)
             stale.append((position, (subject_id, text)))
     if stale:
-        fresh = await embed_and_save(session, subject_type, embedder, [item for _, item in stale])
+        fresh_items = [item for _, item in stale]
+        fresh = await embedder.embed([text for _, text in fresh_items])
+        async with database.session("store vectors") as session:
+            await save_vectors(session, subject_type, embedder, fresh_items, fresh)
         for (position, _), vector in zip(stale, fresh, strict=True):
             rows[position] = vector
     dimension = embedder.dimension or (len(rows[0]) if rows and rows[0] is not None else 0)

@@ -106,7 +106,7 @@ async def create_demo_owners(database: Database, settings: Settings, count: int)
 
 
 async def _existing_businesses(database: Database, owner_ids: list[uuid.UUID]) -> int:
-    async with database.session() as session:
+    async with database.read_session() as session:
         total = await session.scalar(
             select(func.count(Msme.id)).where(Msme.owner_id.in_(owner_ids))
         )

@@ -7,10 +7,11 @@ a rejected listing may be edited and submitted again) → `closed` (from any oth
 from __future__ import annotations
 
 import uuid
+from collections.abc import Hashable
 from typing import Any
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -40,6 +41,7 @@ from msmebazaar.msme.schemas.listings import (
     ListingUpdate,
     ModerationDecision,
 )
+from msmebazaar.shared.counts import CountKind, count_later
 from msmebazaar.shared.db import relax_durability, utcnow
 from msmebazaar.shared.events import publish
 from msmebazaar.shared.exceptions import PermissionDeniedError, ValidationError
@@ -145,34 +147,35 @@ async def view_listing(
     session: AsyncSession, listing_id: uuid.UUID, viewer: Principal | None
 ) -> ListingCard | ListingDetail:
     """What `viewer` may see of a listing; counts a view by anyone but the owner."""
-    # The view is counted before anything is read: on SQLite a transaction that has read and
-    # then writes fails at once when another view committed in between (its snapshot is stale),
-    # while one that writes first waits its turn. The conditions are `is_public_listing`'s.
-    # A plain UPDATE: a view must not bump `version` (it would fail the owner's next edit), nor
-    # `updated_at` (a view is no change: match would re-read the listing after every one).
-    not_the_owner = [Listing.owner_id != viewer.id] if viewer is not None else []
-    await relax_durability(session)  # a view count need not wait for the disk
-    await session.execute(
-        update(Listing)
-        .where(
-            Listing.id == listing_id,
-            Listing.status == "active",
-            Listing.owner_suspended.is_(False),
-            *not_the_owner,
-        )
-        .values(views_count=Listing.views_count + 1, updated_at=Listing.updated_at)
-        .execution_options(synchronize_session=False)
-    )
     listing = await get_listing(session, listing_id)
     msme = await session.get(Msme, listing.msme_id)
     if msme is None:  # pragma: no cover - the foreign key cascades
         raise ListingNotFoundError()
+    if is_public_listing(listing) and (viewer is None or viewer.id != listing.owner_id):
+        count_later(session, LISTING_VIEWS, listing.id)
     if is_listing_insider(listing, viewer):
         return build_detail(listing, msme)
     if not is_public_listing(listing) or msme.deleted_at is not None:
         raise ListingNotFoundError()
     visible = await identity_visible(session, msme, viewer)
     return build_card(listing, msme, identity_visible=visible)
+
+
+async def _add_views(session: AsyncSession, views: dict[Hashable, int]) -> None:
+    # A plain UPDATE: a view must not bump `version` (it would fail the owner's next edit), nor
+    # `updated_at` (a view is no change: match would re-read the listing after every one).
+    await relax_durability(session)  # a view count need not wait for the disk
+    statement = (
+        update(Listing)
+        .where(Listing.id == bindparam("listing_id"))
+        .values(views_count=Listing.views_count + bindparam("views"), updated_at=Listing.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    for listing_id, amount in views.items():
+        await session.execute(statement, {"listing_id": listing_id, "views": amount})
+
+
+LISTING_VIEWS = CountKind("listing_views", _add_views)
 
 
 def _check_version(listing: Listing, version: int | None) -> None:

@@ -126,6 +126,12 @@ class DatabaseSettings(_Group):
         1.0, gt=0, le=60, validation_alias="DATABASE_CONNECT_TIMEOUT"
     )
     statement_timeout_ms: int = Field(5_000, ge=0, validation_alias="DATABASE_STATEMENT_TIMEOUT_MS")
+    # SQLite has one writer: a unit of work that may write waits this long for its turn (behind
+    # this process's other writers, then behind another process's: the CLI, a second worker)
+    # before answering 503. A wait is a queue, never a 409.
+    sqlite_write_wait_seconds: float = Field(
+        30.0, gt=0, le=600, validation_alias="DATABASE_SQLITE_WRITE_WAIT"
+    )
     echo: bool = Field(False, validation_alias="DATABASE_ECHO")
 
     @property

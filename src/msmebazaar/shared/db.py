@@ -8,6 +8,7 @@ it raises.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 import uuid
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import structlog
 from fastapi import Depends, Request
 from sqlalchemy import BigInteger, DateTime, MetaData, Uuid, event, text
 from sqlalchemy.engine import Dialect, make_url
@@ -28,11 +30,45 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from msmebazaar.shared import events
 from msmebazaar.shared.config import DatabaseSettings
+from msmebazaar.shared.counts import FLUSH_SECONDS, PendingCounts, take_counted
+
+logger = structlog.get_logger("msmebazaar.db")
+
+# The connection option that marks a unit of work that may write (SQLite: `BEGIN IMMEDIATE`).
+_WRITES = "msmebazaar_writes"
+# The session flag of a read-only unit of work.
+_READ_ONLY = "msmebazaar_read_only"
+# A unit of work that holds the writer longer than this is a bug: it is logged (issue 16).
+LONG_WRITE_SECONDS = 1.0
+
+
+class ReadOnlySessionError(RuntimeError):
+    """A read-only unit of work tried to write (a programming error, never the caller's)."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush_when_read_only(session: Session, *_: Any) -> None:
+    if session.info.get(_READ_ONLY) and (session.new or session.dirty or session.deleted):
+        raise ReadOnlySessionError("a read-only unit of work tried to write (flush)")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_dml_when_read_only(state: ORMExecuteState) -> None:
+    if state.session.info.get(_READ_ONLY) and (
+        state.is_insert or state.is_update or state.is_delete
+    ):
+        raise ReadOnlySessionError("a read-only unit of work tried to write (DML)")
+
+
+def _warn_if_long(unit: str | None, seconds: float) -> None:
+    if seconds > LONG_WRITE_SECONDS:
+        logger.warning("long_write_transaction", unit=unit or "-", seconds=round(seconds, 3))
+
 
 # Deterministic constraint names, so migrations can drop and alter them on every backend.
 NAMING_CONVENTION = {
@@ -88,9 +124,12 @@ class Timestamps:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, write_wait_seconds: float) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy's documented recipe takes
-    # it over. WAL lets readers run beside the writer; busy_timeout waits instead of failing.
+    # it over. WAL lets readers run beside the writer; busy_timeout makes a writer of another
+    # process (the CLI, a second worker) wait for its turn instead of failing.
+    busy_timeout_ms = int(write_wait_seconds * 1000)
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -98,7 +137,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         for pragma in (
             "journal_mode=WAL",
             "foreign_keys=ON",
-            "busy_timeout=5000",
+            f"busy_timeout={busy_timeout_ms}",
             "synchronous=NORMAL",
         ):
             cursor.execute(f"PRAGMA {pragma}")
@@ -106,7 +145,12 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A unit of work that may write takes SQLite's write lock when it begins (IMMEDIATE),
+        # before it reads anything: a DEFERRED transaction that has read and then writes fails
+        # at once with SQLITE_BUSY whenever another writer committed in between (its snapshot
+        # is stale), which no wait can cure. Readers stay DEFERRED and never wait.
+        mode = "IMMEDIATE" if connection.get_execution_options().get(_WRITES) else "DEFERRED"
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _ensure_sqlite_folder(url: str) -> None:
@@ -119,8 +163,12 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     """A pooled async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
     if settings.is_sqlite:
         _ensure_sqlite_folder(settings.url)
-        engine = create_async_engine(settings.url, echo=settings.echo, connect_args={"timeout": 15})
-        _configure_sqlite(engine)
+        engine = create_async_engine(
+            settings.url,
+            echo=settings.echo,
+            connect_args={"timeout": settings.sqlite_write_wait_seconds},
+        )
+        _configure_sqlite(engine, settings.sqlite_write_wait_seconds)
         return engine
     # Bounded waits, so a dead or hung server answers 503 fast and a restarted one is used again
     # without restarting us: `timeout` bounds connecting (a frozen server accepts TCP and then
@@ -165,9 +213,22 @@ def _ping_on_checkout(engine: AsyncEngine, timeout_seconds: float) -> None:
 
 
 class Database:
-    """An engine and its session factory; the app keeps one on `app.state.db`."""
+    """An engine and its session factory; the app keeps one on `app.state.db`.
 
-    def __init__(self, engine: AsyncEngine, bind: AsyncEngine | AsyncConnection | None = None):
+    Two kinds of unit of work: `session()` may write, `read_session()` may not. On SQLite,
+    which has one writer, every writer goes through this process's writer lock and then
+    `BEGIN IMMEDIATE` (which waits, up to `write_wait_seconds`, for other processes' writers):
+    writers queue instead of failing, and readers, on their WAL snapshot, never wait for them.
+    PostgreSQL keeps its own concurrency (row locks, SKIP LOCKED): no lock is taken there.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        bind: AsyncEngine | AsyncConnection | None = None,
+        *,
+        write_wait_seconds: float = 30.0,
+    ):
         self.engine = engine
         # Tests bind sessions to one connection inside an outer transaction: a session's commit
         # then releases a savepoint, and the test's rollback undoes everything.
@@ -177,27 +238,98 @@ class Database:
             autoflush=False,
             join_transaction_mode="create_savepoint",
         )
+        self.write_wait_seconds = write_wait_seconds
+        self.counts = PendingCounts()  # counted on read paths, written by `flush_counts`
+        self._count_flusher: asyncio.Task[None] | None = None
+        self._one_writer = engine.dialect.name == "sqlite"
+        self._writer = asyncio.Lock()
+        self._writer_task: asyncio.Task[Any] | None = None
 
     @classmethod
     def from_settings(cls, settings: DatabaseSettings) -> Database:
         """A database for the configured URL."""
-        return cls(create_engine(settings))
+        return cls(create_engine(settings), write_wait_seconds=settings.sqlite_write_wait_seconds)
 
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: commit if the block succeeds, roll back if it raises; then deliver
-        the domain events it published (only when it committed)."""
-        async with self.sessionmaker() as session:
-            try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                events.discard_pending(session)
-                raise
-            committed = events.take_pending(session)
+    async def session(self, unit: str | None = None) -> AsyncIterator[AsyncSession]:
+        """One unit of work that may write: commit if the block succeeds, roll back if it
+        raises; then deliver the domain events it published (only when it committed). `unit`
+        names it (a route or a job) in the log when it holds the writer too long."""
+        async with self._write_turn():
+            started = time.monotonic()
+            async with self.sessionmaker() as session:
+                if self._one_writer:
+                    await session.connection(execution_options={_WRITES: True})
+                try:
+                    yield session
+                    await session.commit()
+                except BaseException:
+                    await session.rollback()
+                    events.discard_pending(session)
+                    raise
+                committed = events.take_pending(session)
+                self.counts.add(take_counted(session))
+            _warn_if_long(unit, time.monotonic() - started)
         if committed:
             await events.dispatch(committed, self)
+
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """A unit of work that only reads (one consistent snapshot); it never waits for a writer
+        and refuses to write (`ReadOnlySessionError`): a read path that writes would queue every
+        reader behind the writers."""
+        # Closing ends the transaction without expiring what was loaded (a rollback would):
+        # the caller may use the objects after the block, as after a commit.
+        async with self.sessionmaker(info={_READ_ONLY: True}) as session:
+            yield session
+            self.counts.add(take_counted(session))
+
+    async def flush_counts(self) -> None:
+        """Write the counts that read paths kept (`shared.counts`), one short unit each."""
+        await self.counts.flush(self)
+
+    def start_flushing_counts(self, every_seconds: float = FLUSH_SECONDS) -> None:
+        """Flush the kept counts every `every_seconds`, in a task of this process."""
+        if self._count_flusher is None:
+            self._count_flusher = asyncio.create_task(
+                self._flush_counts_forever(every_seconds), name="flush-counts"
+            )
+
+    async def stop_flushing_counts(self) -> None:
+        """Stop the flushing task and write what is left."""
+        if self._count_flusher is not None:
+            self._count_flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._count_flusher
+            self._count_flusher = None
+        await self.flush_counts()
+
+    async def _flush_counts_forever(self, every_seconds: float) -> None:
+        while True:
+            await asyncio.sleep(every_seconds)
+            await self.flush_counts()
+
+    @asynccontextmanager
+    async def _write_turn(self) -> AsyncIterator[None]:
+        if not self._one_writer:
+            yield
+            return
+        task = asyncio.current_task()
+        if task is not None and task is self._writer_task:
+            # The inner unit would wait for the outer one, which waits for it: say so at once.
+            raise RuntimeError("a unit of work that writes was opened inside another one")
+        try:
+            async with asyncio.timeout(self.write_wait_seconds):
+                await self._writer.acquire()
+        except TimeoutError:
+            logger.error("sqlite_writer_wait_exceeded", seconds=self.write_wait_seconds)
+            raise
+        self._writer_task = task
+        try:
+            yield
+        finally:
+            self._writer_task = None
+            self._writer.release()
 
     async def ping(self) -> float:
         """Run `SELECT 1`; return the round trip in milliseconds."""
@@ -221,10 +353,21 @@ async def relax_durability(session: AsyncSession) -> None:
         await session.execute(text("SET LOCAL synchronous_commit = off"))
 
 
+_READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """FastAPI dependency: the request's session; committed after the endpoint returns."""
+    """FastAPI dependency: the request's session; committed after the endpoint returns. A GET
+    reads only (it never queues behind writers); any other method is a unit of work that may
+    write."""
     database: Database = request.app.state.db
-    async with database.session() as session:
+    if request.method in _READING_METHODS:
+        async with database.read_session() as session:
+            yield session
+        return
+    route = request.scope.get("route")
+    unit = f"{request.method} {getattr(route, 'path', request.url.path)}"
+    async with database.session(unit) as session:
         yield session
 
 

@@ -118,20 +118,17 @@ def _on_database_unavailable(exc: Exception) -> JSONResponse:
 _UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57")
 
 
-# A concurrent transaction won: PostgreSQL's serialization failure and deadlock, and SQLite's
-# "database is locked" (BUSY, BUSY_SNAPSHOT): in WAL mode a transaction that has read may not
-# start writing while, or after, another one writes, and SQLite refuses it, often at once. Its
-# readers never block, so that error is always a lost race between two writers, never an outage.
-# The database is fine and a retry will do: 409, not 503.
+# A concurrent transaction won on PostgreSQL: a serialization failure or a deadlock. The
+# database is fine and a retry will do: 409, not 503. SQLite never loses such a race: every unit
+# of work that writes waits its turn for the one writer (`shared.db.Database.session`), so its
+# "database is locked" means the wait ran out (a writer of another process held on too long):
+# the database cannot serve now, 503 like any other outage.
 _CONFLICT_SQLSTATES = ("40001", "40P01")
-_SQLITE_CONFLICTS = ("SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT")
 
 
 def _is_race(exc: DBAPIError) -> bool:
     sqlstate = str(getattr(exc.orig, "sqlstate", "") or "")
-    return sqlstate in _CONFLICT_SQLSTATES or (
-        getattr(exc.orig, "sqlite_errorname", None) in _SQLITE_CONFLICTS
-    )
+    return sqlstate in _CONFLICT_SQLSTATES
 
 
 def _on_race(exc: DBAPIError) -> JSONResponse:

@@ -29,9 +29,12 @@ class DomainEvent:
 
 
 class SessionSource(Protocol):
-    """What a handler gets to open its own unit of work (`shared.db.Database` is one)."""
+    """What a handler gets to open its own unit of work (`shared.db.Database` is one):
+    `session()` may write, `read_session()` only reads and never waits for a writer."""
 
-    def session(self) -> AbstractAsyncContextManager[AsyncSession]: ...
+    def session(self, unit: str | None = None) -> AbstractAsyncContextManager[AsyncSession]: ...
+
+    def read_session(self) -> AbstractAsyncContextManager[AsyncSession]: ...
 
 
 E = TypeVar("E", bound=DomainEvent)

@@ -180,8 +180,12 @@ class OutboxWorker:
             .order_by(table.next_attempt_at)
             .limit(self.settings.batch_size)
         )
+        # Look before claiming: an idle poll only reads, so it never takes SQLite's one writer.
+        async with self.database.read_session() as session:
+            if await session.scalar(candidates.limit(1)) is None:
+                return []
         lease = now + timedelta(seconds=self.settings.lease_seconds)
-        async with self.database.session() as session:
+        async with self.database.session("outbox claim") as session:
             if self.database.engine.dialect.name == "postgresql":
                 candidates = candidates.with_for_update(skip_locked=True)
             statement = (
@@ -217,7 +221,7 @@ class OutboxWorker:
         # The double-send window: a provider has accepted a message, and a crash (or a database
         # outage) before this transaction commits leaves its row `sending`; once the lease
         # passes, another worker claims it and sends it again.
-        async with self.database.session() as session:
+        async with self.database.session("outbox record") as session:
             for item, values in outcomes:
                 if item.sensitive and values["status"] in {SENT, FAILED}:
                     values["body"] = REDACTED
@@ -241,7 +245,7 @@ class OutboxWorker:
 
     async def _record_depth(self) -> None:
         waiting = select(func.count()).where(OutboxMessage.status.in_([PENDING, SENDING]))
-        async with self.database.session() as session:
+        async with self.database.read_session() as session:
             OUTBOX_QUEUE_DEPTH.set(await session.scalar(waiting) or 0)
 
 

@@ -19,7 +19,7 @@ console = Console(stderr=True)
 async def _verify(limit: int | None) -> VerifyReport:
     database = Database.from_settings(get_settings().database)
     try:
-        async with database.session() as session:
+        async with database.read_session() as session:
             return await verify_valuations(session, limit)
     finally:
         await database.dispose()

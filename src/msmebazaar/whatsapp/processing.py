@@ -1,12 +1,12 @@
 """Handling received messages, after the webhook has answered, and never twice.
 
 A phone's pending messages are handled in the order they arrived, inside one unit of work that
-holds the phone's conversation row locked (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite has one
-writer at a time, and within a process these units queue on a lock), so two app processes never
-advance the same conversation. Each message is handled in a savepoint: its replies are queued in
-the outbox and the message marked processed together, or neither. A message whose handling
-failed stays pending (later ones of the same phone wait behind it) and is retried by the sweep
-every app process runs; after `MAX_ATTEMPTS` it is marked failed and the user is told.
+holds the phone's conversation row locked (`SELECT ... FOR UPDATE` on PostgreSQL; on SQLite every
+unit of work that writes takes the one writer in turn, `shared.db.Database.session`), so two app
+processes never advance the same conversation. Each message is handled in a savepoint: its
+replies are queued in the outbox and the message marked processed together, or neither. A message
+whose handling failed stays pending (later ones of the same phone wait behind it) and is retried
+by the sweep every app process runs; after `MAX_ATTEMPTS` it is marked failed and the user is told.
 """
 
 from __future__ import annotations
@@ -15,11 +15,8 @@ import asyncio
 import contextlib
 import copy
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from weakref import WeakKeyDictionary
 
 import structlog
 from sqlalchemy import select
@@ -55,8 +52,6 @@ WINDOW = timedelta(hours=24)  # WhatsApp's customer-service window after the use
 STAGGER = timedelta(seconds=2)  # keeps a turn's replies in order through the outbox
 SIMULATE = "simulate"
 
-_sqlite_locks: WeakKeyDictionary[Database, asyncio.Lock] = WeakKeyDictionary()
-
 
 @dataclass(frozen=True, slots=True)
 class Runtime:
@@ -65,16 +60,6 @@ class Runtime:
     database: Database
     cache: Cache
     settings: Settings
-
-
-@asynccontextmanager
-async def _one_writer(database: Database) -> AsyncIterator[None]:
-    """SQLite takes one writer at a time: queue this process's units here instead of polling."""
-    if database.engine.dialect.name != "sqlite":
-        yield
-        return
-    async with _sqlite_locks.setdefault(database, asyncio.Lock()):
-        yield
 
 
 async def _locked_conversation(session: AsyncSession, phone: str) -> Conversation:
@@ -102,7 +87,7 @@ async def _locked_conversation(session: AsyncSession, phone: str) -> Conversatio
 async def handle_pending(runtime: Runtime, phone: str) -> dict[uuid.UUID, list[Reply]]:
     """Handle the phone's pending messages in order; the replies to each one handled."""
     handled: dict[uuid.UUID, list[Reply]] = {}
-    async with _one_writer(runtime.database), runtime.database.session() as session:
+    async with runtime.database.session("whatsapp handle") as session:
         conversation = await _locked_conversation(session, phone)
         pending = await session.scalars(
             select(InboundMessage)
@@ -221,7 +206,7 @@ async def sweep(runtime: Runtime, *, older_than: timedelta) -> int:
     """Handle what was received more than `older_than` ago and is still pending (the app died
     before handling it, or handling failed); the number of phones handled."""
     cutoff = utcnow() - older_than
-    async with runtime.database.session() as session:
+    async with runtime.database.read_session() as session:
         phones = list(
             await session.scalars(
                 select(InboundMessage.phone)

@@ -181,7 +181,7 @@ async def simulate(runtime: Runtime, request: SimulateRequest) -> SimulateResult
     handled = await handle_pending(runtime, phone)
     if inbound_id is None or inbound_id not in handled:
         raise ExternalServiceError("The message could not be handled now; it will be retried.")
-    async with runtime.database.session() as session:
+    async with runtime.database.read_session() as session:
         step = await session.scalar(select(Conversation.step).where(Conversation.phone == phone))
     replies = [
         ReplyRead(

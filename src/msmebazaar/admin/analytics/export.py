@@ -79,10 +79,11 @@ def _lines(rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-def start_export(
-    session: AsyncSession, admin: Principal, dataset: ExportDataset, fmt: ExportFormat
+async def start_export(
+    database: SessionSource, admin: Principal, dataset: ExportDataset, fmt: ExportFormat
 ) -> str:
-    """Audit an export (the data may hold phone numbers); the download's file name, e.g.
+    """Audit an export (the data may hold phone numbers), in a short unit of work of its own
+    (the download itself only reads); the download's file name, e.g.
     `msmebazaar-users-2026-11-26.csv`."""
     change = Change(
         action=AuditAction.DATA_EXPORTED,
@@ -90,7 +91,8 @@ def start_export(
         target_id=None,
         after={"dataset": dataset.value, "format": fmt.value},
     )
-    record(session, Actor.of(admin), change)
+    async with database.session("audit export") as session:
+        record(session, Actor.of(admin), change)
     count_action(change.action.value)
     return f"msmebazaar-{dataset.value}-{india_today().isoformat()}.{fmt.value}"
 
@@ -101,7 +103,7 @@ async def csv_chunks(database: SessionSource, dataset: ExportDataset) -> AsyncIt
     yield _lines([list(columns)])
     after: uuid.UUID | None = None
     while True:
-        async with database.session() as session:
+        async with database.read_session() as session:
             batch = await fetch(session, after, BATCH)
         if not batch:
             return
