@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from starlette.middleware.cors import CORSMiddleware
 
 from msmebazaar import __version__
 from msmebazaar.services import ServiceSpec, resolve_services, with_used_services
@@ -26,6 +25,7 @@ from msmebazaar.shared.middleware import (
     HSTS_HEADER,
     AdmissionLimitMiddleware,
     BodySizeLimitMiddleware,
+    EnvelopeCORSMiddleware,
     RateLimitMiddleware,
     RequestContextMiddleware,
     TrustedHostMiddleware,
@@ -34,6 +34,11 @@ from msmebazaar.shared.middleware import (
 from msmebazaar.shared.outbox import start_embedded_worker
 from msmebazaar.shared.public_cache import PublicCacheMiddleware
 from msmebazaar.shared.ratelimit import RateLimiter, create_rate_limiter
+from msmebazaar.shared.request_limits import (
+    BodyTimeoutMiddleware,
+    JsonBodyLimitMiddleware,
+    JsonLimits,
+)
 from msmebazaar.shared.responses import COMMON_ERROR_RESPONSES, errors_as_json
 from msmebazaar.shared.sentry import init_sentry
 from msmebazaar.shared.storage import Storage, create_storage
@@ -154,21 +159,43 @@ def _mount_services(app: FastAPI, specs: Sequence[ServiceSpec]) -> None:
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     # Starlette runs the last-added middleware first; this list reads innermost to outermost.
     app.add_middleware(IdempotencyMiddleware, trusted_proxies=settings.app.trusted_proxies)
+    # Inside admission, so a body refused or timed out frees its slot at once; the JSON check
+    # reads through the body clock.
+    limits = JsonLimits(
+        max_depth=settings.app.json_max_depth,
+        max_keys=settings.app.json_max_keys,
+        max_array_items=settings.app.json_max_array_items,
+    )
+    app.add_middleware(JsonBodyLimitMiddleware, limits=limits)
+    app.add_middleware(
+        BodyTimeoutMiddleware,
+        timeout=settings.app.request_body_timeout_seconds,
+        min_rate=settings.app.request_body_min_rate,
+    )
     # The admission limit counts the requests that reach the app (database work); answers from
     # the public cache, and readers waiting for one being computed, cost next to nothing and are
     # not turned away; the request refilling a cached page may use a small reserve past the limit.
     # The cache sits inside the rate limit: a flood of cached reads is still a flood from one
     # address.
-    app.add_middleware(AdmissionLimitMiddleware, max_in_flight=settings.app.max_in_flight_requests)
+    app.add_middleware(
+        AdmissionLimitMiddleware,
+        max_in_flight=settings.app.max_in_flight_requests,
+        max_per_client=settings.app.max_in_flight_per_client,
+        trusted_proxies=settings.app.trusted_proxies,
+    )
     app.add_middleware(PublicCacheMiddleware, route_of=route_template)
     app.add_middleware(
         RateLimitMiddleware,
         per_minute=settings.app.rate_limit_per_minute,
         trusted_proxies=settings.app.trusted_proxies,
     )
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.app.max_body_bytes)
     app.add_middleware(
-        CORSMiddleware,
+        BodySizeLimitMiddleware,
+        max_bytes=settings.app.max_body_bytes,
+        max_json_bytes=settings.app.max_json_body_bytes,
+    )
+    app.add_middleware(
+        EnvelopeCORSMiddleware,
         allow_origins=settings.app.cors_origins,
         allow_credentials="*" not in settings.app.cors_origins,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],

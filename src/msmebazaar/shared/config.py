@@ -90,6 +90,22 @@ class AppSettings(_Group):
     # of a second at ~5 ms of CPU a request: admitted requests stay fast, and the event loop
     # never lags past the 0.5 s a pooled connection's ping may take (DATABASE_PING_TIMEOUT).
     max_in_flight_requests: int = Field(48, ge=0, validation_alias="MAX_IN_FLIGHT_REQUESTS")
+    # A client's share of those: past it, its next request gets 429 at once, so no one address
+    # (a flood, a stuck integration) takes every slot from the rest (0: no share).
+    max_in_flight_per_client: int = Field(16, ge=0, validation_alias="MAX_IN_FLIGHT_PER_CLIENT")
+    # A request body that stops or trickles holds an admission slot while the app waits for
+    # it: no gap between its parts may pass this, and past it the body must have kept up
+    # REQUEST_BODY_MIN_RATE bytes a second on average; else 408 REQUEST_TIMEOUT (0: no limit).
+    request_body_timeout_seconds: float = Field(
+        10.0, ge=0, le=600, validation_alias="REQUEST_BODY_TIMEOUT"
+    )
+    request_body_min_rate: int = Field(8192, ge=0, validation_alias="REQUEST_BODY_MIN_RATE")
+    # JSON bodies (the API, the Meta webhook) are checked before validation: no endpoint needs
+    # more than a few kilobytes, so past these limits the answer is 413 or 422 in milliseconds.
+    max_json_body_bytes: int = Field(1024 * 1024, ge=1024, validation_alias="MAX_JSON_BODY_BYTES")
+    json_max_depth: int = Field(32, ge=2, le=200, validation_alias="JSON_MAX_DEPTH")
+    json_max_keys: int = Field(10_000, ge=10, validation_alias="JSON_MAX_KEYS")
+    json_max_array_items: int = Field(1000, ge=10, validation_alias="JSON_MAX_ARRAY_ITEMS")
     # How long a public answer the same for every caller (listing search, profile discovery)
     # may be served from the shared cache, so reads skip the database; the bound on its
     # staleness (shared/public_cache.py). Unset: 2 s, but 0 (off) in the testing environment.

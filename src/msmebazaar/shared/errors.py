@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Final, Protocol, TypeVar
 
 import structlog
 from fastapi import FastAPI, Request
@@ -13,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
 
 from msmebazaar.shared.context import current_request_id
 from msmebazaar.shared.exceptions import AppError, InternalError
@@ -29,6 +32,7 @@ _CODE_FOR_STATUS = {
     403: "FORBIDDEN",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
+    408: "REQUEST_TIMEOUT",
     409: "CONFLICT",
     413: "PAYLOAD_TOO_LARGE",
     415: "UNSUPPORTED_MEDIA_TYPE",
@@ -41,6 +45,70 @@ _MESSAGE_FOR_STATUS = {
     404: "Not found.",
     405: "This method is not allowed here.",
 }
+# A 422 lists at most this many fields: a body of thousands of unknown keys must not get an
+# answer naming each (megabytes, and the time to build them).
+MAX_REPORTED_ERRORS: Final = 20
+# Where the portal registers which paths are its own and how it renders an error page
+# (web/api.py, at start-up).
+PAGE_ERRORS_STATE: Final = "portal_pages"
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """An error to answer: a status, a stable code, a message and headers."""
+
+    status: int
+    code: str
+    message: str
+    details: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class PageErrorRenderer(Protocol):
+    """The portal's error page for a refusal; `identify=False` when the database must not be
+    asked who the visitor is (refusals made before the app runs: overload, rate limits)."""
+
+    async def __call__(self, request: Request, refusal: Refusal, *, identify: bool) -> Response:
+        """The page."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PortalPages:
+    """The portal's part of the path space (the first segments of its routes: `my`, `buyer`,
+    `signin`, `""` for `/`) and its error page. Errors there are pages, even for a path no
+    route matches; everywhere else (the API, health, docs) they are the envelope."""
+
+    segments: frozenset[str]
+    render: PageErrorRenderer
+
+    def owns(self, path: str) -> bool:
+        """Whether `path` lies in the portal's part of the path space."""
+        return path.lstrip("/").split("/", 1)[0] in self.segments
+
+
+def _portal_pages(scope: Scope) -> PortalPages | None:
+    app = scope.get("app")
+    pages: PortalPages | None = getattr(app.state, PAGE_ERRORS_STATE, None) if app else None
+    if pages is None or not pages.owns(str(scope.get("path", ""))):
+        return None
+    return pages
+
+
+async def refusal_response(scope: Scope, refusal: Refusal, *, identify: bool = False) -> Response:
+    """The answer to a refusal: the portal's error page on its paths, else the envelope."""
+    pages = _portal_pages(scope)
+    if pages is not None:
+        return await pages.render(Request(scope), refusal, identify=identify)
+    return error_response(
+        refusal.status, refusal.code, refusal.message, refusal.details, refusal.headers
+    )
+
+
+async def send_refusal(scope: Scope, receive: Receive, send: Send, refusal: Refusal) -> None:
+    """Answer a refusal from a middleware (before the app ran: nobody is identified)."""
+    response = await refusal_response(scope, refusal)
+    await response(scope, receive, send)
 
 
 def error_body(status: int, code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -92,8 +160,11 @@ def _message(error: Mapping[str, Any]) -> str:
 
 
 def _on_request_validation(exc: RequestValidationError) -> JSONResponse:
-    details = field_errors(exc.errors())
+    errors = exc.errors()
+    details = field_errors(errors[:MAX_REPORTED_ERRORS])
     message = "Some fields are invalid: " + ", ".join(d["field"] for d in details[:5])
+    if len(errors) > len(details):
+        message += f" ({len(errors)} errors; the first {len(details)} are listed)"
     return error_response(422, "VALIDATION_ERROR", message, details)
 
 
@@ -186,10 +257,18 @@ def unexpected_error_response(exc: BaseException) -> JSONResponse:
 
 
 def _handler(kind: type[E], render: Callable[[E], JSONResponse]) -> Handler:
-    async def handle(_: Request, exc: Exception) -> Response:
+    async def handle(request: Request, exc: Exception) -> Response:
         if not isinstance(exc, kind):  # pragma: no cover - Starlette dispatches by type
             raise exc
-        return render(exc)
+        envelope = render(exc)
+        if _portal_pages(request.scope) is None:
+            return envelope
+        # A portal path no page route answered (an unknown path, a wrong method): a page.
+        body = json.loads(bytes(envelope.body))
+        headers = {k: v for k, v in envelope.headers.items() if k.lower() == "retry-after"}
+        code, message = body["error"]["code"], body["message"]
+        refusal = Refusal(envelope.status_code, code, message, None, headers)
+        return await refusal_response(request.scope, refusal, identify=True)
 
     return handle
 

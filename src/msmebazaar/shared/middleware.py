@@ -1,5 +1,6 @@
 """The shared middleware stack: request context, access log, metrics, security headers, host
-check, body size limit and the global per-IP rate limit. All pure ASGI (no BaseHTTPMiddleware), so
+check, CORS, body size limit, the global per-IP rate limit and admission (request time limits
+and JSON limits: shared/request_limits.py). All pure ASGI (no BaseHTTPMiddleware), so
 streaming works and the request context covers every byte of every response."""
 
 from __future__ import annotations
@@ -11,12 +12,18 @@ from typing import Any
 import structlog
 from fastapi.routing import iter_route_contexts
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import JSONResponse
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from msmebazaar.shared.context import accept_or_new_request_id, request_id_var
-from msmebazaar.shared.errors import app_error_response, error_response, unexpected_error_response
+from msmebazaar.shared.errors import (
+    Refusal,
+    error_response,
+    send_refusal,
+    unexpected_error_response,
+)
 from msmebazaar.shared.exceptions import PayloadTooLargeError
 from msmebazaar.shared.metrics import (
     HTTP_IN_FLIGHT,
@@ -26,6 +33,7 @@ from msmebazaar.shared.metrics import (
     SHED,
 )
 from msmebazaar.shared.ratelimit import RateLimiter
+from msmebazaar.shared.request_limits import is_json_body
 from msmebazaar.shared.security import client_ip
 
 access_log = structlog.get_logger("msmebazaar.access")
@@ -140,26 +148,32 @@ class TrustedHostMiddleware:
             and not scope["path"].startswith(RATE_LIMIT_EXEMPT_PREFIXES)
             and not self._allowed(Headers(scope=scope).get("host", ""))
         ):
-            response = error_response(400, "INVALID_HOST", "This host name is not served here.")
-            await response(scope, receive, send)
+            message = "This host name is not served here."
+            await send_refusal(scope, receive, send, Refusal(400, "INVALID_HOST", message))
             return
         await self.app(scope, receive, send)
 
 
 class BodySizeLimitMiddleware:
-    """Refuse bodies over the limit: at once by `Content-Length`, or as the bytes stream in."""
+    """Refuse bodies over the limit: at once by `Content-Length`, or as the bytes stream in.
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    JSON bodies have a tighter limit than uploads (`max_json_bytes`): no JSON endpoint needs
+    megabytes, and every JSON byte is parsed and validated, while an upload streams to a file."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, max_json_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_json_bytes = min(max_json_bytes or max_bytes, max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            await app_error_response(self._error())(scope, receive, send)
+        headers = Headers(scope=scope)
+        limit = self.max_json_bytes if is_json_body(headers) else self.max_bytes
+        declared = headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            await send_refusal(scope, receive, send, self._refusal(limit))
             return
         received, rejected = 0, False
 
@@ -170,9 +184,9 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request" and not rejected:
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     rejected = True
-                    await app_error_response(self._error())(scope, receive, send)
+                    await send_refusal(scope, receive, send, self._refusal(limit))
                     return {"type": "http.disconnect"}
             return message
 
@@ -182,9 +196,17 @@ class BodySizeLimitMiddleware:
 
         await self.app(scope, counting_receive, guarded_send)
 
-    def _error(self) -> PayloadTooLargeError:
-        megabytes = self.max_bytes / (1024 * 1024)
-        return PayloadTooLargeError(f"The request body is larger than {megabytes:.0f} MB.")
+    @staticmethod
+    def _refusal(limit: int) -> Refusal:
+        error = PayloadTooLargeError(f"The request body is larger than {_size_text(limit)}.")
+        return Refusal(error.status_code, error.code, error.message)
+
+
+def _size_text(size: int) -> str:
+    """`11 MB`, `256 KB`: a byte count as people read it."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.0f} MB"
+    return f"{size / 1024:.0f} KB"
 
 
 class RateLimitMiddleware:
@@ -208,14 +230,14 @@ class RateLimitMiddleware:
         result = await limiter.hit(self.limit, "ip", client_ip(scope, self.trusted_proxies))
         if not result.allowed:
             RATE_LIMITED.inc()
-            response = error_response(
+            refusal = Refusal(
                 429,
                 "RATE_LIMITED",
                 "Too many requests from your address. Try again shortly.",
                 {"retry_after": result.retry_after},
                 {"Retry-After": str(result.retry_after)},
             )
-            await response(scope, receive, send)
+            await send_refusal(scope, receive, send, refusal)
             return
         await self.app(scope, receive, send)
 
@@ -226,7 +248,11 @@ class AdmissionLimitMiddleware:
 
     Without it a flood queues for a database connection for `DATABASE_POOL_TIMEOUT` and then
     fails anyway, while every admitted request waits behind the queue. Probes and scrapers are
-    exempt, so a busy process is not mistaken for a dead one."""
+    exempt, so a busy process is not mistaken for a dead one.
+
+    One client (by address, as the rate limit sees it) may hold at most `max_per_client` of the
+    slots (0: no cap): past it, its next request gets 429 `RATE_LIMITED` at once, so a flood or
+    a set of stalled uploads from one address cannot take every slot from everyone else."""
 
     RETRY_AFTER_SECONDS = 1
     # Slots past `max_in_flight` that only cache fills may take: one fill answers a hot public
@@ -234,10 +260,20 @@ class AdmissionLimitMiddleware:
     # is at most one fill per page and process at a time, so the reserve stays small.
     CACHE_FILL_RESERVE = 4
 
-    def __init__(self, app: ASGIApp, *, max_in_flight: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_in_flight: int,
+        max_per_client: int = 0,
+        trusted_proxies: Sequence[str] = (),
+    ) -> None:
         self.app = app
         self.max_in_flight = max_in_flight
+        self.max_per_client = max_per_client
+        self.trusted_proxies = list(trusted_proxies)
         self.in_flight = 0  # one event loop per process: no lock needed
+        self.per_client: dict[str, int] = {}  # only clients with a request in flight
         self._routes: list[Any] | None = None  # the app's routes, flattened at the first shed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -252,13 +288,29 @@ class AdmissionLimitMiddleware:
         if self.in_flight >= self.max_in_flight + reserve:
             SHED.inc()
             self._label_with_route(scope)
-            await self._shed()(scope, receive, send)
+            await send_refusal(scope, receive, send, self._shed())
+            return
+        client = client_ip(scope, self.trusted_proxies) if self.max_per_client > 0 else ""
+        held = self.per_client.get(client, 0)
+        if self.max_per_client > 0 and held >= self.max_per_client:
+            SHED.inc()
+            self._label_with_route(scope)
+            await send_refusal(scope, receive, send, self._over_share())
             return
         self.in_flight += 1
+        self.per_client[client] = held + 1
         try:
             await self.app(scope, receive, send)
         finally:
             self.in_flight -= 1
+            self._release(client)
+
+    def _release(self, client: str) -> None:
+        left = self.per_client[client] - 1
+        if left:
+            self.per_client[client] = left
+        else:
+            del self.per_client[client]  # the map holds only addresses with work in flight
 
     def _label_with_route(self, scope: Scope) -> None:
         """Give a shed request the route it asked for, as routing would have: admission runs
@@ -274,12 +326,44 @@ class AdmissionLimitMiddleware:
                 scope["route"] = route.original_route
                 return
 
-    def _shed(self) -> JSONResponse:
+    def _shed(self) -> Refusal:
         seconds = self.RETRY_AFTER_SECONDS
-        return error_response(
+        return Refusal(
             503,
             "SERVICE_UNAVAILABLE",
             "The service is busy. Try again shortly.",
             {"retry_after": seconds},
             {"Retry-After": str(seconds)},
         )
+
+    def _over_share(self) -> Refusal:
+        seconds = self.RETRY_AFTER_SECONDS
+        return Refusal(
+            429,
+            "RATE_LIMITED",
+            "Too many requests from your address at once. Try again shortly.",
+            {"retry_after": seconds},
+            {"Retry-After": str(seconds)},
+        )
+
+
+class EnvelopeCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered in the error envelope (Starlette
+    answers it 400 in plain text) and its code `CORS_NOT_ALLOWED`."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        """The preflight answer; a refusal keeps its status and headers, in the envelope."""
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        reason = bytes(response.body).decode("utf-8", "replace")
+        refused = error_response(
+            response.status_code,
+            "CORS_NOT_ALLOWED",
+            "This origin, method or header is not allowed to call the API.",
+            {"reason": reason},
+        )
+        for name, value in response.headers.items():
+            if name.lower() not in ("content-length", "content-type"):
+                refused.headers.setdefault(name, value)
+        return refused

@@ -6,12 +6,33 @@ the services whose functions the pages call run their start-up hooks there too (
 
 from __future__ import annotations
 
+from fastapi import FastAPI
+from fastapi.routing import APIRouter, iter_route_contexts
+
 from msmebazaar.services import ServiceSpec
+from msmebazaar.shared.errors import PAGE_ERRORS_STATE, PortalPages
+from msmebazaar.web.pages import refusal_page
 from msmebazaar.web.routes import build_router
+
+ROUTER = build_router()
+
+
+def first_segments(router: APIRouter) -> frozenset[str]:
+    """The first path segments of a router's routes (`my`, `signin`, `""` for `/`)."""
+    paths = (str(route.path) for route in iter_route_contexts(router.routes))
+    return frozenset(path.lstrip("/").split("/", 1)[0] for path in paths)
+
+
+async def answer_errors_as_pages(app: FastAPI) -> None:
+    """Every error under the portal's paths is a page, even those answered outside the page
+    routes (an unknown path, a rate limit, overload, a stalled or oversized body)."""
+    setattr(app.state, PAGE_ERRORS_STATE, PortalPages(first_segments(ROUTER), refusal_page))
+
 
 SERVICE = ServiceSpec(
     name="web",
-    routers=[build_router()],
+    routers=[ROUTER],
     prefix="",
+    on_startup=[answer_errors_as_pages],
     uses=("auth", "msme", "valuation", "match", "admin"),
 )

@@ -240,6 +240,13 @@ async def current_visit(request: Request) -> Visit:
     return visit
 
 
+def anonymous_visit(request: Request) -> Visit:
+    """A visit that asks nobody who the visitor is (no database, no cookies set): for error
+    pages answered before the app runs, such as overload and rate limits."""
+    csrf = request.cookies.get(CSRF_COOKIE)
+    return Visit(request, None, _language(request, None), csrf or new_csrf_cookie())
+
+
 VisitDep = Annotated[Visit, Depends(current_visit)]
 
 

@@ -11,8 +11,11 @@ from urllib.parse import urlsplit
 import pydantic
 from fastapi import Depends, Request
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import ClientDisconnect
 
-from msmebazaar.shared.exceptions import AppError, PermissionDeniedError
+from msmebazaar.shared.exceptions import AppError, BadRequestError, PermissionDeniedError
 from msmebazaar.shared.india import InvalidIdentifier, parse_inr_amount
 from msmebazaar.web.context import Visit, VisitDep, signer_of
 from msmebazaar.web.security import CSRF_FIELD, CSRF_HEADER
@@ -37,10 +40,27 @@ def _same_origin(request: Request, visit: Visit) -> bool:
     return origin in ours
 
 
+class MalformedFormError(BadRequestError):
+    default_code = "MALFORMED_FORM"
+    default_message = "This form could not be read. Go back, reload the page and try again."
+
+
+async def read_form(request: Request) -> FormData:
+    """The request's form, within the portal's limits (one file, `MAX_FORM_FIELDS` fields);
+    400 `MALFORMED_FORM` for anything a form parser refuses: a multipart body without a
+    boundary, too many fields, a second file, broken encoding."""
+    try:
+        return await request.form(max_files=1, max_fields=MAX_FORM_FIELDS)
+    except (MultiPartException, StarletteHTTPException, ClientDisconnect, ValueError) as exc:
+        # Starlette turns a parser's refusal into a 400 HTTPException; a body cut short (a 408
+        # or 413 answered already) is a disconnect. Neither is our fault, so neither is a 500.
+        raise MalformedFormError() from exc
+
+
 async def checked_form(request: Request, visit: VisitDep) -> FormData:
     """The POSTed form, after the CSRF token (field or `X-CSRF-Token` header) and the origin
     are checked; 403 `CSRF_FAILED` otherwise."""
-    form = await request.form(max_files=1, max_fields=MAX_FORM_FIELDS)
+    form = await read_form(request)
     token = form.get(CSRF_FIELD)
     if not isinstance(token, str):
         token = request.headers.get(CSRF_HEADER)

@@ -4,7 +4,7 @@ visitor's language with the right status, never the API's JSON envelope."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, TypeVar
 
 import structlog
@@ -15,7 +15,10 @@ from fastapi.routing import APIRoute
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
+from msmebazaar.shared.errors import Refusal
 from msmebazaar.shared.exceptions import (
     AppError,
     AuthenticationError,
@@ -25,8 +28,14 @@ from msmebazaar.shared.exceptions import (
     NotFoundError,
     ValidationError,
 )
-from msmebazaar.web.context import SignInRequired, Visit, current_visit, sign_in_url
-from msmebazaar.web.forms import error_message
+from msmebazaar.web.context import (
+    SignInRequired,
+    Visit,
+    anonymous_visit,
+    current_visit,
+    sign_in_url,
+)
+from msmebazaar.web.forms import MalformedFormError, error_message
 
 logger = structlog.get_logger("msmebazaar.web")
 T = TypeVar("T")
@@ -43,17 +52,30 @@ def _next_after_sign_in(request: Request) -> str:
 async def error_page(request: Request, error: AppError) -> Response:
     """The error page for one of our errors, with its status and headers."""
     visit: Visit = await current_visit(request)
+    message = error_message(visit, error)
+    return _render_error(visit, error.status_code, error.code, message, error.headers)
+
+
+def _render_error(
+    visit: Visit, status: int, code: str, message: str, headers: Mapping[str, str]
+) -> Response:
     response = visit.render(
-        "error.html",
-        status=error.status_code,
-        status_code=error.status_code,
-        message=error_message(visit, error),
-        code=error.code,
+        "error.html", status=status, status_code=status, message=message, code=code
     )
-    for name, value in error.headers.items():
+    for name, value in headers.items():
         if name.lower() != "www-authenticate":
             response.headers[name] = value
     return response
+
+
+async def refusal_page(request: Request, refusal: Refusal, *, identify: bool) -> Response:
+    """The page for an error answered outside the page routes (an unknown path, a rate limit,
+    overload, a stalled or oversized body): registered as the app's page error renderer, so
+    every portal path answers errors as pages. `identify=False` keeps the database out of it."""
+    visit = await current_visit(request) if identify else anonymous_visit(request)
+    error = AppError(refusal.message, code=refusal.code)
+    message = error_message(visit, error)
+    return _render_error(visit, refusal.status, refusal.code, message, refusal.headers)
 
 
 async def _answer_failure(request: Request, exc: Exception) -> Response:
@@ -62,17 +84,31 @@ async def _answer_failure(request: Request, exc: Exception) -> Response:
         return visit.finish(
             RedirectResponse(sign_in_url(_next_after_sign_in(request)), status_code=303)
         )
+    if isinstance(exc, ClientDisconnect):
+        return Response(status_code=400)  # nobody is listening (or a 408 has gone out)
+    if isinstance(exc, StarletteHTTPException) and exc.status_code != 400:
+        refusal = Refusal(exc.status_code, "HTTP_ERROR", "", None, exc.headers or {})
+        return await refusal_page(request, refusal, identify=True)
+    return await error_page(request, _as_app_error(exc))
+
+
+def _as_app_error(exc: Exception) -> AppError:
+    """The error a failure is shown as; unexpected ones are logged with their stack."""
     if isinstance(exc, AppError):
-        return await error_page(request, exc)
+        return exc
+    # FastAPI's refusal of a body it could not read, or a parser that recursed too deep: the
+    # request's fault, shown as a form that could not be read.
+    if isinstance(exc, StarletteHTTPException | RecursionError):
+        return MalformedFormError()
     if isinstance(exc, RequestValidationError):
-        return await error_page(request, ValidationError())
+        return ValidationError()
     if isinstance(exc, IntegrityError):
-        return await error_page(request, ConflictError())
+        return ConflictError()
     if isinstance(exc, _UNAVAILABLE):
         logger.error("database_unavailable", error=type(exc).__name__)
-        return await error_page(request, ExternalServiceError(headers={"Retry-After": "5"}))
+        return ExternalServiceError(headers={"Retry-After": "5"})
     logger.error("unhandled_exception", exc_info=exc)
-    return await error_page(request, InternalError())
+    return InternalError()
 
 
 class PageRoute(APIRoute):

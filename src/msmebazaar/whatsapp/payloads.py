@@ -8,13 +8,14 @@ read are kept as `unsupported` (the user is asked to type), and unknown fields a
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+from msmebazaar.shared.config import Settings
+from msmebazaar.shared.request_limits import JsonLimitError, JsonLimits, parse_json_within
 from msmebazaar.whatsapp.exceptions import WebhookPayloadError
 
 _DIGITS = re.compile(r"\+?([0-9]{6,15})")
@@ -23,6 +24,8 @@ _IGNORED_META_TYPES = frozenset({"reaction", "system", "ephemeral", "request_wel
 STATUSES = frozenset({"sent", "delivered", "read", "failed"})
 _TWILIO_STATUS = {"sent": "sent", "delivered": "delivered", "read": "read", "failed": "failed"}
 _TWILIO_STATUS |= {"undelivered": "failed"}
+# Twilio sends a few dozen fields; the form is parsed before its signature can be checked.
+MAX_FORM_FIELDS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +114,20 @@ def _meta_status(status: dict[str, Any]) -> StatusEvent | None:
     return StatusEvent("meta", message_id, str(value), ref, error, at)
 
 
-def parse_meta(body: bytes) -> Delivery:
-    """Messages and statuses of a Meta webhook body; 400 when it is not a JSON object."""
+def json_limits(settings: Settings) -> JsonLimits:
+    """The app's JSON limits (`JSON_MAX_*`), which a webhook body must keep to as well."""
+    app = settings.app
+    return JsonLimits(app.json_max_depth, app.json_max_keys, app.json_max_array_items)
+
+
+def parse_meta(body: bytes, limits: JsonLimits) -> Delivery:
+    """Messages and statuses of a Meta webhook body; 400 when it is not a JSON object or is
+    past the JSON limits (checked here too: the body may come with any content type)."""
     try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as exc:
+        document = parse_json_within(body, limits)
+    except JsonLimitError as exc:
+        raise WebhookPayloadError(str(exc)) from exc
+    except ValueError as exc:
         raise WebhookPayloadError("The body is not valid JSON.") from exc
     if not isinstance(document, dict):
         raise WebhookPayloadError("The body must be a JSON object.")
@@ -141,7 +153,12 @@ def parse_meta(body: bytes) -> Delivery:
 def parse_form(body: bytes) -> list[tuple[str, str]]:
     """A form-encoded body's fields, in order; 400 when it is not one."""
     try:
-        return parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body))
+        return parse_qsl(
+            body.decode("utf-8"),
+            keep_blank_values=True,
+            strict_parsing=bool(body),
+            max_num_fields=MAX_FORM_FIELDS,
+        )
     except (UnicodeDecodeError, ValueError) as exc:
         raise WebhookPayloadError("The body is not a form.") from exc
 

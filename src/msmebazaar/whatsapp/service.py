@@ -26,6 +26,7 @@ from msmebazaar.whatsapp.models import Conversation
 from msmebazaar.whatsapp.payloads import (
     InboundEvent,
     e164,
+    json_limits,
     parse_form,
     parse_meta,
     parse_twilio,
@@ -87,7 +88,7 @@ async def receive_meta(
     with messages to handle after the answer."""
     try:
         verify_meta(_secret(settings.whatsapp.meta_app_secret), body, signature)
-        delivery = parse_meta(body)
+        delivery = parse_meta(body, json_limits(settings))
     except WebhookSignatureError as exc:
         WEBHOOK_REJECTED.labels(exc.reason).inc()
         raise

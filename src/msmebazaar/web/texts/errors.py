@@ -175,6 +175,16 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "Only PDF, PNG and JPEG files are accepted.",
         "hi": "केवल PDF, PNG और JPEG फ़ाइलें स्वीकार की जाती हैं।",
     },
+    "error.DOCUMENT_LIMIT_REACHED": {
+        "en": "This business already has 50 documents, the most one profile may hold.",
+        "hi": "इस व्यवसाय के पास पहले से 50 दस्तावेज़ हैं, एक प्रोफ़ाइल में इससे अधिक नहीं रखे जा सकते।",
+    },
+    "error.DOCUMENT_QUOTA_EXCEEDED": {
+        "en": "This file would take the business's documents past 200 MB in all, the most one "
+        "profile may store.",
+        "hi": "इस फ़ाइल से व्यवसाय के दस्तावेज़ कुल 200 MB से अधिक हो जाएँगे, एक प्रोफ़ाइल में इससे "
+        "अधिक नहीं रखा जा सकता।",
+    },
     "error.REASON_REQUIRED": {"en": "Say why.", "hi": "कारण बताएँ।"},
     "error.CONFLICT": {
         "en": "This conflicts with a change made at the same moment. Reload and try again.",
@@ -192,4 +202,20 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "This request could not be understood.",
         "hi": "यह अनुरोध समझा नहीं जा सका।",
     },
+    "error.MALFORMED_FORM": {
+        "en": "This form could not be read. Go back, reload the page and try again.",
+        "hi": "यह फ़ॉर्म पढ़ा नहीं जा सका। वापस जाएँ, पृष्ठ दोबारा लोड करें और फिर कोशिश करें।",
+    },
+    "error.REQUEST_TIMEOUT": {
+        "en": "What you sent did not arrive in time. Check your connection and try again.",
+        "hi": "आपका भेजा हुआ समय पर नहीं पहुँचा। अपना कनेक्शन जाँचें और फिर कोशिश करें।",
+    },
+    "error.METHOD_NOT_ALLOWED": {
+        "en": "This page cannot be used that way.",
+        "hi": "इस पृष्ठ का इस तरह उपयोग नहीं हो सकता।",
+    },
+    "error.title_400": {"en": "That could not be read", "hi": "वह पढ़ा नहीं जा सका"},
+    "error.title_408": {"en": "That took too long", "hi": "उसमें बहुत समय लगा"},
+    "error.title_413": {"en": "That is too large", "hi": "वह बहुत बड़ा है"},
+    "error.title_429": {"en": "Too many tries", "hi": "बहुत अधिक प्रयास"},
 }
