@@ -63,6 +63,7 @@ def _server_env(database_url: str, redis_url: str) -> dict[str, str]:
         "REDIS_URL": redis_url,
         "AUTH_OTP_ECHO": "true",
         "RATE_LIMIT_PER_MINUTE": "0",
+        "MAX_IN_FLIGHT_PER_CLIENT": "0",  # every simulated user comes from one address
         "OTP_MAX_PER_IP_PER_HOUR": "100000000",
         "LOG_FORMAT": "json",
     }

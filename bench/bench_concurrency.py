@@ -278,6 +278,7 @@ def run(name: str, url: str, businesses: int, seconds: float) -> dict[str, Any]:
         "REDIS_URL": "",
         "AUTH_OTP_ECHO": "true",
         "RATE_LIMIT_PER_MINUTE": "0",
+        "MAX_IN_FLIGHT_PER_CLIENT": "0",  # every simulated user comes from one address
         "OTP_MAX_PER_IP_PER_HOUR": "10000000",
     }
     server = harness.start_server(env, port)

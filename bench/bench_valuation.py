@@ -175,6 +175,7 @@ async def over_http(database_url: str, requests: int, reports: int) -> list[dict
         "DATABASE_URL": database_url,
         "AUTH_OTP_ECHO": "true",
         "RATE_LIMIT_PER_MINUTE": "0",
+        "MAX_IN_FLIGHT_PER_CLIENT": "0",  # every simulated user comes from one address
         "OTP_MAX_PER_IP_PER_HOUR": "100000000",
     }
     server = harness.start_server(env, port)

@@ -76,6 +76,7 @@ def _server_env(url: str) -> dict[str, str]:
         "DATABASE_URL": url,
         "REDIS_URL": "",
         "RATE_LIMIT_PER_MINUTE": "0",
+        "MAX_IN_FLIGHT_PER_CLIENT": "0",  # every simulated user comes from one address
         "OUTBOX_WORKER_EMBEDDED": "false",
     }
 

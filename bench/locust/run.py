@@ -55,6 +55,7 @@ def server_env(database_url: str, redis_url: str, storage: Path) -> dict[str, st
         "REDIS_URL": redis_url,
         "AUTH_OTP_ECHO": "true",
         "RATE_LIMIT_PER_MINUTE": "0",
+        "MAX_IN_FLIGHT_PER_CLIENT": "0",  # every simulated user comes from one address
         "OTP_MAX_PER_IP_PER_HOUR": "100000000",
         "OTP_MAX_PER_PHONE_PER_HOUR": "1000",
         "OTP_RESEND_COOLDOWN_SECONDS": "0",

@@ -59,6 +59,7 @@ async def test_a_rolling_restart_under_traffic_fails_no_request(
         "DATABASE_URL": committed_url,
         "REDIS_URL": "",
         "RATE_LIMIT_PER_MINUTE": "0",
+        "MAX_IN_FLIGHT_PER_CLIENT": "0",  # every simulated user comes from one address
         "LOG_LEVEL": "WARNING",
     }
     server = start_app_server(env, port, workers=2)

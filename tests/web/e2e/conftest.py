@@ -96,6 +96,7 @@ def _server_env(database_url: str, storage: Path) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "AUTH_OTP_ECHO": "true",
         "RATE_LIMIT_PER_MINUTE": "0",
+        "MAX_IN_FLIGHT_PER_CLIENT": "0",  # every simulated user comes from one address
         "STORAGE_URL": f"file://{storage}",
         "LOG_LEVEL": "WARNING",
         "MSMEBAZAAR_SERVICES": "all",
