@@ -50,30 +50,34 @@ def test_one_sided_ticket_range_scores_full_inside() -> None:
     assert criterion(mandate, facts(asking_price=50_00_00_000), "ticket") == 1.0
 
 
-def test_revenue_inside_outside_and_unknown() -> None:
+def test_revenue_scores_by_band_overlap_outside_and_unknown() -> None:
     mandate = terms(revenue_min=5_00_00_000, revenue_max=20_00_00_000)
 
     assert criterion(mandate, facts(revenue=8_00_00_000), "revenue") == 1.0
-    assert criterion(mandate, facts(revenue=2_50_00_000), "revenue") == 0.5
-    assert criterion(mandate, facts(revenue=40_00_00_000), "revenue") == 0.5
+    # ₹22 Cr lies in the ₹10–25 Cr band, which overlaps ₹5–20 Cr.
+    assert criterion(mandate, facts(revenue=22_00_00_000), "revenue") == 1.0
+    # Outside: the band's midpoint (₹3.5 Cr of ₹2–5 Cr, ₹37.5 Cr of ₹25–50 Cr) to the bound.
+    assert criterion(mandate, facts(revenue=2_50_00_000), "revenue") == pytest.approx(0.7)
+    assert criterion(mandate, facts(revenue=40_00_00_000), "revenue") == pytest.approx(20 / 37.5)
     assert criterion(mandate, facts(revenue=None), "revenue") == 0.3
     assert math.isnan(criterion(terms(), facts(), "revenue"))
 
 
-def test_profitability_rises_with_margin() -> None:
+def test_profitability_rises_with_the_margin_of_the_bands() -> None:
     mandate = terms()
-
-    assert criterion(mandate, facts(revenue=100, ebitda=20), "profitability") == 1.0
-    assert criterion(mandate, facts(revenue=100, ebitda=10), "profitability") == pytest.approx(0.7)
+    # Revenue ₹8 Cr: the ₹5–10 Cr band, midpoint ₹7.5 Cr.
+    assert criterion(mandate, facts(ebitda=1_20_00_000), "profitability") == 1.0  # ₹1.5 Cr: 20%
+    assert criterion(mandate, facts(ebitda=60_00_000), "profitability") == pytest.approx(0.7)
     assert criterion(mandate, facts(ebitda=-1), "profitability") == 0.0
     assert criterion(mandate, facts(ebitda=None), "profitability") == 0.3
 
 
-def test_business_age_counts_years_up_to_fifteen() -> None:
+def test_business_age_counts_the_year_band_up_to_fifteen_years() -> None:
     mandate = terms()
 
-    assert criterion(mandate, facts(year_established=2011), "age") == 1.0
-    assert criterion(mandate, facts(year_established=2020), "age") == pytest.approx(0.4)
+    assert criterion(mandate, facts(year_established=2011), "age") == 1.0  # 10–20: 15 years
+    assert criterion(mandate, facts(year_established=2020), "age") == pytest.approx(0.5)  # 5–10
+    assert criterion(mandate, facts(year_established=2017), "age") == pytest.approx(0.5)
     assert criterion(mandate, facts(year_established=None), "age") == 0.3
 
 
@@ -92,7 +96,7 @@ def test_semantic_similarity_is_rescaled_and_neutral_without_thesis() -> None:
 
 def test_perfect_pair_scores_100_and_neutral_criteria_drop_out() -> None:
     mandate = terms(ticket_min=2_00_00_000, ticket_max=6_00_00_000, thesis="snacks")
-    listing = facts(revenue=100_00_00_000, ebitda=20_00_00_000, year_established=2000)
+    listing = facts(revenue=100_00_00_000, ebitda=40_00_00_000, year_established=2000)
 
     scores = score_one(mandate, listing, cosine=0.9)
 

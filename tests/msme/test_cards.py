@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from msmebazaar.msme.cards import BAND_EDGES, band_bounds, money_band
+from msmebazaar.msme.bands import BAND_EDGES, band_bounds, money_band
 from msmebazaar.msme.models import Listing, Msme
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.india import CRORE, LAKH

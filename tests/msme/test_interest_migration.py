@@ -189,7 +189,9 @@ async def _until_the_drop_waits(database: Database, downgrade: asyncio.Task[None
 async def test_an_abandoned_downgrade_resumes_and_waits_out_a_long_transaction(
     fresh_url: str, fresh_db: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
-    upgrade_database(fresh_url)
+    # At 0009 itself: a later migration's downgrade would run first, and its own concurrent
+    # builds would wait out the report before 0009's drop is ever reached.
+    upgrade_database(fresh_url, "0009")
     await _as_an_abandoned_downgrade_left_it(fresh_db)
     async with fresh_db.engine.connect() as report:  # a long report, holding `interests` open
         await report.execute(text("SELECT count(*) FROM interests"))

@@ -10,12 +10,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import Select, event, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from msmebazaar.msme.bands import BAND_EDGES, money_band_index
 from msmebazaar.msme.models import Listing, Msme
-from msmebazaar.msme.search import search_terms
+from msmebazaar.msme.search import REVENUE_BAND, search_terms
 from msmebazaar.shared.db import Database, utcnow
+from msmebazaar.shared.india import CRORE
 from tests.auth.factories import Actor
 from tests.msme.factories import make_listing, make_msme
 
@@ -95,7 +97,9 @@ async def test_filters_by_sector_state_deal_type_and_ranges(
     assert await _ids(client, "?price_max=30000000") == [str(b.id)]
     assert await _ids(client, "?revenue_min=50000000") == [str(a.id)]
     assert await _ids(client, "?revenue_max=50000000&sector=textiles") == [str(b.id)]
-    assert await _ids(client, "?revenue_min=90000000") == []
+    # Bands, not figures: ₹9 Cr is in a's ₹5–10 Cr band; ₹10 Cr is above it.
+    assert await _ids(client, "?revenue_min=90000000") == [str(a.id)]
+    assert await _ids(client, "?revenue_min=100000000") == []
 
 
 async def test_full_text_covers_headline_summary_and_profile_description(
@@ -268,3 +272,99 @@ async def test_one_search_is_two_queries_whatever_the_page_size(
 
     assert len(ids) == 12
     assert len(small) == len(large) == 2
+
+
+# --- bands hold (DESIGN.md §3): revenue filters and sorts never look inside a band -----------
+
+# Two figures of one band (₹5–10 Cr): its lowest rupee and its highest.
+SAME_BAND = (5 * CRORE, 10 * CRORE - 1)
+
+
+def _revenue_probes() -> list[int]:
+    """Every band edge and its neighbours, the figures themselves and theirs, and 7.8 Cr."""
+    points = {edge + step for edge in BAND_EDGES for step in (-1, 0, 1)}
+    points |= {figure + step for figure in SAME_BAND for step in (-1, 0, 1)}
+    return sorted(point for point in points | {78_000_000} if point >= 0)
+
+
+async def test_no_revenue_range_tells_apart_two_listings_of_one_band(
+    database: Database, client: httpx.AsyncClient, profile: Msme
+) -> None:
+    low, high = [str((await _listing(database, profile, revenue=r)).id) for r in SAME_BAND]
+
+    for point in _revenue_probes():
+        for query in (
+            f"?revenue_min={point}",
+            f"?revenue_max={point}",
+            f"?revenue_min={point}&revenue_max={point}",
+        ):
+            found = await _ids(client, query)
+            assert (low in found) == (high in found), query
+
+
+async def _bisect(client: httpx.AsyncClient, listing_id: str, bound: str) -> tuple[int, int]:
+    """The probe's bisection: the narrowest `[last in, first out]` bracket that `bound` finds."""
+    inside, outside = (0, 10**13) if bound == "revenue_min" else (10**13, 0)
+    while abs(outside - inside) > 1:
+        middle = (inside + outside) // 2
+        if listing_id in await _ids(client, f"?{bound}={middle}"):
+            inside = middle
+        else:
+            outside = middle
+    return inside, outside
+
+
+async def test_bisecting_revenue_filters_finds_only_the_band_edges(
+    database: Database, client: httpx.AsyncClient, profile: Msme
+) -> None:
+    listings = [str((await _listing(database, profile, revenue=r)).id) for r in SAME_BAND]
+
+    for bound, edge in (("revenue_min", 10 * CRORE), ("revenue_max", 5 * CRORE)):
+        brackets = {await _bisect(client, listing_id, bound) for listing_id in listings}
+        # Both listings give the same bracket, and it sits on the band's edge.
+        assert len(brackets) == 1, bound
+        assert edge in brackets.pop(), bound
+
+
+async def test_revenue_sort_orders_by_band_then_newest(
+    database: Database, client: httpx.AsyncClient, profile: Msme
+) -> None:
+    now = utcnow()
+    made = {
+        name: await _listing(
+            database, profile, revenue=revenue, published_at=now - timedelta(days=days)
+        )
+        for name, revenue, days in (
+            ("top_of_band", 9 * CRORE, 3),
+            ("bottom_of_band", 5 * CRORE, 1),
+            ("higher_band", 12 * CRORE, 2),
+            ("unknown", None, 0),
+        )
+    }
+
+    order = ["higher_band", "bottom_of_band", "top_of_band", "unknown"]
+    assert await _ids(client, "?sort=revenue_desc") == [str(made[name].id) for name in order]
+
+
+def _stored_band(listing_id: uuid.UUID) -> Select[int]:
+    return select(REVENUE_BAND).select_from(Listing).where(Listing.id == listing_id)
+
+
+async def test_stored_revenue_band_follows_the_band_table(
+    database: Database, profile: Msme
+) -> None:
+    # Migration 0010's triggers keep a dated copy of the band edges; it must agree with bands.py
+    # on insert and on update (the path financials take), at every edge and next to it.
+    listing = await _listing(database, profile, revenue=-1)
+    amounts = [None, -1, *sorted({edge + step for edge in BAND_EDGES for step in (-1, 0)})]
+    async with database.session() as session:
+        for amount in amounts:
+            await session.execute(
+                update(Listing).where(Listing.id == listing.id).values(revenue=amount)
+            )
+            stored = await session.scalar(_stored_band(listing.id))
+            assert stored == money_band_index(amount), amount
+    inserted = await _listing(database, profile, revenue=BAND_EDGES[-1])
+    async with database.session() as session:
+        stored = await session.scalar(_stored_band(inserted.id))
+    assert stored == money_band_index(BAND_EDGES[-1]) == len(BAND_EDGES) - 1

@@ -228,10 +228,11 @@ class BuyerClient:
 
 
 async def _migrate(url: str, migration: Migration) -> None:
-    """`msmebazaar migrate` (to head) in its own process, as an operator runs it."""
+    """`msmebazaar migrate --revision 0009` in its own process, as an operator runs it (the
+    release that shipped 0009 had it as its head)."""
     migration.started = time.monotonic()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "msmebazaar", "migrate",
+        sys.executable, "-m", "msmebazaar", "migrate", "--revision", "0009",
         env=os.environ | {"ENVIRONMENT": "testing", "DATABASE_URL": url},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip

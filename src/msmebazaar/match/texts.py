@@ -2,7 +2,8 @@
 
 The wording names "the mandate" rather than "you", so one text serves the buyer looking at
 listings and the seller looking at mandates. Figures a public card shows as bands (revenue,
-EBITDA) are given as the same bands here: a reason must not undo the anonymity rule.
+EBITDA) are given as the same bands here, years in business as year bands, and a mandate's
+revenue range widened to whole bands: a reason must not undo the anonymity rule (DESIGN.md §3).
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ REASONS = Catalog(
             "en": "Profitable: EBITDA {band}",
             "hi": "मुनाफ़े में: EBITDA {band}",
         },
+        "profit.break_even": {
+            "en": "Not loss-making: EBITDA {band}",
+            "hi": "घाटे में नहीं: EBITDA {band}",
+        },
         "profit.loss": {
             "en": "Loss-making at the EBITDA level",
             "hi": "EBITDA स्तर पर घाटे में",
@@ -98,11 +103,9 @@ REASONS = Catalog(
         "range.between": {"en": "{low}–{high}", "hi": "{low}–{high}"},
         "range.at_least": {"en": "at least {low}", "hi": "कम से कम {low}"},
         "range.up_to": {"en": "up to {high}", "hi": "{high} तक"},
-        "years.under_3": {"en": "under 3", "hi": "3 से कम"},
-        "years.3_5": {"en": "3–5", "hi": "3–5"},
-        "years.5_10": {"en": "5–10", "hi": "5–10"},
-        "years.10_20": {"en": "10–20", "hi": "10–20"},
-        "years.over_20": {"en": "over 20", "hi": "20 से अधिक"},
+        "years.under": {"en": "under {high}", "hi": "{high} से कम"},
+        "years.between": {"en": "{low}–{high}", "hi": "{low}–{high}"},
+        "years.at_least": {"en": "{low} or more", "hi": "{low} या अधिक"},
         "notify.new_listing": {
             "en": 'MSMEBazaar: a new listing matches your mandate "{title}" ({grade}, '
             "{score}/100): {headline}. See it under your matches.",

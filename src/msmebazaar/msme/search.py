@@ -5,6 +5,11 @@ keeps the index in step inside the database (PostgreSQL: `listings.search_vector
 index; SQLite: the FTS5 table `listings_fts`); `full_text_condition` hides which one is used.
 Words are ANDed and matched as written (no stemming), so Hindi and English behave alike.
 
+Revenue filters and the `revenue_desc` sort work on revenue bands, never the figure (DESIGN.md
+§3, "Bands hold everywhere"): a range is widened to whole bands (`bands.money_band_span`) and
+compared with `listings.revenue`, which the indexes already hold; the sort reads the band stored
+by migration 0010, then the newest first.
+
 One search is two queries whatever the page size: the count, and the page joined with the three
 profile fields a named card shows.
 """
@@ -16,6 +21,7 @@ from typing import Any, Final
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     UnaryExpression,
     and_,
@@ -26,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from msmebazaar.msme.bands import money_band_span
 from msmebazaar.msme.cards import NamedParts, build_card
 from msmebazaar.msme.models import Listing, Msme
 from msmebazaar.msme.schemas.listings import ListingCard, ListingSearch, ListingSort
@@ -34,11 +41,16 @@ from msmebazaar.shared.exceptions import ValidationError
 from msmebazaar.shared.india import get_state
 from msmebazaar.shared.pagination import PageParams
 
-# Created by migration 0004 outside the ORM models (FTS5 tables and their shadow tables, the
-# tsvector column and its index, a PostgreSQL-only sort index).
+# Created by migrations outside the ORM models: 0004's FTS5 tables and their shadow tables, the
+# tsvector column and its index; 0010's revenue band column (kept by triggers) and its sort
+# index, which replaced 0004's PostgreSQL-only `ix_listings_revenue_desc`.
 SEARCH_TABLE_PREFIX: Final = "listings_fts"
-SEARCH_COLUMNS: Final = frozenset({"search_vector"})
-SEARCH_INDEXES: Final = frozenset({"ix_listings_search_vector", "ix_listings_revenue_desc"})
+SEARCH_COLUMNS: Final = frozenset({"search_vector", "revenue_band"})
+SEARCH_INDEXES: Final = frozenset(
+    {"ix_listings_search_vector", "ix_listings_revenue_desc", "ix_listings_revenue_band"}
+)
+# The band (`bands.money_band_index`) of `listings.revenue`, stored by migration 0010's triggers.
+REVENUE_BAND: Final[ColumnElement[int]] = literal_column("listings.revenue_band", Integer)
 
 MAX_TERMS: Final = 8
 MAX_TERM_CHARS: Final = 40
@@ -93,13 +105,20 @@ def full_text_condition(dialect: str, terms: list[str]) -> ColumnElement[bool]:
     return Listing.id.in_(matching.columns(literal_column("listing_id")))
 
 
+def _revenue_conditions(search: ListingSearch) -> list[ColumnElement[bool]]:
+    """Revenue by band (DESIGN.md §3): a listing matches when its band overlaps the range."""
+    if search.revenue_min is None and search.revenue_max is None:
+        return []
+    low, high = money_band_span(search.revenue_min, search.revenue_max)
+    conditions: list[ColumnElement[bool]] = [Listing.revenue.is_not(None)]
+    if low is not None:
+        conditions.append(Listing.revenue >= low)
+    if high is not None:
+        conditions.append(Listing.revenue < high)
+    return conditions
+
+
 def _filters(search: ListingSearch, dialect: str) -> list[ColumnElement[bool]]:
-    bounds: list[tuple[Any, Any, bool]] = [
-        (Listing.asking_price, search.price_min, True),
-        (Listing.asking_price, search.price_max, False),
-        (Listing.revenue, search.revenue_min, True),
-        (Listing.revenue, search.revenue_max, False),
-    ]
     # A suspended owner's listings keep their status but leave the marketplace.
     conditions: list[ColumnElement[bool]] = [
         Listing.status == "active",
@@ -112,9 +131,12 @@ def _filters(search: ListingSearch, dialect: str) -> list[ColumnElement[bool]]:
     ):
         if value is not None:
             conditions.append(column == value)
-    for column, value, is_min in bounds:
-        if value is not None:
-            conditions.append(column >= value if is_min else column <= value)
+    # The asking price is public: it filters as asked.
+    if search.price_min is not None:
+        conditions.append(Listing.asking_price >= search.price_min)
+    if search.price_max is not None:
+        conditions.append(Listing.asking_price <= search.price_max)
+    conditions += _revenue_conditions(search)
     terms = search_terms(search.q) if search.q else []
     if terms:
         conditions.append(full_text_condition(dialect, terms))
@@ -125,8 +147,13 @@ _ORDER: Final[dict[ListingSort, tuple[UnaryExpression[Any], ...]]] = {
     ListingSort.NEWEST: (Listing.published_at.desc(), Listing.id.desc()),
     ListingSort.PRICE_ASC: (Listing.asking_price.asc(), Listing.id.asc()),
     ListingSort.PRICE_DESC: (Listing.asking_price.desc(), Listing.id.desc()),
-    # Listings without figures go last on both backends (PostgreSQL puts NULL first by default).
-    ListingSort.REVENUE_DESC: (Listing.revenue.desc().nulls_last(), Listing.id.desc()),
+    # By band, then newest: ordering by the figure would rank listings inside a band. Listings
+    # without figures go last on both backends (PostgreSQL puts NULL first by default).
+    ListingSort.REVENUE_DESC: (
+        REVENUE_BAND.desc().nulls_last(),
+        Listing.published_at.desc(),
+        Listing.id.desc(),
+    ),
 }
 
 

@@ -7,7 +7,17 @@ moderation (admin), and the events other services react to.
 
 from __future__ import annotations
 
-from msmebazaar.msme.cards import money_band
+from msmebazaar.msme.bands import (
+    BAND_EDGES,
+    LOSS_BAND,
+    YEAR_BAND_EDGES,
+    money_band,
+    money_band_bounds,
+    money_band_index,
+    money_band_span,
+    years_band_bounds,
+    years_band_index,
+)
 from msmebazaar.msme.classification import Classification, classify_msme
 from msmebazaar.msme.documents import MAX_DOCUMENT_BYTES, download_document
 from msmebazaar.msme.events import InterestChanged, ListingChanged, VerificationReset
@@ -77,8 +87,11 @@ from msmebazaar.msme.verification import (
 )
 
 __all__ = [
+    "BAND_EDGES",
+    "LOSS_BAND",
     "MAX_DOCUMENT_BYTES",
     "SECTORS",
+    "YEAR_BAND_EDGES",
     "AlreadyOwnerError",
     "Classification",
     "DiscoveryFilters",
@@ -124,6 +137,9 @@ __all__ = [
     "listings_in_review",
     "moderate_listing",
     "money_band",
+    "money_band_bounds",
+    "money_band_index",
+    "money_band_span",
     "open_offer",
     "owned_listing",
     "owned_profile",
@@ -144,4 +160,6 @@ __all__ = [
     "verification_queue",
     "view_listing",
     "withdraw_interest",
+    "years_band_bounds",
+    "years_band_index",
 ]

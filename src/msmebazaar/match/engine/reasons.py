@@ -1,4 +1,9 @@
-"""Reasons in plain words for one scored pair, in the caller's language (pure, no I/O)."""
+"""Reasons in plain words for one scored pair, in the caller's language (pure, no I/O).
+
+Revenue, EBITDA and age are quoted as bands and judged by band (DESIGN.md §3, "Bands hold
+everywhere"): a revenue range is quoted widened to whole bands, so a reason never carries an
+exact figure or a range narrower than a band, whatever the mandate asked.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +14,21 @@ from msmebazaar.match.engine.scoring import ScoringParams
 from msmebazaar.match.engine.tables import MandateTerms
 from msmebazaar.match.taxonomy import NEIGHBOURS, RELATED_SECTORS
 from msmebazaar.match.texts import REASONS
-from msmebazaar.msme.service import ListingFacts, get_sector, money_band
+from msmebazaar.msme.service import (
+    LOSS_BAND,
+    ListingFacts,
+    get_sector,
+    money_band,
+    money_band_bounds,
+    money_band_index,
+    money_band_span,
+    years_band_bounds,
+    years_band_index,
+)
 from msmebazaar.shared.india import format_inr_short
 
 STRONG_SEMANTIC: Final = 0.7
 PARTIAL_SEMANTIC: Final = 0.4
-_YEAR_BANDS: Final = (
-    (3, "years.under_3"),
-    (5, "years.3_5"),
-    (10, "years.5_10"),
-    (20, "years.10_20"),
-)
 
 
 def money_range(low: int | None, high: int | None, language: str) -> str:
@@ -68,30 +77,47 @@ def _ticket(terms: MandateTerms, facts: ListingFacts, language: str, tolerance: 
 
 
 def _revenue(terms: MandateTerms, facts: ListingFacts, language: str) -> str:
-    if facts.revenue is None:
+    band = money_band_index(facts.revenue)
+    if band is None:
         return REASONS.text("revenue.unknown", language)
-    wanted = money_range(terms.revenue_min, terms.revenue_max, language)
-    inside = (terms.revenue_min is None or facts.revenue >= terms.revenue_min) and (
-        terms.revenue_max is None or facts.revenue <= terms.revenue_max
+    # The range widened to whole bands: "inside" means the band overlaps it (as in scoring).
+    span_low, span_high = money_band_span(terms.revenue_min, terms.revenue_max)
+    low, high = money_band_bounds(band)
+    inside = (span_low is None or high is None or high > span_low) and (
+        span_high is None or low is None or low < span_high
     )
+    wanted = money_range(span_low, span_high, language)
     key = "revenue.inside" if inside else "revenue.outside"
     return REASONS.text(key, language, band=money_band(facts.revenue), range=wanted)
 
 
 def _profitability(facts: ListingFacts, language: str) -> str:
-    if facts.ebitda is None:
+    band = money_band_index(facts.ebitda)
+    if band is None:
         return REASONS.text("profit.unknown", language)
-    if facts.ebitda <= 0:
+    if band == LOSS_BAND:
         return REASONS.text("profit.loss", language)
-    return REASONS.text("profit.positive", language, band=money_band(facts.ebitda))
+    # The lowest band starts at zero: it cannot say "profitable" of a business at break-even.
+    key = "profit.break_even" if money_band_bounds(band)[0] == 0 else "profit.positive"
+    return REASONS.text(key, language, band=money_band(facts.ebitda))
+
+
+def years_band_text(band: int, language: str) -> str:
+    """A year band in words: "under 3", "3–5", "20 and over"."""
+    low, high = years_band_bounds(band)
+    if high is None:
+        return REASONS.text("years.at_least", language, low=low)
+    if not low:
+        return REASONS.text("years.under", language, high=high)
+    return REASONS.text("years.between", language, low=low, high=high)
 
 
 def _age(facts: ListingFacts, language: str, current_year: int) -> str:
-    if facts.year_established is None:
+    year = facts.year_established
+    band = years_band_index(None if year is None else current_year - year)
+    if band is None:
         return REASONS.text("age.unknown", language)
-    years = current_year - facts.year_established
-    band = next((key for limit, key in _YEAR_BANDS if years < limit), "years.over_20")
-    return REASONS.text("age.years", language, years=REASONS.text(band, language))
+    return REASONS.text("age.years", language, years=years_band_text(band, language))
 
 
 def _semantic(value: float, language: str) -> str:

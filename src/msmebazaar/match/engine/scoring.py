@@ -9,17 +9,24 @@ Criteria, each in [0, 1] (NaN = neutral: the mandate leaves it open, and its wei
 - geography: 1 a listed state, 0.6 a neighbour, 0.15 elsewhere; neutral with no states listed.
 - ticket: 1 at the centre of the range, falling to 0.5 at its edges; 0.25 inside the tolerance
   band outside the range; 1 inside a one-sided range; neutral with no range.
-- revenue: 1 inside the range, else the ratio to the nearer bound; 0.3 unknown; neutral without.
-- profitability: EBITDA margin, 0.4 for break-even rising to 1 at 20%; 0 for a loss; 0.3 unknown.
-- age: years in business over 15, capped at 1; 0.3 unknown.
+- revenue: 1 when the revenue band overlaps the range, else the ratio of the band's midpoint to
+  the nearer bound; 0.3 unknown; neutral without a range.
+- profitability: the margin of the EBITDA band's midpoint to the revenue band's, 0.4 for
+  break-even rising to 1 at 20%; 0 for the loss-making band; 0.3 unknown.
+- age: the year band's midpoint over 15 years, capped at 1; 0.3 unknown.
 - verification: 1 for a verified profile, 0 otherwise.
 - semantic: cosine similarity of thesis and description, rescaled by the embedder's typical
   range; neutral without a thesis or a stored vector.
 
 Hard filters (a pair failing one never appears): deal type, ticket size (asking price within the
 range widened by the tolerance, ±10% by default), excluded sectors, `ebitda_positive_only`
-(unknown EBITDA fails), `min_years` (unknown age fails) and the stake range (a full sale is
-100%; a debt deal has no stake and passes). Inactive listings never enter the tables.
+(the loss-making band and unknown EBITDA fail), `min_years` (passes when the year band reaches
+it; unknown age fails) and the stake range (a full sale is 100%; a debt deal has no stake and
+passes). Inactive listings never enter the tables.
+
+Bands hold everywhere (DESIGN.md §3): revenue, EBITDA and age enter filters and criteria only
+through their bands (`msme.service`'s band tables), so every listing of one band gets the same
+values and no mandate, however narrow, ranks or filters inside a band.
 """
 
 from __future__ import annotations
@@ -30,6 +37,13 @@ from typing import Final
 import numpy as np
 
 from msmebazaar.match.engine.tables import Bools, Floats, ListingTable, MandateTable
+from msmebazaar.msme.service import (
+    BAND_EDGES,
+    LOSS_BAND,
+    YEAR_BAND_EDGES,
+    money_band_bounds,
+    years_band_bounds,
+)
 
 CRITERIA: Final = (
     "sector",
@@ -51,6 +65,36 @@ FULL_MARGIN: Final = 0.20
 FULL_AGE_YEARS: Final = 15.0
 
 Index = int | slice
+
+
+def _band_table(bounds: list[tuple[int | None, int | None]]) -> tuple[Floats, Floats, Floats]:
+    """Low, high and midpoint of each band (an open top band's midpoint is its low edge)."""
+    low = np.array([-np.inf if lo is None else lo for lo, _ in bounds], np.float64)
+    high = np.array([np.inf if hi is None else hi for _, hi in bounds], np.float64)
+    middle = np.where(np.isinf(high), low, np.where(np.isinf(low), 0.0, (low + high) / 2))
+    return low, high, middle
+
+
+# Money bands by `band - LOSS_BAND` (row 0 is the loss-making band); year bands by band.
+_MONEY_LOW, _MONEY_HIGH, _MONEY_MIDDLE = _band_table(
+    [money_band_bounds(band) for band in range(LOSS_BAND, len(BAND_EDGES))]
+)
+_, _YEARS_HIGH, _YEARS_MIDDLE = _band_table(
+    [years_band_bounds(band) for band in range(len(YEAR_BAND_EDGES))]
+)
+
+
+def _money_band(band: Floats, column: Floats) -> Floats:
+    """`column` (one of the money band tables) at each band; NaN for an unknown band."""
+    rows = np.nan_to_num(band, nan=0.0).astype(np.int64) - LOSS_BAND
+    return np.where(np.isnan(band), np.nan, column[rows])
+
+
+def _years_band(years: Floats, column: Floats) -> Floats:
+    """`column` (one of the year band tables) at the band of each age; NaN when unknown."""
+    known = np.nan_to_num(years, nan=0.0)
+    rows = np.clip(np.searchsorted(YEAR_BAND_EDGES, known, side="right") - 1, 0, None)
+    return np.where(np.isnan(years), np.nan, column[rows])
 
 
 @dataclass(frozen=True)
@@ -102,8 +146,9 @@ def _filters(
         "ticket": (_isnan(low) | (price >= low * (1 - tol)))
         & (_isnan(high) | (price <= high * (1 + tol))),
         "excluded_sector": ~m.excluded[mi, t.sector[li]],
-        "ebitda_positive": ~m.ebitda_positive_only[mi] | (t.ebitda[li] > 0),
-        "min_years": _isnan(m.min_years[mi]) | (years >= m.min_years[mi]),
+        # Bands overlapping the asked range pass: EBITDA above zero, age from `min_years` up.
+        "ebitda_positive": ~m.ebitda_positive_only[mi] | (t.ebitda_band[li] > LOSS_BAND),
+        "min_years": _isnan(m.min_years[mi]) | (_years_band(years, _YEARS_HIGH) > m.min_years[mi]),
         "stake": _isnan(stake)
         | ((_isnan(stake_min) | (stake >= stake_min)) & (_isnan(stake_max) | (stake <= stake_max))),
     }
@@ -130,18 +175,27 @@ def _ticket(price: Floats, low: Floats, high: Floats) -> Floats:
     return np.where(_isnan(low) & _isnan(high), np.nan, value)
 
 
-def _revenue(revenue: Floats, low: Floats, high: Floats) -> Floats:
-    below = ~_isnan(low) & (revenue < low)
-    above = ~_isnan(high) & (revenue > high)
-    ratio = np.where(below, revenue / low, np.where(above, high / revenue, 1.0))
-    value = np.where(_isnan(revenue), UNKNOWN_SCORE, np.clip(ratio, 0.0, 1.0))
+def _revenue(band: Floats, low: Floats, high: Floats) -> Floats:
+    middle = _money_band(band, _MONEY_MIDDLE)
+    below = ~_isnan(low) & (_money_band(band, _MONEY_HIGH) <= low)
+    above = ~_isnan(high) & (_money_band(band, _MONEY_LOW) > high)
+    under = np.where(low > 0, middle / low, 0.0)
+    ratio = np.where(below, under, np.where(above, high / middle, 1.0))
+    value = np.where(_isnan(band), UNKNOWN_SCORE, np.clip(ratio, 0.0, 1.0))
     return np.where(_isnan(low) & _isnan(high), np.nan, value)
 
 
-def _profitability(ebitda: Floats, revenue: Floats) -> Floats:
-    margin = np.clip(ebitda / revenue / FULL_MARGIN, 0.0, 1.0)
+def _profitability(ebitda_band: Floats, revenue_band: Floats) -> Floats:
+    revenue = _money_band(revenue_band, _MONEY_MIDDLE)
+    margin = np.clip(_money_band(ebitda_band, _MONEY_MIDDLE) / revenue / FULL_MARGIN, 0.0, 1.0)
     positive = np.where(revenue > 0, 0.4 + 0.6 * margin, 0.6)
-    return np.where(_isnan(ebitda), UNKNOWN_SCORE, np.where(ebitda <= 0, 0.0, positive))
+    loss = ebitda_band == LOSS_BAND
+    return np.where(_isnan(ebitda_band), UNKNOWN_SCORE, np.where(loss, 0.0, positive))
+
+
+def _age(years: Floats) -> Floats:
+    middle = _years_band(years, _YEARS_MIDDLE)
+    return np.where(_isnan(years), UNKNOWN_SCORE, np.clip(middle / FULL_AGE_YEARS, 0.0, 1.0))
 
 
 def _criteria(
@@ -155,10 +209,10 @@ def _criteria(
         "semantic": np.where(m.has_thesis[mi], semantic, np.nan),
         "ticket": _ticket(t.price[li], m.ticket_min[mi], m.ticket_max[mi]),
         "geography": m.state_score[mi, t.state[li]],
-        "revenue": _revenue(t.revenue[li], m.revenue_min[mi], m.revenue_max[mi]),
-        "profitability": _profitability(t.ebitda[li], t.revenue[li]),
+        "revenue": _revenue(t.revenue_band[li], m.revenue_min[mi], m.revenue_max[mi]),
+        "profitability": _profitability(t.ebitda_band[li], t.revenue_band[li]),
         "verification": np.where(t.verified[li], 1.0, 0.0),
-        "age": np.where(_isnan(years), UNKNOWN_SCORE, np.clip(years / FULL_AGE_YEARS, 0.0, 1.0)),
+        "age": _age(years),
     }
 
 

@@ -4,6 +4,11 @@ A `ListingTable` holds one row per listing and a `MandateTable` one row per mand
 (a mandate's sectors, states, deal types) become rows of per-code scores or flags, so "is this
 listing's sector in the mandate's list" is one fancy-indexing lookup for 100,000 listings.
 Missing numbers are NaN; a NaN criterion value means "neutral: the mandate leaves it open".
+
+Revenue and EBITDA are held as their bands (`msme.service.money_band_index`), never as figures:
+whatever the engine computes from them is the same for every listing of a band (DESIGN.md §3,
+"Bands hold everywhere"). The founding year stays a year, since age depends on the current year;
+the engine reads it only through its year band.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from msmebazaar.match.taxonomy import NEIGHBOURS, RELATED_SECTORS, SECTOR_CODES
-from msmebazaar.msme.service import ListingFacts
+from msmebazaar.msme.service import ListingFacts, money_band_index
 from msmebazaar.shared.india import STATE_NAMES
 
 Floats = npt.NDArray[np.float64]
@@ -76,9 +81,13 @@ def _nan_if_none(values: Sequence[float | int | None]) -> Floats:
     return np.array([np.nan if value is None else float(value) for value in values], np.float64)
 
 
+def _bands(values: Sequence[int | None]) -> Floats:
+    return _nan_if_none([money_band_index(value) for value in values])
+
+
 @dataclass(frozen=True)
 class ListingTable:
-    """Listings as columns; row `i` is `ids[i]`."""
+    """Listings as columns; row `i` is `ids[i]`; revenue and EBITDA as band indices."""
 
     ids: list[uuid.UUID]
     sector: Ints
@@ -86,8 +95,8 @@ class ListingTable:
     deal: Ints
     price: Floats
     stake: Floats
-    revenue: Floats
-    ebitda: Floats
+    revenue_band: Floats
+    ebitda_band: Floats
     year: Floats
     verified: Bools
 
@@ -108,8 +117,8 @@ class ListingTable:
             deal=np.array([deal_index(item.deal_type) for item in facts], np.int64),
             price=np.array([float(item.asking_price) for item in facts], np.float64),
             stake=_nan_if_none(stakes),
-            revenue=_nan_if_none([item.revenue for item in facts]),
-            ebitda=_nan_if_none([item.ebitda for item in facts]),
+            revenue_band=_bands([item.revenue for item in facts]),
+            ebitda_band=_bands([item.ebitda for item in facts]),
             year=_nan_if_none([item.year_established for item in facts]),
             verified=np.array([item.verified for item in facts], np.bool_),
         )
@@ -208,8 +217,8 @@ def take_rows(table: ListingTable, keep: Bools) -> ListingTable:
         deal=table.deal[keep],
         price=table.price[keep],
         stake=table.stake[keep],
-        revenue=table.revenue[keep],
-        ebitda=table.ebitda[keep],
+        revenue_band=table.revenue_band[keep],
+        ebitda_band=table.ebitda_band[keep],
         year=table.year[keep],
         verified=table.verified[keep],
     )
@@ -224,8 +233,8 @@ def concat_rows(first: ListingTable, second: ListingTable) -> ListingTable:
         deal=np.concatenate([first.deal, second.deal]),
         price=np.concatenate([first.price, second.price]),
         stake=np.concatenate([first.stake, second.stake]),
-        revenue=np.concatenate([first.revenue, second.revenue]),
-        ebitda=np.concatenate([first.ebitda, second.ebitda]),
+        revenue_band=np.concatenate([first.revenue_band, second.revenue_band]),
+        ebitda_band=np.concatenate([first.ebitda_band, second.ebitda_band]),
         year=np.concatenate([first.year, second.year]),
         verified=np.concatenate([first.verified, second.verified]),
     )
@@ -241,8 +250,8 @@ def take_positions(table: ListingTable, rows: Ints) -> ListingTable:
         deal=table.deal[rows],
         price=table.price[rows],
         stake=table.stake[rows],
-        revenue=table.revenue[rows],
-        ebitda=table.ebitda[rows],
+        revenue_band=table.revenue_band[rows],
+        ebitda_band=table.ebitda_band[rows],
         year=table.year[rows],
         verified=table.verified[rows],
     )
