@@ -379,6 +379,10 @@ async def test_a_debt_raise_is_not_compared_with_the_value_of_the_business(
     assert response.json()["data"]["asking_price_comparison"] is None
 
 
+def _pdf(marker: str) -> bytes:
+    return f"%PDF-1.7\n% {marker}\n%%EOF\n".encode()
+
+
 async def test_uploaded_financial_statements_raise_the_confidence(
     client: httpx.AsyncClient, owner: Actor, database: Database
 ) -> None:
@@ -388,7 +392,8 @@ async def test_uploaded_financial_statements_raise_the_confidence(
         upload = await client.post(
             f"/api/v1/msmes/{msme.id}/documents",
             data={"kind": "financial_statement"},
-            files={"file": (f"accounts-{year}.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")},
+            # Each year's own file: an identical one would not be stored again.
+            files={"file": (f"accounts-{year}.pdf", _pdf(year), "application/pdf")},
             headers=owner.headers,
         )
         assert upload.status_code == 201, upload.text

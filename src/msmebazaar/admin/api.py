@@ -9,11 +9,15 @@ import contextlib
 import structlog
 from fastapi import FastAPI
 
-from msmebazaar.admin.audit import on_user_role_changed, on_verification_reset
+from msmebazaar.admin.audit import (
+    on_identifier_conflicted,
+    on_user_role_changed,
+    on_verification_reset,
+)
 from msmebazaar.admin.metrics import recount_queue
 from msmebazaar.admin.router import router
 from msmebazaar.auth.service import UserRoleChanged
-from msmebazaar.msme.service import VerificationReset
+from msmebazaar.msme.service import IdentifierConflicted, VerificationReset
 from msmebazaar.services import ServiceSpec
 from msmebazaar.shared.config import Environment
 from msmebazaar.shared.db import Database
@@ -37,6 +41,7 @@ async def _recount_forever(database: Database) -> None:
 async def _start(app: FastAPI) -> None:
     subscribe(UserRoleChanged, on_user_role_changed)
     subscribe(VerificationReset, on_verification_reset)
+    subscribe(IdentifierConflicted, on_identifier_conflicted)
     # Tests keep to one task: their sessions share one connection.
     if app.state.settings.environment is not Environment.TESTING:
         app.state.admin_queue_task = asyncio.create_task(

@@ -14,14 +14,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.admin.metrics import recount_queue
 from msmebazaar.admin.models import AuditEntry
-from msmebazaar.admin.schemas import AuditAction, AuditEntryRead, TargetType
+from msmebazaar.admin.schemas import (
+    AuditAction,
+    AuditEntryRead,
+    IdentifierConflictRead,
+    TargetType,
+)
 from msmebazaar.auth.service import Principal, UserRoleChanged
-from msmebazaar.msme.service import VerificationReset
+from msmebazaar.msme.service import IdentifierConflicted, VerificationReset
 from msmebazaar.shared.context import current_request_id
 from msmebazaar.shared.db import utcnow
 from msmebazaar.shared.events import SessionSource
@@ -99,6 +104,68 @@ async def list_entries(
     return [AuditEntryRead.model_validate(row) for row in rows], total
 
 
+# The latest refused claims shown beside a profile in the queue; the count covers them all.
+CONFLICTS_SHOWN = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictSummary:
+    count: int
+    latest: list[IdentifierConflictRead]
+
+
+def _conflict_read(entry: AuditEntry) -> IdentifierConflictRead:
+    after = entry.after or {}
+    claiming = after.get("claiming_msme_id")
+    return IdentifierConflictRead(
+        user_id=entry.actor_id,
+        field=str(after.get("field", "")),
+        claiming_msme_id=uuid.UUID(claiming) if claiming else None,
+        request_id=entry.request_id,
+        created_at=entry.created_at,
+    )
+
+
+async def identifier_conflicts(
+    session: AsyncSession, msme_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, ConflictSummary]:
+    """For each profile, how many refused claims of its identifiers were audited, and the
+    latest `CONFLICTS_SHOWN` of them (two queries, whatever the number of profiles)."""
+    if not msme_ids:
+        return {}
+    action = AuditAction.MSME_IDENTIFIER_CONFLICT.value
+    mine = (AuditEntry.action == action, AuditEntry.target_id.in_(msme_ids))
+    counted = await session.execute(
+        select(AuditEntry.target_id, func.count()).where(*mine).group_by(AuditEntry.target_id)
+    )
+    found = {
+        msme_id: ConflictSummary(count, [])
+        for msme_id, count in counted.tuples()
+        if msme_id is not None
+    }
+    if not found:
+        return {}
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=AuditEntry.target_id,
+            order_by=(AuditEntry.created_at.desc(), AuditEntry.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = select(AuditEntry.id, rank).where(*mine).subquery()
+    latest = await session.scalars(
+        select(AuditEntry)
+        .join(ranked, ranked.c.id == AuditEntry.id)
+        .where(ranked.c.rank <= CONFLICTS_SHOWN)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    )
+    for entry in latest:
+        if entry.target_id is not None:
+            found[entry.target_id].latest.append(_conflict_read(entry))
+    return found
+
+
 async def on_user_role_changed(event: UserRoleChanged, database: SessionSource) -> None:
     """Subscribed to `UserRoleChanged`: audit a user's switch of their own role."""
     change = Change(
@@ -126,3 +193,22 @@ async def on_verification_reset(event: VerificationReset, database: SessionSourc
     async with database.session() as session:
         record(session, Actor(event.editor_id, event.editor_role), change)
         await recount_queue(session)
+
+
+async def on_identifier_conflicted(event: IdentifierConflicted, database: SessionSource) -> None:
+    """Subscribed to `IdentifierConflicted`: audit a refused claim of a profile's identifier,
+    against that profile (where the admins see it in the verification queue)."""
+    change = Change(
+        action=AuditAction.MSME_IDENTIFIER_CONFLICT,
+        target_type=TargetType.MSME,
+        target_id=event.msme_id,
+        after={
+            "field": event.field,
+            "claiming_msme_id": None
+            if event.claiming_msme_id is None
+            else str(event.claiming_msme_id),
+        },
+        reason=f"Another user claimed this profile's {event.field}; it was refused (409).",
+    )
+    async with database.session() as session:
+        record(session, Actor(event.user_id, event.user_role), change)

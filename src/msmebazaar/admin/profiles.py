@@ -10,7 +10,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from msmebazaar.admin.audit import Actor, Change, record
+from msmebazaar.admin.audit import Actor, Change, identifier_conflicts, record
 from msmebazaar.admin.metrics import count_action, recount_queue, set_queue_depth
 from msmebazaar.admin.notify import notify_owner
 from msmebazaar.admin.schemas import (
@@ -20,22 +20,35 @@ from msmebazaar.admin.schemas import (
     TransferCreate,
     TransferResult,
     VerificationDecisionCreate,
+    VerificationQueueItem,
     VerificationResult,
 )
 from msmebazaar.auth.service import Principal, UserStatus, get_user
-from msmebazaar.msme.schemas import VerificationCase, VerificationStatus
+from msmebazaar.msme.schemas import VerificationStatus
 from msmebazaar.msme.service import decide_verification, transfer_profile, verification_queue
 from msmebazaar.shared.pagination import PageParams
 
 
 async def review_queue(
     session: AsyncSession, status: VerificationStatus, params: PageParams
-) -> tuple[list[VerificationCase], int]:
-    """Profiles in `status` (the queue: `pending`), oldest first, with checks and documents."""
+) -> tuple[list[VerificationQueueItem], int]:
+    """Profiles in `status` (the queue: `pending`), oldest first, with checks, documents and
+    the refused claims of their identifiers by other users (audited: possible disputes)."""
     cases, total = await verification_queue(session, status, params)
     if status is VerificationStatus.PENDING:
         set_queue_depth(total)
-    return cases, total
+    conflicts = await identifier_conflicts(session, [case.profile.id for case in cases])
+    items = []
+    for case in cases:
+        summary = conflicts.get(case.profile.id)
+        items.append(
+            VerificationQueueItem(
+                **dict(case),
+                identifier_conflict_count=summary.count if summary else 0,
+                identifier_conflicts=summary.latest if summary else [],
+            )
+        )
+    return items, total
 
 
 async def decide(

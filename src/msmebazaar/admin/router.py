@@ -27,6 +27,7 @@ from msmebazaar.admin.schemas import (
     TransferCreate,
     TransferResult,
     VerificationDecisionCreate,
+    VerificationQueueItem,
     VerificationResult,
 )
 from msmebazaar.auth.service import (
@@ -38,7 +39,7 @@ from msmebazaar.auth.service import (
     require_role,
     search_users,
 )
-from msmebazaar.msme.schemas import VerificationCase, VerificationStatus
+from msmebazaar.msme.schemas import VerificationStatus
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.pagination import PageDep, page_response
 from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
@@ -51,14 +52,15 @@ ListingId = Annotated[uuid.UUID, Path(description="The listing's id.")]
 UserId = Annotated[uuid.UUID, Path(description="The user's id.")]
 
 
-@router.get("/verifications", response_model=ListResponse[VerificationCase])
+@router.get("/verifications", response_model=ListResponse[VerificationQueueItem])
 async def verification_queue(
     admin: AdminDep,
     session: SessionDep,
     page: PageDep,
     status: VerificationStatus = VerificationStatus.PENDING,
-) -> ListResponse[VerificationCase]:
-    """Profiles awaiting review (or decided ones), oldest first, with checks and documents."""
+) -> ListResponse[VerificationQueueItem]:
+    """Profiles awaiting review (or decided ones), oldest first, with checks, documents and
+    other users' refused claims of their identifiers."""
     items, total = await profiles.review_queue(session, status, page)
     return page_response(items, total=total, params=page)
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from msmebazaar.auth.schemas import UserRead, UserRole, UserStatus
-from msmebazaar.msme.schemas import ListingRead, MsmeRead
+from msmebazaar.msme.schemas import ListingRead, MsmeRead, VerificationCase
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -28,6 +28,7 @@ class AuditAction(StrEnum):
     MSME_VERIFICATION_DECIDED = "msme.verification_decided"
     MSME_VERIFICATION_RESET = "msme.verification_reset"
     MSME_TRANSFERRED = "msme.transferred"
+    MSME_IDENTIFIER_CONFLICT = "msme.identifier_conflict"
     LISTING_MODERATED = "listing.moderated"
     USER_STATUS_CHANGED = "user.status_changed"
     USER_ROLE_CHANGED = "user.role_changed"
@@ -138,6 +139,29 @@ class AuditEntryRead(BaseModel):
     reason: str | None
     request_id: str | None
     created_at: datetime
+
+
+class IdentifierConflictRead(BaseModel):
+    """Someone else's refused claim of one of the profile's identifiers (a possible dispute)."""
+
+    user_id: uuid.UUID | None = Field(description="Who claimed it.")
+    field: str = Field(examples=["gstin"])
+    claiming_msme_id: uuid.UUID | None = Field(
+        description="Their profile that tried to take it; null when creating a new one."
+    )
+    request_id: str | None
+    created_at: datetime
+
+
+class VerificationQueueItem(VerificationCase):
+    """A verification case with the claims of its identifiers that other users were refused."""
+
+    identifier_conflict_count: int = Field(
+        description="How many times others claimed one of the profile's identifiers."
+    )
+    identifier_conflicts: list[IdentifierConflictRead] = Field(
+        description="The latest of those claims, newest first (at most 10)."
+    )
 
 
 class PeriodRead(BaseModel):

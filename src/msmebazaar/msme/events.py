@@ -38,3 +38,15 @@ class VerificationReset(DomainEvent):
     editor_role: str
     previous_status: str
     changed_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IdentifierConflicted(DomainEvent):
+    """A user claimed a GSTIN or Udyam number that another live profile holds, and was refused
+    (admin audits it beside that profile, where a dispute will be decided)."""
+
+    msme_id: uuid.UUID  # the profile holding the identifier
+    field: str
+    user_id: uuid.UUID
+    user_role: str
+    claiming_msme_id: uuid.UUID | None  # the profile being edited; None for a new one

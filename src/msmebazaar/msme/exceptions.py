@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from msmebazaar.shared.exceptions import ConflictError, NotFoundError
+from msmebazaar.shared.exceptions import (
+    ConflictError,
+    NotFoundError,
+    PayloadTooLargeError,
+    RateLimitedError,
+)
 
 # Where the real owner of an identifier goes when someone else registered it first.
 DISPUTE_HELP = (
@@ -29,18 +34,42 @@ class VersionConflictError(ConflictError):
     )
 
 
-class GstinAlreadyRegisteredError(ConflictError):
+class IdentifierTakenError(ConflictError):
+    """An identifier that must be unique is already on another live profile."""
+
+    default_code = "IDENTIFIER_ALREADY_REGISTERED"
+    default_message = "This identifier is already registered to another business profile."
+
+
+class GstinAlreadyRegisteredError(IdentifierTakenError):
     default_code = "GSTIN_ALREADY_REGISTERED"
     default_message = "This GSTIN is already registered to another business profile. " + (
         DISPUTE_HELP.format(certificate="GST registration certificate")
     )
 
 
-class UdyamAlreadyRegisteredError(ConflictError):
+class UdyamAlreadyRegisteredError(IdentifierTakenError):
     default_code = "UDYAM_ALREADY_REGISTERED"
     default_message = "This Udyam number is already registered to another business profile. " + (
         DISPUTE_HELP.format(certificate="Udyam registration certificate")
     )
+
+
+class IdentifierConflictLimitError(RateLimitedError):
+    default_message = (
+        "You have claimed too many identifiers that are registered to other business profiles "
+        "today. Try again after the wait, or contact support to raise a dispute."
+    )
+
+
+class DocumentLimitReachedError(ConflictError):
+    default_code = "DOCUMENT_LIMIT_REACHED"
+    default_message = "This profile holds as many documents as a profile may."
+
+
+class DocumentQuotaExceededError(PayloadTooLargeError):
+    default_code = "DOCUMENT_QUOTA_EXCEEDED"
+    default_message = "This file would take the profile's documents past their space."
 
 
 # --- listings and interests (engineer B) -------------------------------------------------------

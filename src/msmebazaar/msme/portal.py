@@ -1,4 +1,5 @@
-"""Id-based entry points for callers outside the HTTP routers (the web portal).
+"""Id-based entry points for callers outside the HTTP routers (the web portal), and for the
+routes whose unit of work must commit even when they answer an error.
 
 The routers load a profile or listing through chained dependencies (`dependencies.py`,
 `listing_access.py`); these functions do the same checks from plain ids, then call the same
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from msmebazaar.auth.service import Principal
 from msmebazaar.msme import documents, financials, listings, profiles, search
 from msmebazaar.msme.cards import build_detail
+from msmebazaar.msme.conflicts import ConflictAllowance, keeping_conflicts
 from msmebazaar.msme.exceptions import MsmeNotFoundError
 from msmebazaar.msme.interests import MAX_INTERESTS_PER_BUYER_PER_LISTING, live_interest
 from msmebazaar.msme.listing_access import check_can_change, get_listing
@@ -31,8 +33,9 @@ from msmebazaar.msme.schemas.listings import (
     ListingSearch,
     ListingUpdate,
 )
-from msmebazaar.msme.schemas.profiles import MsmeRead, MsmeUpdate
-from msmebazaar.shared.exceptions import PermissionDeniedError
+from msmebazaar.msme.schemas.profiles import MsmeCreate, MsmeRead, MsmeUpdate
+from msmebazaar.shared.db import Database
+from msmebazaar.shared.exceptions import AppError, PermissionDeniedError
 from msmebazaar.shared.pagination import PageParams, paginate
 from msmebazaar.shared.storage import Storage
 
@@ -55,11 +58,53 @@ async def owned_profile(session: AsyncSession, user: Principal, msme_id: uuid.UU
 
 
 async def update_owned_profile(
-    session: AsyncSession, user: Principal, msme_id: uuid.UUID, data: MsmeUpdate
+    session: AsyncSession,
+    user: Principal,
+    msme_id: uuid.UUID,
+    data: MsmeUpdate,
+    *,
+    allowance: ConflictAllowance | None = None,
 ) -> MsmeRead:
-    """`PATCH /msmes/{id}` by id: change a profile the caller owns."""
+    """`PATCH /msmes/{id}` by id within the caller's unit of work (the portal's form, which
+    commits its savepoint-refused changes' events itself): change a profile the caller owns."""
     msme = await _owned(session, user, msme_id)
-    return await profiles.update_profile(session, msme, user, data)
+    return await profiles.update_profile(session, msme, user, data, allowance=allowance)
+
+
+async def register_profile(
+    database: Database, allowance: ConflictAllowance, owner: Principal, data: MsmeCreate
+) -> MsmeRead:
+    """`POST /msmes` in a unit of work of its own: a claim of another profile's identifier is
+    refused (409, or 429 past the daily allowance), yet its audit event is still committed,
+    which a request's unit (rolled back with the error) would lose."""
+    async with database.session("POST /msmes") as session:
+        outcome = await keeping_conflicts(
+            session, lambda: profiles.create_profile(session, owner, data, allowance=allowance)
+        )
+    if isinstance(outcome, AppError):
+        raise outcome
+    return outcome
+
+
+async def change_owned_profile(
+    database: Database,
+    allowance: ConflictAllowance,
+    user: Principal,
+    msme_id: uuid.UUID,
+    data: MsmeUpdate,
+) -> MsmeRead:
+    """`PATCH /msmes/{id}` in a unit of work of its own, for the same reason as
+    `register_profile`: 404/403 as the dependencies answer, then the change."""
+    async with database.session("PATCH /msmes/{msme_id}") as session:
+
+        async def change() -> MsmeRead:
+            msme = await _owned(session, user, msme_id)
+            return await profiles.update_profile(session, msme, user, data, allowance=allowance)
+
+        outcome = await keeping_conflicts(session, change)
+    if isinstance(outcome, AppError):
+        raise outcome
+    return outcome
 
 
 async def save_financials(
@@ -83,11 +128,32 @@ async def upload_owned_document(
     kind: DocumentKind,
     filename: str | None,
     data: bytes,
-) -> DocumentRead:
-    """`POST /msmes/{id}/documents` by id: the same size and file-type checks."""
+) -> documents.Uploaded:
+    """`POST /msmes/{id}/documents` by id: the same size, file-type and quota checks."""
     msme = await _owned(session, user, msme_id)
     upload = documents.Upload(kind=kind, filename=filename, data=data)
     return await documents.upload_document(session, storage, msme, user, upload)
+
+
+async def store_owned_document(
+    database: Database,
+    storage: Storage,
+    user: Principal,
+    msme_id: uuid.UUID,
+    upload: documents.Upload,
+) -> documents.Uploaded:
+    """`POST /msmes/{id}/documents` in a unit of work of its own, so that a file stored for a
+    row whose commit then fails is deleted again: no refused upload stays in storage."""
+    stored: documents.Uploaded | None = None
+    try:
+        async with database.session("POST /msmes/{msme_id}/documents") as session:
+            msme = await _owned(session, user, msme_id)
+            stored = await documents.upload_document(session, storage, msme, user, upload)
+    except BaseException:
+        if stored is not None and stored.created:
+            await storage.delete(documents.storage_key(msme_id, stored.document.id))
+        raise
+    return stored
 
 
 async def insider_documents(

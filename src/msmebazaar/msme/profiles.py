@@ -12,7 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from msmebazaar.auth.service import Principal, UserRole
 from msmebazaar.msme.classification import Classification, classify_msme, india_today
-from msmebazaar.msme.events import VerificationReset
+from msmebazaar.msme.conflicts import ConflictAllowance
+from msmebazaar.msme.events import IdentifierConflicted, VerificationReset
 from msmebazaar.msme.exceptions import (
     GstinAlreadyRegisteredError,
     UdyamAlreadyRegisteredError,
@@ -22,9 +23,9 @@ from msmebazaar.msme.financials import refresh_classification
 from msmebazaar.msme.identifiers import check_profile_fields
 from msmebazaar.msme.listings import withdraw_profile_listings
 from msmebazaar.msme.models import Listing, Msme
-from msmebazaar.msme.privacy import anonymous_listing_exists
+from msmebazaar.msme.privacy import anonymous_listing_exists, identity_visible
 from msmebazaar.msme.repository import get_live_msme
-from msmebazaar.msme.schemas.profiles import MsmeCreate, MsmeRead, MsmeUpdate
+from msmebazaar.msme.schemas.profiles import MsmeCard, MsmeCreate, MsmeRead, MsmeUpdate
 from msmebazaar.msme.sectors import get_sector
 from msmebazaar.shared.db import utcnow
 from msmebazaar.shared.events import publish
@@ -45,29 +46,75 @@ async def get_profile(session: AsyncSession, msme_id: uuid.UUID) -> MsmeRead:
     return MsmeRead.model_validate(await get_live_msme(session, msme_id))
 
 
+async def view_profile(
+    session: AsyncSession, msme: Msme, viewer: Principal | None
+) -> MsmeRead | MsmeCard:
+    """A profile the viewer may see, as they may see it: every field for its owner, admins
+    and buyers whose interest was accepted; the public card (no owner id, no PAN) for others."""
+    if await identity_visible(session, msme, viewer):
+        return MsmeRead.model_validate(msme)
+    return MsmeCard.model_validate(msme)
+
+
+_UNIQUE_IDENTIFIERS = (
+    ("gstin", Msme.gstin, GstinAlreadyRegisteredError),
+    ("udyam_number", Msme.udyam_number, UdyamAlreadyRegisteredError),
+)
+
+
 async def _ensure_unique(
-    session: AsyncSession, values: dict[str, Any], own_id: uuid.UUID | None
+    session: AsyncSession,
+    values: dict[str, Any],
+    claimant: Principal,
+    current: Msme | None,
+    allowance: ConflictAllowance | None,
 ) -> None:
-    """409 when a GSTIN or Udyam number is already on another live profile."""
-    checks = (
-        ("gstin", Msme.gstin, GstinAlreadyRegisteredError),
-        ("udyam_number", Msme.udyam_number, UdyamAlreadyRegisteredError),
-    )
-    for field, column, error in checks:
-        value = values.get(field)
-        if value is None:
+    """409 when a GSTIN or Udyam number being claimed (new, or changed on `current`) is on
+    another live profile: announced for the audit and counted against `claimant`'s daily
+    allowance, which, once spent, refuses every claim with 429 before looking it up."""
+    claimed = [
+        (field, column, error)
+        for field, column, error in _UNIQUE_IDENTIFIERS
+        if values.get(field) is not None
+        and (current is None or getattr(current, field) != values[field])
+    ]
+    if claimed and allowance is not None:
+        await allowance.check(claimant)
+    for field, column, error in claimed:
+        statement = select(Msme.id).where(column == values[field], Msme.deleted_at.is_(None))
+        if current is not None:
+            statement = statement.where(Msme.id != current.id)
+        holder = await session.scalar(statement.limit(1))
+        if holder is None:
             continue
-        statement = select(Msme.id).where(column == value, Msme.deleted_at.is_(None))
-        if own_id is not None:
-            statement = statement.where(Msme.id != own_id)
-        if await session.scalar(statement.limit(1)) is not None:
-            raise error(details=[{"field": field, "message": error.default_message}])
+        publish(
+            session,
+            IdentifierConflicted(
+                msme_id=holder,
+                field=field,
+                user_id=claimant.id,
+                user_role=claimant.role.value,
+                claiming_msme_id=None if current is None else current.id,
+            ),
+        )
+        if allowance is not None:
+            await allowance.spend(claimant)
+        raise error(details=[{"field": field, "message": error.default_message}])
 
 
-async def create_profile(session: AsyncSession, owner: Principal, data: MsmeCreate) -> MsmeRead:
-    """Create a `pending` profile owned by `owner`, its identifiers checked and classified."""
+async def create_profile(
+    session: AsyncSession,
+    owner: Principal,
+    data: MsmeCreate,
+    *,
+    allowance: ConflictAllowance | None = None,
+) -> MsmeRead:
+    """Create a `pending` profile owned by `owner`, its identifiers checked and classified.
+
+    With an `allowance`, claims of identifiers held by other profiles are limited per day
+    (`conflicts.py`); without one (the CLI, demo data) they are not."""
     values = check_profile_fields(data.model_dump())
-    await _ensure_unique(session, values, None)
+    await _ensure_unique(session, values, owner, None, allowance)
     # A new profile has no financials yet: only a huge investment can classify it already.
     classification = classify_msme(values["investment_in_plant_machinery"], None, india_today())
     msme = Msme(
@@ -115,7 +162,12 @@ def _back_to_pending(
 
 
 async def update_profile(
-    session: AsyncSession, msme: Msme, editor: Principal, data: MsmeUpdate
+    session: AsyncSession,
+    msme: Msme,
+    editor: Principal,
+    data: MsmeUpdate,
+    *,
+    allowance: ConflictAllowance | None = None,
 ) -> MsmeRead:
     """Apply a partial change; 409 `VERSION_CONFLICT` when `version` is stale."""
     change = data.model_dump(exclude_unset=True)
@@ -123,7 +175,7 @@ async def update_profile(
     if version is not None and version != msme.version:
         raise VersionConflictError()
     values = check_profile_fields(_merge_change(msme, change))
-    await _ensure_unique(session, values, msme.id)
+    await _ensure_unique(session, values, editor, msme, allowance)
     _back_to_pending(session, msme, values, editor)
     changed = {field for field, value in values.items() if getattr(msme, field) != value}
     for field in changed:
@@ -225,7 +277,8 @@ def _discovery_statement(filters: DiscoveryFilters) -> Select[Any]:
 
 async def discover(
     session: AsyncSession, filters: DiscoveryFilters, params: PageParams
-) -> tuple[list[MsmeRead], int]:
-    """Public discovery: verified, live profiles with no anonymous listing, filtered."""
+) -> tuple[list[MsmeCard], int]:
+    """Public discovery: verified, live profiles with no anonymous listing, filtered, as
+    public cards (never the owner's id or the PAN)."""
     rows, total = await paginate(session, _discovery_statement(filters), params)
-    return [MsmeRead.model_validate(row) for row in rows], total
+    return [MsmeCard.model_validate(row) for row in rows], total

@@ -19,8 +19,19 @@ from msmebazaar.msme.bands import (
     years_band_index,
 )
 from msmebazaar.msme.classification import Classification, classify_msme
-from msmebazaar.msme.documents import MAX_DOCUMENT_BYTES, download_document
-from msmebazaar.msme.events import InterestChanged, ListingChanged, VerificationReset
+from msmebazaar.msme.conflicts import CONFLICTS_PER_DAY, ConflictAllowance
+from msmebazaar.msme.documents import (
+    MAX_DOCUMENT_BYTES,
+    MAX_DOCUMENTS_PER_PROFILE,
+    MAX_PROFILE_DOCUMENT_BYTES,
+    download_document,
+)
+from msmebazaar.msme.events import (
+    IdentifierConflicted,
+    InterestChanged,
+    ListingChanged,
+    VerificationReset,
+)
 from msmebazaar.msme.facts import (
     ListingFacts,
     ListingStamp,
@@ -43,6 +54,7 @@ from msmebazaar.msme.interests import (
 )
 from msmebazaar.msme.listings import create_listing, list_mine, moderate_listing, view_listing
 from msmebazaar.msme.portal import (
+    change_owned_profile,
     close_owned_listing,
     insider_documents,
     interest_limit_reached,
@@ -50,6 +62,7 @@ from msmebazaar.msme.portal import (
     listings_in_review,
     owned_listing,
     owned_profile,
+    register_profile,
     save_financials,
     search_public_listings,
     submit_owned_listing,
@@ -64,6 +77,7 @@ from msmebazaar.msme.profiles import (
     discover,
     get_profile,
     list_owned,
+    view_profile,
 )
 from msmebazaar.msme.sectors import SECTORS, Sector, get_sector
 from msmebazaar.msme.stats import (
@@ -88,13 +102,18 @@ from msmebazaar.msme.verification import (
 
 __all__ = [
     "BAND_EDGES",
+    "CONFLICTS_PER_DAY",
     "LOSS_BAND",
+    "MAX_DOCUMENTS_PER_PROFILE",
     "MAX_DOCUMENT_BYTES",
+    "MAX_PROFILE_DOCUMENT_BYTES",
     "SECTORS",
     "YEAR_BAND_EDGES",
     "AlreadyOwnerError",
     "Classification",
+    "ConflictAllowance",
     "DiscoveryFilters",
+    "IdentifierConflicted",
     "IdentifierRequiredError",
     "InterestChanged",
     "ListingChanged",
@@ -105,6 +124,7 @@ __all__ = [
     "VerificationNotPendingError",
     "VerificationReset",
     "active_listing_facts",
+    "change_owned_profile",
     "changed_listing_facts",
     "classify_msme",
     "close_owned_listing",
@@ -147,6 +167,7 @@ __all__ = [
     "profile_counts",
     "public_listing_cards",
     "refresh_listing_figures",
+    "register_profile",
     "save_financials",
     "search_public_listings",
     "seller_funnel",
@@ -159,6 +180,7 @@ __all__ = [
     "upload_owned_document",
     "verification_queue",
     "view_listing",
+    "view_profile",
     "withdraw_interest",
     "years_band_bounds",
     "years_band_index",

@@ -13,6 +13,10 @@ from msmebazaar.shared.responses import ListResponse, Pagination
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+# Far past any real list (a hundred million rows at the largest page size), and low enough that
+# every offset fits a 64-bit integer: SQLite cannot bind a bigger one (500, `OverflowError`)
+# where PostgreSQL refuses it (422), so the bound makes both answer 422 naming `page`.
+MAX_PAGE = 1_000_000
 
 T = TypeVar("T")
 
@@ -30,12 +34,15 @@ class PageParams:
 # `async def`, though it awaits nothing: FastAPI runs a plain `def` dependency in a worker
 # thread, a hop that cost every list request more than the rest of its dependencies together.
 async def page_params(
-    page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    page: Annotated[
+        int, Query(ge=1, le=MAX_PAGE, description="Page number, from 1 (at most 1,000,000).")
+    ] = 1,
     page_size: Annotated[
         int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page (at most 100).")
     ] = DEFAULT_PAGE_SIZE,
 ) -> PageParams:
-    """FastAPI dependency: `page` and `page_size` from the query string (beyond 100 is 422)."""
+    """FastAPI dependency: `page` and `page_size` from the query string; 422 for a page size
+    beyond 100 or a page beyond `MAX_PAGE`."""
     return PageParams(page=page, page_size=page_size)
 
 

@@ -97,11 +97,11 @@ async def valuation_report(
 @router.get(
     "/msmes/{msme_id}/valuations",
     response_model=ListResponse[ValuationRead],
-    responses=error_responses(401, 403, 404),
+    responses=error_responses(401, 404),
 )
 async def list_profile_valuations(
     msme_id: MsmeIdPath, page: PageDep, session: SessionDep, user: CurrentUser, language: Language
 ) -> ListResponse[ValuationRead]:
-    """A profile's valuation history, newest first (owner or admin)."""
+    """A profile's valuation history, newest first (its current owner or an admin)."""
     items, total = await service.list_profile_valuations(session, user, msme_id, page, language)
     return page_response(items, total=total, params=page)

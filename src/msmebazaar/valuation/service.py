@@ -215,12 +215,19 @@ def _stored(
 
 
 async def _may_read(session: AsyncSession, user: Principal, valuation: Valuation) -> bool:
-    if user.role == UserRole.ADMIN or valuation.created_by == user.id:
+    """Admins read every valuation. A profile's valuations follow the profile: its owner now
+    reads them, whoever ran them, and a previous owner no longer does (an admin's transfer
+    moves them with the profile). An ad hoc valuation stays with its creator."""
+    if user.role == UserRole.ADMIN:
         return True
     if valuation.msme_id is None:
-        return False
+        return valuation.created_by == user.id
+    return await _owns_profile(session, user, valuation.msme_id)
+
+
+async def _owns_profile(session: AsyncSession, user: Principal, msme_id: uuid.UUID) -> bool:
     try:
-        profile = await get_profile(session, valuation.msme_id)
+        profile = await get_profile(session, msme_id)
     except NotFoundError:
         return False
     return profile.owner_id == user.id
@@ -229,7 +236,8 @@ async def _may_read(session: AsyncSession, user: Principal, valuation: Valuation
 async def valuation_for_report(
     session: AsyncSession, user: Principal, valuation_id: uuid.UUID
 ) -> Valuation:
-    """A stored valuation the caller may read (creator, the profile's owner, admins); else 404."""
+    """A stored valuation the caller may read (the profile's current owner, the creator of an
+    ad hoc one, admins); else 404."""
     valuation = await session.get(Valuation, valuation_id)
     if valuation is None or not await _may_read(session, user, valuation):
         raise ValuationNotFoundError()
@@ -246,8 +254,10 @@ async def get_valuation(
 async def list_profile_valuations(
     session: AsyncSession, user: Principal, msme_id: uuid.UUID, params: PageParams, language: str
 ) -> tuple[list[ValuationRead], int]:
-    """A profile's valuations, newest first (owner or admin)."""
-    await _profile_for(session, user, msme_id)
+    """A profile's valuations, newest first, for its current owner or an admin; 404 for
+    anyone else (a previous owner included), as for each one of them."""
+    if user.role != UserRole.ADMIN and not await _owns_profile(session, user, msme_id):
+        raise MsmeNotFoundError()
     statement = (
         select(Valuation)
         .where(Valuation.msme_id == msme_id)

@@ -9,8 +9,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.responses import Response
 
-from msmebazaar.msme import documents
-from msmebazaar.msme.dependencies import InsiderMsme, OwnedMsme, SignedIn
+from msmebazaar.msme import documents, portal
+from msmebazaar.msme.dependencies import InsiderMsme, MsmeIdPath, SignedIn
 from msmebazaar.msme.schemas.documents import DocumentKind, DocumentRead
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.pagination import PageDep, page_response
@@ -29,23 +29,35 @@ def _storage(request: Request) -> Storage:
     "/msmes/{msme_id}/documents",
     status_code=201,
     response_model=DataResponse[DocumentRead],
-    responses=error_responses(401, 403, 404, 413, 415),
+    responses={
+        200: {
+            "description": "The same file (same SHA-256) was on the profile already: the "
+            "existing document, nothing stored again.",
+            "model": DataResponse[DocumentRead],
+        },
+        **error_responses(401, 403, 404, 409, 413, 415),
+    },
 )
 async def upload_document(
     request: Request,
+    response: Response,
     *,
-    msme: OwnedMsme,
-    session: SessionDep,
+    msme_id: MsmeIdPath,
     user: SignedIn,
     kind: Annotated[DocumentKind, Form(description="What the document is.")],
     file: Annotated[UploadFile, File(description="PDF, PNG or JPEG, at most 10 MB.")],
 ) -> DataResponse[DocumentRead]:
-    """Upload a document to a profile you own (PDF, PNG or JPEG, at most 10 MB)."""
+    """Upload a document to a profile you own (PDF, PNG or JPEG, at most 10 MB; a profile
+    holds at most 50 documents and 200 MB); a file already there is returned with 200."""
     # One byte past the limit is enough to know the file is too large.
     data = await file.read(documents.MAX_DOCUMENT_BYTES + 1)
     upload = documents.Upload(kind=kind, filename=file.filename, data=data)
-    document = await documents.upload_document(session, _storage(request), msme, user, upload)
-    return ok(document, "Document uploaded.")
+    database = request.app.state.db
+    stored = await portal.store_owned_document(database, _storage(request), user, msme_id, upload)
+    if not stored.created:
+        response.status_code = 200
+        return ok(stored.document, "This file is on the profile already.")
+    return ok(stored.document, "Document uploaded.")
 
 
 @router.get(

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
-from msmebazaar.auth.service import Principal, UserRole, require_role
-from msmebazaar.msme import profiles
+from msmebazaar.auth.service import OptionalUser, Principal, UserRole, require_role
+from msmebazaar.msme import portal, profiles
 from msmebazaar.msme.classification import Classification
-from msmebazaar.msme.dependencies import OwnedMsme, SignedIn, VisibleMsme
-from msmebazaar.msme.schemas.profiles import MsmeCreate, MsmeRead, MsmeUpdate, SectorRead
+from msmebazaar.msme.conflicts import ConflictAllowance
+from msmebazaar.msme.dependencies import MsmeIdPath, OwnedMsme, SignedIn, VisibleMsme
+from msmebazaar.msme.schemas.profiles import (
+    MsmeCard,
+    MsmeCreate,
+    MsmeRead,
+    MsmeUpdate,
+    SectorRead,
+)
 from msmebazaar.msme.sectors import SECTORS
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.pagination import PageDep, page_response
@@ -20,6 +27,14 @@ from msmebazaar.shared.responses import DataResponse, ListResponse, error_respon
 router = APIRouter(prefix="/msmes", tags=["msme"])
 
 OwnerDep = Annotated[Principal, Depends(require_role(UserRole.MSME_OWNER))]
+
+
+async def conflict_allowance(request: Request) -> ConflictAllowance:
+    """Each user's daily allowance of identifier conflicts, on the app's rate limiter."""
+    return ConflictAllowance(request.app.state.rate_limiter)
+
+
+AllowanceDep = Annotated[ConflictAllowance, Depends(conflict_allowance)]
 
 
 @router.get("/sectors", response_model=ListResponse[SectorRead])
@@ -41,7 +56,7 @@ async def list_my_profiles(
     return page_response(items, total=total, params=page)
 
 
-@router.get("", response_model=ListResponse[MsmeRead], dependencies=[PublicCacheDep])
+@router.get("", response_model=ListResponse[MsmeCard], dependencies=[PublicCacheDep])
 async def discover_profiles(
     session: SessionDep,
     page: PageDep,
@@ -56,7 +71,7 @@ async def discover_profiles(
     q: Annotated[
         str | None, Query(max_length=100, description="Words in the name, products, description.")
     ] = None,
-) -> ListResponse[MsmeRead]:
+) -> ListResponse[MsmeCard]:
     """Discover verified businesses (profiles with an anonymous listing are not listed)."""
     filters = profiles.DiscoveryFilters(
         sector=sector,
@@ -74,35 +89,44 @@ async def discover_profiles(
     "",
     status_code=201,
     response_model=DataResponse[MsmeRead],
-    responses=error_responses(401, 403, 409),
+    responses=error_responses(401, 403, 409, 429),
 )
 async def create_profile(
-    body: MsmeCreate, session: SessionDep, owner: OwnerDep
+    body: MsmeCreate, request: Request, owner: OwnerDep, allowance: AllowanceDep
 ) -> DataResponse[MsmeRead]:
     """Create a business profile (`pending` until an admin verifies it)."""
-    return ok(await profiles.create_profile(session, owner, body), "Profile created.")
+    created = await portal.register_profile(request.app.state.db, allowance, owner, body)
+    return ok(created, "Profile created.")
 
 
 @router.get(
     "/{msme_id}",
-    response_model=DataResponse[MsmeRead],
+    response_model=DataResponse[MsmeRead | MsmeCard],
     responses=error_responses(401, 404),  # 401: a bad token is refused, not ignored
 )
-async def get_profile(msme: VisibleMsme) -> DataResponse[MsmeRead]:
-    """A business profile, if you may see it (else 404)."""
-    return ok(MsmeRead.model_validate(msme))
+async def get_profile(
+    msme: VisibleMsme, session: SessionDep, viewer: OptionalUser
+) -> DataResponse[MsmeRead | MsmeCard]:
+    """A business profile, if you may see it (else 404); visitors get its public card."""
+    return ok(await profiles.view_profile(session, msme, viewer))
 
 
 @router.patch(
     "/{msme_id}",
     response_model=DataResponse[MsmeRead],
-    responses=error_responses(401, 403, 404, 409),
+    responses=error_responses(401, 403, 404, 409, 429),
 )
 async def update_profile(
-    body: MsmeUpdate, msme: OwnedMsme, session: SessionDep, user: SignedIn
+    msme_id: MsmeIdPath,
+    body: MsmeUpdate,
+    request: Request,
+    user: SignedIn,
+    allowance: AllowanceDep,
 ) -> DataResponse[MsmeRead]:
     """Change a profile you own; send `version` to refuse a stale edit (409)."""
-    return ok(await profiles.update_profile(session, msme, user, body), "Profile updated.")
+    database = request.app.state.db
+    changed = await portal.change_owned_profile(database, allowance, user, msme_id, body)
+    return ok(changed, "Profile updated.")
 
 
 @router.delete(

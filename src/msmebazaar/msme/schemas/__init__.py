@@ -35,6 +35,7 @@ from msmebazaar.msme.schemas.listings import (
 )
 from msmebazaar.msme.schemas.profiles import (
     LegalForm,
+    MsmeCard,
     MsmeCreate,
     MsmeRead,
     MsmeUpdate,
@@ -93,6 +94,7 @@ __all__ = [
     "ListingStatus",
     "ListingUpdate",
     "ModerationDecision",
+    "MsmeCard",
     "MsmeCreate",
     "MsmeRead",
     "MsmeUpdate",

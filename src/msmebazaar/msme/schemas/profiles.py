@@ -106,16 +106,17 @@ class MsmeUpdate(_Strict):
     )
 
 
-class MsmeRead(BaseModel):
+class MsmeCard(BaseModel):
+    """A profile as anyone may see it (`GET /msmes`, and `GET /msmes/{id}` for a visitor):
+    never its owner's id, the PAN (a proprietor's personal PAN), a phone or an email."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
-    owner_id: uuid.UUID
     legal_name: str
     trade_name: str | None
     legal_form: LegalForm
     gstin: str | None
-    pan: str | None
     udyam_number: str | None
     cin: str | None
     sector: str
@@ -131,9 +132,16 @@ class MsmeRead(BaseModel):
     website: str | None
     classification: Classification
     verification_status: VerificationStatus
-    version: int
     created_at: datetime
     updated_at: datetime
+
+
+class MsmeRead(MsmeCard):
+    """Every field of a profile: for its owner, admins and buyers whose interest was accepted."""
+
+    owner_id: uuid.UUID
+    pan: str | None
+    version: int
 
 
 class SectorRead(BaseModel):

@@ -16,6 +16,7 @@ from msmebazaar.msme.schemas import DocumentKind, FinancialsInput, LegalForm, Ms
 from msmebazaar.msme.service import (
     MAX_DOCUMENT_BYTES,
     SECTORS,
+    ConflictAllowance,
     create_profile,
     download_document,
     get_financials,
@@ -38,6 +39,7 @@ from msmebazaar.web.forms import (
     FormDep,
     FormErrors,
     app_error_fields,
+    error_message,
     file_field,
     schema_errors,
     text_field,
@@ -109,15 +111,25 @@ def _explained(visit: Visit, form: FormData, exc: AppError) -> dict[str, str]:
     return app_error_fields(visit, exc) | identifier_errors(visit, values)
 
 
+def _allowance(request: Request) -> ConflictAllowance:
+    # The API's daily allowance of identifier conflicts: the form is no way around it. A refused
+    # claim's audit event is committed with the page's unit of work (the savepoint is undone).
+    return ConflictAllowance(request.app.state.rate_limiter)
+
+
 @router.post("/new")
-async def create_profile_page(visit: OwnerVisit, session: SessionDep, form: FormDep) -> Response:
+async def create_profile_page(
+    request: Request, visit: OwnerVisit, session: SessionDep, form: FormDep
+) -> Response:
     """Create a profile (pending until an admin verifies it)."""
-    viewer = visit.user
+    viewer, allowance = visit.user, _allowance(request)
     try:
         data = MsmeCreate.model_validate(
             {k: v for k, v in _checked_values(visit, form).items() if v is not None}
         )
-        created = await in_savepoint(session, lambda: create_profile(session, viewer, data))
+        created = await in_savepoint(
+            session, lambda: create_profile(session, viewer, data, allowance=allowance)
+        )
     except FormErrors as exc:
         return _form_page(visit, typed_values(form), exc.fields, profile_id=None, status=422)
     except pydantic.ValidationError as exc:
@@ -179,17 +191,20 @@ async def edit_profile_form(msme_id: str, visit: OwnerVisit, session: SessionDep
 
 @router.post("/{msme_id}/edit")
 async def update_profile_page(
-    msme_id: str, visit: OwnerVisit, session: SessionDep, form: FormDep
+    msme_id: str, request: Request, visit: OwnerVisit, session: SessionDep, form: FormDep
 ) -> Response:
     """Save the profile; a change to the name or an identifier sends it back for verification."""
-    identifier, viewer = parse_id(msme_id), visit.user
+    identifier, viewer, allowance = parse_id(msme_id), visit.user, _allowance(request)
     version = text_field(form, "version")
     try:
         values = _checked_values(visit, form) | {
             "version": int(version) if version and version.isdigit() else None
         }
         data = MsmeUpdate.model_validate(values)
-        await in_savepoint(session, lambda: update_owned_profile(session, viewer, identifier, data))
+        await in_savepoint(
+            session,
+            lambda: update_owned_profile(session, viewer, identifier, data, allowance=allowance),
+        )
     except FormErrors as exc:
         errors = exc.fields
     except pydantic.ValidationError as exc:
@@ -237,7 +252,7 @@ async def save_financials_page(
 async def upload_document_page(
     msme_id: str, request: Request, visit: OwnerVisit, session: SessionDep, form: FormDep
 ) -> Response:
-    """Upload a document (PDF, PNG or JPEG, at most 10 MB)."""
+    """Upload a document (PDF, PNG or JPEG, at most 10 MB; 50 documents and 200 MB a profile)."""
     identifier, viewer = parse_id(msme_id), visit.user
     upload = file_field(form, "file")
     kind = text_field(form, "kind")
@@ -246,27 +261,29 @@ async def upload_document_page(
         errors["file"] = visit.t("form.file_required")
     if kind not in {item.value for item in DocumentKind}:
         errors["kind"] = visit.t("form.choose")
-    if not errors and upload is not None and kind is not None:
-        data = await upload.read(MAX_DOCUMENT_BYTES + 1)
-        storage = request.app.state.storage
-        try:
-            await in_savepoint(
-                session,
-                lambda: upload_owned_document(
-                    session,
-                    storage,
-                    viewer,
-                    identifier,
-                    kind=DocumentKind(kind),
-                    filename=upload.filename,
-                    data=data,
-                ),
-            )
-        except AppError as exc:
-            errors = {"file": app_error_fields(visit, exc).popitem()[1]}
-    if errors:
+    if errors or upload is None or kind is None:
         return await _business_page(visit, session, identifier, errors, {}, status=422)
-    return visit.redirect(f"/my/businesses/{identifier}#documents", flash="flash.document_uploaded")
+    data = await upload.read(MAX_DOCUMENT_BYTES + 1)
+    storage = request.app.state.storage
+    try:
+        stored = await in_savepoint(
+            session,
+            lambda: upload_owned_document(
+                session,
+                storage,
+                viewer,
+                identifier,
+                kind=DocumentKind(kind),
+                filename=upload.filename,
+                data=data,
+            ),
+        )
+    except AppError as exc:
+        # Too large, the profile's limit or space reached, not a PDF/PNG/JPEG: said in words.
+        errors = {"file": error_message(visit, exc)}
+        return await _business_page(visit, session, identifier, errors, {}, status=422)
+    flash = "flash.document_uploaded" if stored.created else "flash.document_already_there"
+    return visit.redirect(f"/my/businesses/{identifier}#documents", flash=flash)
 
 
 @router.post("/{msme_id}/valuations")

@@ -98,6 +98,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "flash.profile_saved": {"en": "Profile saved.", "hi": "प्रोफ़ाइल सहेजी गई।"},
     "flash.financials_saved": {"en": "Financials saved.", "hi": "वित्तीय आँकड़े सहेजे गए।"},
     "flash.document_uploaded": {"en": "Document uploaded.", "hi": "दस्तावेज़ अपलोड हुआ।"},
+    "flash.document_already_there": {
+        "en": "This file is on the profile already; it was not stored again.",
+        "hi": "यह फ़ाइल प्रोफ़ाइल पर पहले से है; इसे दोबारा नहीं रखा गया।",
+    },
     "flash.listing_created": {
         "en": "Listing created as a draft. Submit it for review when it is ready.",
         "hi": "लिस्टिंग ड्राफ़्ट के रूप में बनी। तैयार होने पर समीक्षा के लिए भेजें।",
