@@ -25,6 +25,7 @@ import pytest
 from sqlalchemy import func, select
 
 from msmebazaar.auth.models import User
+from msmebazaar.match import matching
 from msmebazaar.msme.models import Interest, Listing, Msme
 from msmebazaar.shared.config import DatabaseSettings
 from msmebazaar.shared.db import Database, upgrade_database
@@ -259,3 +260,31 @@ async def test_sixteen_clients_at_once_get_no_error_and_lose_nothing(fresh_url: 
     assert sum(tally.valuations.values()) == 3 * ROUNDS
     assert len(tally.interests) == 3 * ROUNDS
     await _stored(fresh_url, market, tally)
+
+
+async def test_first_rankings_of_many_mandates_at_once_wait_for_no_connection(
+    committed_client: httpx.AsyncClient, committed_db: Database
+) -> None:
+    # Each first ranking of a mandate reads its stored vector. When that read took a second
+    # pooled connection while the request held one, 16 at once (one client's share) emptied the
+    # pool (15 on SQLite, 20 on PostgreSQL) and every
+    # request waited for a connection that none would give back (503 after the pool timeout).
+    owner = Actor(await sign_in(committed_client, role="msme_owner", name="Owner"))
+    await active_listing(committed_db, owner.id)
+    buyers = []
+    for _ in range(16):
+        buyer = Actor(await sign_in(committed_client, role="buyer", name="Buyer"))
+        created = await committed_client.post(
+            f"{API}/mandates", json=mandate_payload(), headers=buyer.headers
+        )
+        buyers.append((buyer, created.json()["data"]["id"]))
+    matching._MANDATE_VECTORS.clear()  # every ranking below is its mandate's first
+
+    answers = await asyncio.gather(
+        *(
+            committed_client.get(f"{API}/matches/mandates/{mandate_id}", headers=buyer.headers)
+            for buyer, mandate_id in buyers
+        )
+    )
+
+    assert [answer.status_code for answer in answers] == [200] * 16, answers[0].text

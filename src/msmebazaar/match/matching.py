@@ -70,7 +70,7 @@ def scoring_params(settings: MatchSettings, embedder: Embedder) -> ScoringParams
 
 
 async def mandate_vector(
-    database: SessionSource, embedder: Embedder, mandate: Mandate
+    database: SessionSource, embedder: Embedder, mandate: Mandate, *, reader: AsyncSession
 ) -> Vectors | None:
     """The mandate's current thesis vector (embedded and stored now if missing); `None` without
     a thesis. A missing vector is stored in a short unit of work of its own (`current_vectors`),
@@ -82,7 +82,7 @@ async def mandate_vector(
     cached = _MANDATE_VECTORS.get(key)
     if cached is not None:
         return cached
-    rows = await current_vectors(database, MANDATE, embedder, [(mandate.id, text)])
+    rows = await current_vectors(database, MANDATE, embedder, [(mandate.id, text)], reader=reader)
     if len(_MANDATE_VECTORS) >= _MANDATE_CACHE_SIZE:
         _MANDATE_VECTORS.clear()
     vector: Vectors = rows[0]
@@ -105,7 +105,7 @@ async def rank_listings(
     started = time.perf_counter()
     await index.refresh(database)
     mandate = await load_mandate(session, user, mandate_id)
-    query = await mandate_vector(database, index.embedder, mandate)
+    query = await mandate_vector(database, index.embedder, mandate, reader=session)
     terms = terms_of(mandate)
     params = scoring_params(settings, index.embedder)
     table, facts, mandates = index.table, index.facts, MandateTable.of([terms])
@@ -186,11 +186,17 @@ async def score_mandates(
 
 
 async def listing_vector_of(
-    database: SessionSource, embedder: Embedder, facts: ListingFacts
+    database: SessionSource,
+    embedder: Embedder,
+    facts: ListingFacts,
+    *,
+    reader: AsyncSession | None = None,
 ) -> Vectors:
     """The listing's current vector (stored, or embedded and stored now, in its own unit of
     work like `mandate_vector`)."""
-    rows = await current_vectors(database, LISTING, embedder, [(facts.id, facts.text)])
+    rows = await current_vectors(
+        database, LISTING, embedder, [(facts.id, facts.text)], reader=reader
+    )
     vector: Vectors = rows[0]
     return vector
 
@@ -235,7 +241,7 @@ async def rank_mandates(
     mandates = [m for m in await active_mandates(session) if m.owner_id != facts.owner_id]
     if facts.status == "active" and mandates:
         params = scoring_params(settings, embedder)
-        vector = await listing_vector_of(database, embedder, facts)
+        vector = await listing_vector_of(database, embedder, facts, reader=session)
         scores = await score_mandates(
             session, facts, vector, mandates, params=params, provider=embedder.provider
         )

@@ -113,12 +113,20 @@ async def current_vectors(
     subject_type: str,
     embedder: Embedder,
     items: Sequence[tuple[uuid.UUID, str]],
+    *,
+    reader: AsyncSession | None = None,
 ) -> Vectors:
     """Vectors of `(id, text)` pairs: stored ones whose text is unchanged, the rest embedded now
     and stored. The embedding (CPU) runs outside any transaction, and the store is a short unit
-    of work of its own: on SQLite nothing holds the one writer while it computes."""
-    async with database.read_session() as session:
-        stored = await load_vectors(session, subject_type, embedder.provider, [i for i, _ in items])
+    of work of its own: on SQLite nothing holds the one writer while it computes. A request
+    passes its own session as `reader`, so the common case (every vector stored) takes no second
+    pooled connection while the request holds one."""
+    ids = [subject_id for subject_id, _ in items]
+    if reader is not None:
+        stored = await load_vectors(reader, subject_type, embedder.provider, ids)
+    else:
+        async with database.read_session() as session:
+            stored = await load_vectors(session, subject_type, embedder.provider, ids)
     rows: list[Vectors | None] = []
     stale: list[tuple[int, tuple[uuid.UUID, str]]] = []
     for position, (subject_id, text) in enumerate(items):

@@ -163,9 +163,14 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     """A pooled async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
     if settings.is_sqlite:
         _ensure_sqlite_folder(settings.url)
+        # No cap on connections (max_overflow=-1): a SQLite connection is a local file handle,
+        # admission bounds the requests in flight, and a capped pool deadlocked when every
+        # request held a connection while a unit it opened waited for one more.
         engine = create_async_engine(
             settings.url,
             echo=settings.echo,
+            pool_size=settings.pool_size,
+            max_overflow=-1,
             connect_args={"timeout": settings.sqlite_write_wait_seconds},
         )
         _configure_sqlite(engine, settings.sqlite_write_wait_seconds)
