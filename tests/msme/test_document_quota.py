@@ -14,18 +14,18 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from msmebazaar.app import create_app
 from msmebazaar.msme.documents import MAX_DOCUMENTS_PER_PROFILE, MAX_PROFILE_DOCUMENT_BYTES
 from msmebazaar.msme.models import Document, Msme
 from msmebazaar.shared.cache import MemoryCache
 from msmebazaar.shared.config import DatabaseSettings, RedisSettings, StorageSettings
-from msmebazaar.shared.db import Database, create_postgres_database, upgrade_database, utcnow
+from msmebazaar.shared.db import Database, upgrade_database, utcnow
 from msmebazaar.shared.ratelimit import create_rate_limiter
 from msmebazaar.shared.storage import LocalStorage
 from tests.auth.factories import Actor, signed_in
 from tests.conftest import TEST_DATABASE_URL, make_settings
+from tests.databases import scratch_postgres_database
 from tests.msme.factories import MSMES, make_msme
 
 
@@ -154,19 +154,18 @@ async def test_a_file_already_there_is_returned_even_when_the_profile_is_full(
 
 
 @pytest.fixture(scope="module")
-def committed_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The run's backend with real commits and connections: a SQLite file, or a PostgreSQL
-    database of this module's own beside the test database."""
+async def committed_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """The run's backend with real commits and connections: a SQLite file, or a new PostgreSQL
+    database of this module's own beside the test database, dropped afterwards (a kept one
+    would hold the GSTINs an earlier run's factories made, and this run's repeat them)."""
     if TEST_DATABASE_URL:
-        parsed = make_url(TEST_DATABASE_URL)
-        url = parsed.set(database=f"{parsed.database}_documents").render_as_string(
-            hide_password=False
-        )
-        asyncio.run(create_postgres_database(url))
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('documents') / 'races.db'}"
+        async with scratch_postgres_database(TEST_DATABASE_URL, "documents") as url:
+            upgrade_database(url)
+            yield url
+        return
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('documents') / 'races.db'}"
     upgrade_database(url)
-    return url
+    yield url
 
 
 @pytest.fixture
