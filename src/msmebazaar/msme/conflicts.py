@@ -47,28 +47,21 @@ class ConflictAllowance:
 
     async def check(self, user: Principal) -> None:
         """429 (with Retry-After) when `user` has spent today's allowance; counts nothing."""
-        if user.role == UserRole.ADMIN:
-            return
-        strategy = SlidingWindowCounterRateLimiter(self.limiter.storage)
-        key = (*_KEY, str(user.id))
-        try:
-            if await strategy.test(_ALLOWANCE, *key):
-                return
-            stats = await strategy.get_window_stats(_ALLOWANCE, *key)
-        except (RedisError, OSError) as exc:
-            logger.warning("conflict_allowance_unavailable", error=type(exc).__name__)
-            return
-        raise IdentifierConflictLimitError(retry_after=_seconds_until(stats.reset_time))
+        await self._within_allowance(user, spend=False)
 
     async def spend(self, user: Principal) -> None:
         """Count one conflict of `user`; 429 when it goes past the allowance (a race of
         claims that all passed `check`)."""
+        await self._within_allowance(user, spend=True)
+
+    async def _within_allowance(self, user: Principal, *, spend: bool) -> None:
         if user.role == UserRole.ADMIN:
             return
         strategy = SlidingWindowCounterRateLimiter(self.limiter.storage)
         key = (*_KEY, str(user.id))
         try:
-            if await strategy.hit(_ALLOWANCE, *key):
+            ask = strategy.hit if spend else strategy.test
+            if await ask(_ALLOWANCE, *key):
                 return
             stats = await strategy.get_window_stats(_ALLOWANCE, *key)
         except (RedisError, OSError) as exc:
