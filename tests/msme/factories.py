@@ -3,6 +3,7 @@ interests written straight to the database, and signed-in users of each role."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import string
 import uuid
@@ -10,7 +11,7 @@ from typing import Any
 
 from stdnum import luhn
 
-from msmebazaar.msme.models import Financials, Interest, Listing, Msme
+from msmebazaar.msme.models import Document, Financials, Interest, Listing, Msme
 from msmebazaar.shared.db import Database, utcnow
 from tests.auth.factories import make_user
 
@@ -202,3 +203,23 @@ def listing_payload(msme_id: uuid.UUID, **overrides: Any) -> dict[str, Any]:
         "summary": "Established brand, steady distributor network, own FSSAI-licensed plant.",
     }
     return {key: value for key, value in (payload | overrides).items() if value is not None}
+
+
+async def make_documents(database: Database, msme: Msme, count: int, size: int = 1024) -> None:
+    """`count` documents already on the profile (rows only, no files), `size` bytes each."""
+    async with database.session() as session:
+        for index in range(count):
+            session.add(
+                Document(
+                    id=uuid.uuid4(),
+                    msme_id=msme.id,
+                    kind="other",
+                    filename=f"old-{index}.pdf",
+                    content_type="application/pdf",
+                    size=size,
+                    sha256=hashlib.sha256(f"{msme.id}-{index}".encode()).hexdigest(),
+                    storage_key=f"msmes/{msme.id}/old-{index}",
+                    uploaded_by=msme.owner_id,
+                    created_at=utcnow(),
+                )
+            )

@@ -5,7 +5,6 @@ behind, and uploads arriving at once never pass the limits (on SQLite and Postgr
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,16 +16,16 @@ from sqlalchemy import func, select
 
 from msmebazaar.app import create_app
 from msmebazaar.msme.documents import MAX_DOCUMENTS_PER_PROFILE, MAX_PROFILE_DOCUMENT_BYTES
-from msmebazaar.msme.models import Document, Msme
+from msmebazaar.msme.models import Document
 from msmebazaar.shared.cache import MemoryCache
 from msmebazaar.shared.config import DatabaseSettings, RedisSettings, StorageSettings
-from msmebazaar.shared.db import Database, upgrade_database, utcnow
+from msmebazaar.shared.db import Database, upgrade_database
 from msmebazaar.shared.ratelimit import create_rate_limiter
 from msmebazaar.shared.storage import LocalStorage
 from tests.auth.factories import Actor, signed_in
 from tests.conftest import TEST_DATABASE_URL, make_settings
 from tests.databases import scratch_postgres_database
-from tests.msme.factories import MSMES, make_msme
+from tests.msme.factories import MSMES, make_documents, make_msme
 
 
 def _pdf(marker: object, padding: int = 0) -> bytes:
@@ -42,26 +41,6 @@ async def _upload(
         files={"file": ("accounts.pdf", data, "application/pdf")},
         headers=actor.headers,
     )
-
-
-async def _stored_rows(database: Database, msme: Msme, count: int, size: int = 1024) -> None:
-    """`count` documents already on the profile (rows only), `size` bytes each."""
-    async with database.session() as session:
-        for index in range(count):
-            session.add(
-                Document(
-                    id=uuid.uuid4(),
-                    msme_id=msme.id,
-                    kind="other",
-                    filename=f"old-{index}.pdf",
-                    content_type="application/pdf",
-                    size=size,
-                    sha256=hashlib.sha256(f"{msme.id}-{index}".encode()).hexdigest(),
-                    storage_key=f"msmes/{msme.id}/old-{index}",
-                    uploaded_by=msme.owner_id,
-                    created_at=utcnow(),
-                )
-            )
 
 
 async def _document_count(database: Database, msme_id: uuid.UUID) -> int:
@@ -106,7 +85,7 @@ async def test_the_fifty_first_document_is_409_and_nothing_is_stored(
     client: httpx.AsyncClient, owner: Actor, database: Database, storage: LocalStorage
 ) -> None:
     msme = await make_msme(database, owner.id)
-    await _stored_rows(database, msme, MAX_DOCUMENTS_PER_PROFILE)
+    await make_documents(database, msme, MAX_DOCUMENTS_PER_PROFILE)
 
     response = await _upload(client, owner, msme.id, _pdf("one too many"))
 
@@ -124,7 +103,9 @@ async def test_a_file_past_the_profiles_200_mb_is_413_and_nothing_is_stored(
     msme = await make_msme(database, owner.id)
     data = _pdf("statement", padding=2048)
     # 20 rows filling all but (just under) the size of `data`.
-    await _stored_rows(database, msme, 20, size=(MAX_PROFILE_DOCUMENT_BYTES - len(data)) // 20 + 1)
+    await make_documents(
+        database, msme, 20, size=(MAX_PROFILE_DOCUMENT_BYTES - len(data)) // 20 + 1
+    )
 
     response = await _upload(client, owner, msme.id, data)
 
@@ -143,7 +124,7 @@ async def test_a_file_already_there_is_returned_even_when_the_profile_is_full(
     msme = await make_msme(database, owner.id)
     data = _pdf("kept")
     assert (await _upload(client, owner, msme.id, data)).status_code == 201
-    await _stored_rows(database, msme, MAX_DOCUMENTS_PER_PROFILE - 1)
+    await make_documents(database, msme, MAX_DOCUMENTS_PER_PROFILE - 1)
 
     response = await _upload(client, owner, msme.id, data)
 
@@ -192,7 +173,7 @@ async def test_uploads_at_once_never_pass_the_document_limit(
     client, database, root = racing
     owner = await signed_in(client, database, "msme_owner")
     msme = await make_msme(database, owner.id)
-    await _stored_rows(database, msme, MAX_DOCUMENTS_PER_PROFILE - 2)
+    await make_documents(database, msme, MAX_DOCUMENTS_PER_PROFILE - 2)
 
     responses = await asyncio.gather(
         *(_upload(client, owner, msme.id, _pdf(f"race {index}")) for index in range(8))

@@ -4,7 +4,6 @@ of another profile's GSTIN through the profile form are audited and limited per 
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 import httpx
@@ -13,10 +12,10 @@ from sqlalchemy import func, select
 from msmebazaar.admin.models import AuditEntry
 from msmebazaar.msme.conflicts import CONFLICTS_PER_DAY
 from msmebazaar.msme.documents import MAX_DOCUMENTS_PER_PROFILE
-from msmebazaar.msme.models import Document, Msme
-from msmebazaar.shared.db import Database, utcnow
+from msmebazaar.msme.models import Document
+from msmebazaar.shared.db import Database
 from tests.auth.factories import make_user
-from tests.msme.factories import make_msme
+from tests.msme.factories import make_documents, make_msme
 from tests.web.helpers import submit, visible_text
 from tests.web.test_owner import _create_profile, _profile_form
 
@@ -29,30 +28,11 @@ async def _documents(database: Database, msme_id: uuid.UUID) -> int:
         return int(await session.scalar(statement) or 0)
 
 
-async def _fill(database: Database, msme: Msme, count: int) -> None:
-    async with database.session() as session:
-        for index in range(count):
-            session.add(
-                Document(
-                    id=uuid.uuid4(),
-                    msme_id=msme.id,
-                    kind="other",
-                    filename=f"old-{index}.pdf",
-                    content_type="application/pdf",
-                    size=100,
-                    sha256=hashlib.sha256(f"{msme.id}-{index}".encode()).hexdigest(),
-                    storage_key=f"msmes/{msme.id}/old-{index}",
-                    uploaded_by=msme.owner_id,
-                    created_at=utcnow(),
-                )
-            )
-
-
 async def test_a_document_past_the_profiles_limit_is_refused_in_plain_words(
     owner_browser: httpx.AsyncClient, database: Database
 ) -> None:
     msme = await _create_profile(owner_browser, database)
-    await _fill(database, msme, MAX_DOCUMENTS_PER_PROFILE)
+    await make_documents(database, msme, MAX_DOCUMENTS_PER_PROFILE)
 
     response = await submit(
         owner_browser,
