@@ -16,8 +16,11 @@ import asyncio
 import contextlib
 import time
 import uuid
-from dataclasses import replace
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import structlog
@@ -42,6 +45,56 @@ logger = structlog.get_logger("msmebazaar.match.index")
 _OVERLAP = timedelta(seconds=2)
 
 
+RANKINGS_KEPT = 4_096  # rankings kept per index generation (one per mandate, limit, language)
+
+
+class RankingCache:
+    """Rankings computed on one generation of the index, least recently used dropped first."""
+
+    def __init__(self, capacity: int = RANKINGS_KEPT) -> None:
+        self.capacity = capacity
+        self._kept: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable) -> Any:
+        """The ranking kept under `key`, or `None`."""
+        found = self._kept.get(key)
+        if found is not None:
+            self._kept.move_to_end(key)
+        return found
+
+    def put(self, key: Hashable, ranking: Any) -> None:
+        """Keep a ranking; the least recently used goes when full."""
+        self._kept[key] = ranking
+        self._kept.move_to_end(key)
+        while len(self._kept) > self.capacity:
+            self._kept.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class IndexSnapshot:
+    """One generation of the index: facts, table and vectors that belong together, and the
+    rankings computed on them (a refresh makes a new generation, so none is ever stale)."""
+
+    facts: dict[uuid.UUID, ListingFacts]
+    table: ListingTable
+    vectors: Vectors
+    rankings: RankingCache
+
+    def cosine(self, query: Vectors | None, rows: Ints) -> Floats:
+        """Cosine similarity to `query` of the listings at positions `rows`, in that order
+        (NaN without a query): the matrix product reads every vector it touches, so a caller
+        passes only the listings that survived the hard filters."""
+        usable = query is not None and self.vectors.shape[1:] == (np.shape(query)[0],)
+        if query is None or not usable or rows.size == 0:
+            return np.full(rows.size, np.nan)
+        # einsum, not `@`: a matrix-vector product goes to OpenBLAS, whose worker threads spin
+        # and stall for tens of milliseconds when the cores are busy; einsum's own SIMD loop
+        # runs in this thread and is as fast when they are not.
+        chosen = np.take(self.vectors, rows, axis=0)
+        similarity: Floats = np.einsum("ij,j->i", chosen, query).astype(np.float64)
+        return similarity
+
+
 class ListingIndex:
     """Active listings' facts (`facts`, `table`) and unit vectors (`vectors`), row-aligned."""
 
@@ -58,6 +111,7 @@ class ListingIndex:
         self.table = ListingTable.of([])
         self.vectors: Vectors = np.zeros((0, max(embedder.dimension, 1)), np.float32)
         self.position: dict[uuid.UUID, int] = {}
+        self._snapshot = IndexSnapshot(self.facts, self.table, self.vectors, RankingCache())
         self.stamp: ListingStamp | None = None
         self._stale = True
         self._checked_at = float("-inf")
@@ -170,20 +224,15 @@ class ListingIndex:
         # One assignment: a ranking that read the old arrays keeps a consistent set.
         self.facts, self.table, self.vectors = facts, table, vectors
         self.position = {listing_id: row for row, listing_id in enumerate(table.ids)}
+        self._snapshot = IndexSnapshot(facts, table, vectors, RankingCache())
+
+    def snapshot(self) -> IndexSnapshot:
+        """The current generation, consistent whatever refresh happens while it is used."""
+        return self._snapshot
 
     def cosine(self, query: Vectors | None, rows: Ints) -> Floats:
-        """Cosine similarity to `query` of the listings at positions `rows`, in that order
-        (NaN without a query): the matrix product reads every vector it touches, so a caller
-        passes only the listings that survived the hard filters."""
-        usable = query is not None and self.vectors.shape[1:] == (np.shape(query)[0],)
-        if query is None or not usable or rows.size == 0:
-            return np.full(rows.size, np.nan)
-        # einsum, not `@`: a matrix-vector product goes to OpenBLAS, whose worker threads spin
-        # and stall for tens of milliseconds when the cores are busy; einsum's own SIMD loop
-        # runs in this thread and is as fast when they are not.
-        chosen = np.take(self.vectors, rows, axis=0)
-        similarity: Floats = np.einsum("ij,j->i", chosen, query).astype(np.float64)
-        return similarity
+        """Cosine similarity to `query` of the current generation's listings at `rows`."""
+        return self._snapshot.cosine(query, rows)
 
 
 def _slim(facts: ListingFacts) -> ListingFacts:

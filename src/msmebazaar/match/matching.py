@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 import numpy as np
 from prometheus_client import Histogram
@@ -16,6 +19,7 @@ from msmebazaar.match.embedders import Embedder, Vectors, text_hash
 from msmebazaar.match.engine import (
     ListingTable,
     MandateTable,
+    MandateTerms,
     Scores,
     ScoringParams,
     explain,
@@ -25,7 +29,7 @@ from msmebazaar.match.engine import (
     top,
 )
 from msmebazaar.match.engine.tables import take_positions
-from msmebazaar.match.index import ListingIndex
+from msmebazaar.match.index import IndexSnapshot, ListingIndex
 from msmebazaar.match.mandates import active_mandates, load_mandate, terms_of, thesis_text
 from msmebazaar.match.models import LISTING, MANDATE, Mandate
 from msmebazaar.match.schemas import BuyerCard, Grade, ListingMatch, MandateCard, MandateMatch
@@ -90,6 +94,45 @@ async def mandate_vector(
     return vector
 
 
+@dataclass(frozen=True, slots=True)
+class RankedListing:
+    """One listing's place in a mandate's ranking: everything but its card."""
+
+    listing_id: uuid.UUID
+    score: float
+    grade: Grade
+    breakdown: dict[str, float]
+    reasons: list[str]
+
+
+def _rank(
+    index: IndexSnapshot,
+    terms: MandateTerms,
+    query: Vectors | None,
+    params: ScoringParams,
+    *,
+    limit: int,
+    language: str,
+) -> list[RankedListing]:
+    """The best `limit` listings of an index snapshot for a mandate: pure computation, so it
+    runs off the event loop (NumPy releases the GIL for most of it)."""
+    table, mandates = index.table, MandateTable.of([terms])
+    # Only listings passing the hard filters are scored: the similarity and every criterion
+    # then cost in proportion to the candidates, not to all 100,000 listings.
+    rows = np.flatnonzero(hard_filters(mandates, 0, table, slice(None), params))
+    candidates = take_positions(table, rows)
+    cosine = index.cosine(query, rows)
+    scores = score_pairs(mandates, 0, candidates, slice(None), cosine=cosine, params=params)
+    ranked = []
+    for position in top(scores, limit):
+        listing_id = table.ids[int(rows[position])]
+        breakdown = scores.breakdown(position)
+        score, grade_name = _scored(scores, position)
+        reasons = explain(terms, index.facts[listing_id], breakdown, language, params)
+        ranked.append(RankedListing(listing_id, score, grade_name, breakdown, reasons))
+    return ranked
+
+
 async def rank_listings(
     session: AsyncSession,
     database: SessionSource,
@@ -105,37 +148,39 @@ async def rank_listings(
     started = time.perf_counter()
     await index.refresh(database)
     mandate = await load_mandate(session, user, mandate_id)
-    query = await mandate_vector(database, index.embedder, mandate, reader=session)
-    terms = terms_of(mandate)
     params = scoring_params(settings, index.embedder)
-    table, facts, mandates = index.table, index.facts, MandateTable.of([terms])
-    # Only listings passing the hard filters are scored: the similarity and every criterion
-    # then cost in proportion to the candidates, not to all 100,000 listings.
-    rows = np.flatnonzero(hard_filters(mandates, 0, table, slice(None), params))
-    candidates = take_positions(table, rows)
-    cosine = index.cosine(query, rows)
-    scores = score_pairs(mandates, 0, candidates, slice(None), cosine=cosine, params=params)
-    positions = top(scores, limit)
-    ids = [table.ids[int(rows[position])] for position in positions]
-    cards = await public_listing_cards(session, ids)
-    matches = []
-    for position, listing_id in zip(positions, ids, strict=True):
-        if listing_id not in cards:  # gone since the index was read
-            continue
-        breakdown = scores.breakdown(position)
-        score, grade_name = _scored(scores, position)
-        matches.append(
-            ListingMatch(
-                score=score,
-                grade=grade_name,
-                breakdown=breakdown,
-                reasons=explain(terms, facts[listing_id], breakdown, language, params),
-                listing=cards[listing_id],
-            )
+    # A ranking depends only on the mandate (its version), the index (its generation), the
+    # parameters and the language: a buyer reopening their matches is served the computed one.
+    snapshot = index.snapshot()
+    key = (mandate.id, mandate.version, _params_key(params), limit, language)
+    ranked = snapshot.rankings.get(key)
+    if ranked is None:
+        query = await mandate_vector(database, index.embedder, mandate, reader=session)
+        rank = partial(_rank, snapshot, terms_of(mandate), query, params)
+        ranked = await asyncio.to_thread(rank, limit=limit, language=language)
+        snapshot.rankings.put(key, ranked)
+    # Cards are read now, not kept: a listing closed or hidden since the ranking drops out.
+    cards = await public_listing_cards(session, [item.listing_id for item in ranked])
+    matches = [
+        ListingMatch(
+            score=item.score,
+            grade=item.grade,
+            breakdown=item.breakdown,
+            reasons=item.reasons,
+            listing=cards[item.listing_id],
         )
+        for item in ranked
+        if item.listing_id in cards
+    ]
     _observe("mandate", started)
     count_served(session, "mandate", len(matches))
     return matches
+
+
+def _params_key(params: ScoringParams) -> tuple[object, ...]:
+    """What of the parameters a cached ranking depends on, hashable."""
+    weights = tuple(sorted(params.weights.items()))
+    return weights, params.ticket_tolerance, params.current_year, params.semantic_range
 
 
 def _scored(scores: Scores, position: int) -> tuple[float, Grade]:

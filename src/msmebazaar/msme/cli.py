@@ -152,8 +152,7 @@ async def seed_demo(
         financials, listings = financials + written[0], listings + written[1]
         if advance is not None:
             advance(len(indexes))
-    async with database.session() as session:
-        await optimize_search_index(session)
+    await optimize_search_index(database)
     return SeedSummary(len(owners), count, financials, listings)
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, cast
 
 import structlog
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,7 +28,12 @@ from msmebazaar.msme.exceptions import (
     VersionConflictError,
 )
 from msmebazaar.msme.financials import refresh_listing_figures
-from msmebazaar.msme.listing_access import get_listing, is_listing_insider, is_public_listing
+from msmebazaar.msme.listing_access import (
+    get_listing,
+    get_listing_and_profile,
+    is_listing_insider,
+    is_public_listing,
+)
 from msmebazaar.msme.models import Listing, Msme
 from msmebazaar.msme.privacy import identity_visible, is_insider, profile_visible
 from msmebazaar.msme.schemas.listings import (
@@ -147,10 +152,7 @@ async def view_listing(
     session: AsyncSession, listing_id: uuid.UUID, viewer: Principal | None
 ) -> ListingCard | ListingDetail:
     """What `viewer` may see of a listing; counts a view by anyone but the owner."""
-    listing = await get_listing(session, listing_id)
-    msme = await session.get(Msme, listing.msme_id)
-    if msme is None:  # pragma: no cover - the foreign key cascades
-        raise ListingNotFoundError()
+    listing, msme = await get_listing_and_profile(session, listing_id)
     if is_public_listing(listing) and (viewer is None or viewer.id != listing.owner_id):
         count_later(session, LISTING_VIEWS, listing.id)
     if is_listing_insider(listing, viewer):
@@ -162,17 +164,21 @@ async def view_listing(
 
 
 async def _add_views(session: AsyncSession, views: dict[Hashable, int]) -> None:
-    # A plain UPDATE: a view must not bump `version` (it would fail the owner's next edit), nor
+    # A Core UPDATE: a view must not bump `version` (it would fail the owner's next edit), nor
     # `updated_at` (a view is no change: match would re-read the listing after every one).
+    # One executemany for the whole batch, in id order so two processes' flushes never
+    # deadlock on PostgreSQL.
     await relax_durability(session)  # a view count need not wait for the disk
+    table = cast(Table, Listing.__table__)
     statement = (
-        update(Listing)
-        .where(Listing.id == bindparam("listing_id"))
-        .values(views_count=Listing.views_count + bindparam("views"), updated_at=Listing.updated_at)
-        .execution_options(synchronize_session=False)
+        update(table)
+        .where(table.c.id == bindparam("listing_id"))
+        .values(views_count=table.c.views_count + bindparam("views"), updated_at=table.c.updated_at)
     )
-    for listing_id, amount in views.items():
-        await session.execute(statement, {"listing_id": listing_id, "views": amount})
+    rows = [{"listing_id": key, "views": views[key]} for key in sorted(views, key=str)]
+    if rows:
+        connection = await session.connection()
+        await connection.execute(statement, rows)
 
 
 LISTING_VIEWS = CountKind("listing_views", _add_views)

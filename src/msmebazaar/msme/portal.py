@@ -27,7 +27,6 @@ from msmebazaar.msme.schemas.documents import DocumentKind, DocumentRead
 from msmebazaar.msme.schemas.financials import FinancialsInput, FinancialsRead
 from msmebazaar.msme.schemas.interests import InterestRead
 from msmebazaar.msme.schemas.listings import (
-    ListingCard,
     ListingDetail,
     ListingRead,
     ListingSearch,
@@ -205,7 +204,7 @@ async def close_owned_listing(
 
 async def search_public_listings(
     session: AsyncSession, filters: ListingSearch, params: PageParams
-) -> tuple[list[ListingCard], int]:
+) -> search.ListingPage:
     """`GET /listings`: the filters checked (422 naming each bad one), then one page of cards."""
     return await search.search_listings(session, search.checked_search(filters), params)
 

@@ -11,12 +11,16 @@ compared with `listings.revenue`, which the indexes already hold; the sort reads
 by migration 0010, then the newest first.
 
 One search is two queries whatever the page size: the count, and the page joined with the three
-profile fields a named card shows.
+profile fields a named card shows. Migration 0011's partial indexes hold only listings on the
+marketplace, so a sector page counts from the index alone. A full-text count stops at
+`FULL_TEXT_COUNT_LIMIT`: past it the total says "at least that many" (`total_exact` false),
+since counting every listing a common word matches costs as much as all the rest of a search.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy import (
@@ -37,6 +41,7 @@ from msmebazaar.msme.cards import NamedParts, build_card
 from msmebazaar.msme.models import Listing, Msme
 from msmebazaar.msme.schemas.listings import ListingCard, ListingSearch, ListingSort
 from msmebazaar.msme.sectors import get_sector
+from msmebazaar.shared.db import Database
 from msmebazaar.shared.exceptions import ValidationError
 from msmebazaar.shared.india import get_state
 from msmebazaar.shared.pagination import PageParams
@@ -47,12 +52,19 @@ from msmebazaar.shared.pagination import PageParams
 SEARCH_TABLE_PREFIX: Final = "listings_fts"
 SEARCH_COLUMNS: Final = frozenset({"search_vector", "revenue_band"})
 SEARCH_INDEXES: Final = frozenset(
-    {"ix_listings_search_vector", "ix_listings_revenue_desc", "ix_listings_revenue_band"}
+    {
+        "ix_listings_search_vector",
+        "ix_listings_revenue_desc",
+        "ix_listings_revenue_band",
+        "ix_listings_market_sector",
+        "ix_listings_market_text",
+    }
 )
 # The band (`bands.money_band_index`) of `listings.revenue`, stored by migration 0010's triggers.
 REVENUE_BAND: Final[ColumnElement[int]] = literal_column("listings.revenue_band", Integer)
 
 MAX_TERMS: Final = 8
+FULL_TEXT_COUNT_LIMIT: Final = 1_000
 MAX_TERM_CHARS: Final = 40
 
 
@@ -120,6 +132,7 @@ def _revenue_conditions(search: ListingSearch) -> list[ColumnElement[bool]]:
 
 def _filters(search: ListingSearch, dialect: str) -> list[ColumnElement[bool]]:
     # A suspended owner's listings keep their status but leave the marketplace.
+    # Written as migration 0011's partial indexes are, so the planners may use them.
     conditions: list[ColumnElement[bool]] = [
         Listing.status == "active",
         Listing.owner_suspended.is_(False),
@@ -169,13 +182,20 @@ def _page_statement(
     )
 
 
-async def optimize_search_index(session: AsyncSession) -> None:
-    """After a bulk load: merge SQLite's FTS5 segments and refresh the planner's statistics."""
-    if session.get_bind().dialect.name == "sqlite":
+async def optimize_search_index(database: Database) -> None:
+    """After a bulk load: merge SQLite's FTS5 segments and refresh the planners' statistics
+    (on PostgreSQL with a VACUUM, which also marks the pages all-visible, so the partial indexes
+    answer counts without reading the rows)."""
+    if database.engine.dialect.name == "postgresql":
+        async with database.engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await autocommit.execute(text("VACUUM (ANALYZE) listings, msmes, msme_financials"))
+        return
+    async with database.session("optimize search index") as session:
         # 100,000 trigger inserts leave many small FTS5 segments; one merge makes lookups cheap.
         await session.execute(text("INSERT INTO listings_fts (listings_fts) VALUES ('optimize')"))
-    # Fresh statistics, or the planners pick the wrong index (SQLite has none until ANALYZE).
-    await session.execute(text("ANALYZE"))
+        # Fresh statistics, or the planner picks the wrong index (SQLite has none until ANALYZE).
+        await session.execute(text("ANALYZE"))
 
 
 def checked_search(search: ListingSearch) -> ListingSearch:
@@ -195,20 +215,44 @@ def checked_search(search: ListingSearch) -> ListingSearch:
     return search.model_copy(update={"state": state.name if state else None})
 
 
+@dataclass(frozen=True)
+class ListingPage:
+    """One page of search results, and how many match: exactly, or (a full-text search past
+    `FULL_TEXT_COUNT_LIMIT`) at least `total`."""
+
+    cards: list[ListingCard]
+    total: int
+    total_exact: bool = True
+
+
+async def _count(
+    session: AsyncSession, conditions: list[ColumnElement[bool]], limit: int | None
+) -> int:
+    # count(*), not count(id): the partial indexes answer it without reading the rows.
+    matching: Select[Any] = (
+        select(literal_column("1")).select_from(Listing).where(and_(*conditions))
+    )
+    if limit is not None:
+        matching = matching.limit(limit + 1)
+    return int(await session.scalar(select(func.count()).select_from(matching.subquery())) or 0)
+
+
 async def search_listings(
     session: AsyncSession, search: ListingSearch, params: PageParams
-) -> tuple[list[ListingCard], int]:
+) -> ListingPage:
     """One page of public cards of active listings, and how many match in all."""
     dialect = session.get_bind().dialect.name
     conditions = _filters(search, dialect)
-    # count(*), not count(id): the status/filter indexes answer it without reading the rows.
-    total = await session.scalar(select(func.count()).select_from(Listing).where(and_(*conditions)))
-    if not total or params.offset >= total:
-        return [], int(total or 0)
+    full_text = bool(search.q and search_terms(search.q))
+    counted = await _count(session, conditions, FULL_TEXT_COUNT_LIMIT if full_text else None)
+    exact = not full_text or counted <= FULL_TEXT_COUNT_LIMIT
+    total = counted if exact else FULL_TEXT_COUNT_LIMIT
+    if not total or (exact and params.offset >= total):
+        return ListingPage([], total, exact)
     statement = _page_statement(conditions, search.sort)
     statement = statement.limit(params.page_size).offset(params.offset)
     rows = (await session.execute(statement)).all()
     cards = [
         build_card(row[0], NamedParts(row.legal_name, row.trade_name, row.city)) for row in rows
     ]
-    return cards, int(total)
+    return ListingPage(cards, total, exact)

@@ -79,6 +79,7 @@ from msmebazaar.msme.profiles import (
     list_owned,
     view_profile,
 )
+from msmebazaar.msme.search import ListingPage
 from msmebazaar.msme.sectors import SECTORS, Sector, get_sector
 from msmebazaar.msme.stats import (
     interest_counts,
@@ -118,6 +119,7 @@ __all__ = [
     "InterestChanged",
     "ListingChanged",
     "ListingFacts",
+    "ListingPage",
     "ListingStamp",
     "OfferTerms",
     "Sector",

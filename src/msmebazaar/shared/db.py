@@ -243,6 +243,16 @@ class Database:
             autoflush=False,
             join_transaction_mode="create_savepoint",
         )
+        self.read_sessionmaker = self.sessionmaker
+        if bind is None and engine.dialect.name == "postgresql":
+            # PostgreSQL reads in READ COMMITTED take a snapshot per statement anyway, so a
+            # read-only unit gains nothing from BEGIN ... ROLLBACK but two round trips: its
+            # statements run in autocommit (the same snapshots, half the messages).
+            self.read_sessionmaker = async_sessionmaker(
+                bind=engine.execution_options(isolation_level="AUTOCOMMIT"),
+                expire_on_commit=False,
+                autoflush=False,
+            )
         self.write_wait_seconds = write_wait_seconds
         self.counts = PendingCounts()  # counted on read paths, written by `flush_counts`
         self._count_flusher: asyncio.Task[None] | None = None
@@ -280,12 +290,13 @@ class Database:
 
     @asynccontextmanager
     async def read_session(self) -> AsyncIterator[AsyncSession]:
-        """A unit of work that only reads (one consistent snapshot); it never waits for a writer
-        and refuses to write (`ReadOnlySessionError`): a read path that writes would queue every
+        """A unit of work that only reads (on SQLite one consistent snapshot; on PostgreSQL each
+        statement its own, as READ COMMITTED gives); it never waits for a writer and refuses
+        to write (`ReadOnlySessionError`): a read path that writes would queue every
         reader behind the writers."""
         # Closing ends the transaction without expiring what was loaded (a rollback would):
         # the caller may use the objects after the block, as after a commit.
-        async with self.sessionmaker(info={_READ_ONLY: True}) as session:
+        async with self.read_sessionmaker(info={_READ_ONLY: True}) as session:
             yield session
             self.counts.add(take_counted(session))
 

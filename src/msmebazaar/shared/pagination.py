@@ -61,9 +61,12 @@ async def paginate(
 
 
 def page_response(
-    items: list[T], *, total: int, params: PageParams, message: str = "OK"
+    items: list[T], *, total: int, params: PageParams, message: str = "OK", exact: bool = True
 ) -> ListResponse[T]:
-    """A list envelope with its pagination figures (a page past the end is just empty)."""
-    pagination = Pagination.of(page=params.page, page_size=params.page_size, total=total)
+    """A list envelope with its pagination figures (a page past the end is just empty);
+    `exact` false when `total` is only a lower bound."""
+    pagination = Pagination.of(
+        page=params.page, page_size=params.page_size, total=total, exact=exact
+    )
     # Unparametrised, as in `responses.ok` (a parametrised class is rebuilt on every call).
     return ListResponse(data=items, pagination=pagination, message=message)

@@ -16,11 +16,21 @@ class Pagination(BaseModel):
     page_size: int = Field(ge=1, le=100, description="Items per page.")
     total: int = Field(ge=0, description="Items across all pages.")
     pages: int = Field(ge=0, description="Number of pages.")
+    # DESIGN.md §3's four figures, as every client reads them; this flag only when it warns.
+    total_exact: bool = Field(
+        True,
+        exclude_if=lambda exact: exact is True,
+        description="Present, and false, only when `total` is a lower bound: a full-text "
+        "listing search that matches more than 1,000 listings stops counting there (its pages "
+        "go on past `pages`).",
+    )
 
     @classmethod
-    def of(cls, *, page: int, page_size: int, total: int) -> Pagination:
-        """Pagination figures for a page of a result of `total` items."""
-        return cls(page=page, page_size=page_size, total=total, pages=math.ceil(total / page_size))
+    def of(cls, *, page: int, page_size: int, total: int, exact: bool = True) -> Pagination:
+        """Pagination figures for a page of a result of `total` (or, not `exact`, at least
+        `total`) items."""
+        pages = math.ceil(total / page_size)
+        return cls(page=page, page_size=page_size, total=total, pages=pages, total_exact=exact)
 
 
 class DataResponse(BaseModel, Generic[T]):

@@ -73,8 +73,8 @@ async def search_listings(
             sort=sort,
         )
     )
-    items, total = await search.search_listings(session, filters, page)
-    return page_response(items, total=total, params=page)
+    found = await search.search_listings(session, filters, page)
+    return page_response(found.cards, total=found.total, params=page, exact=found.total_exact)
 
 
 @router.post(

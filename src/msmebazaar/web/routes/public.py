@@ -20,6 +20,7 @@ from msmebazaar.msme.schemas import (
 from msmebazaar.msme.service import (
     SECTORS,
     DiscoveryFilters,
+    ListingPage,
     discover,
     get_sector,
     interest_limit_reached,
@@ -89,17 +90,20 @@ def _search_filters(visit: Visit, query: dict[str, str]) -> tuple[ListingSearch,
 async def _search(visit: Visit, session: SessionDep, query: dict[str, str]) -> dict[str, Any]:
     search, errors = _search_filters(visit, query)
     page = _page_number(query.get("page"))
-    cards: list[ListingCard] = []
-    total = 0
+    found = ListingPage([], 0)
     try:
-        cards, total = await search_public_listings(session, search, PageParams(page, PAGE_SIZE))
+        found = await search_public_listings(session, search, PageParams(page, PAGE_SIZE))
     except AppError as exc:  # crossed ranges: show the form with the reason
         errors |= app_error_fields(visit, exc)
+    cards, total = found.cards, found.total
     pages = max(1, -(-total // PAGE_SIZE))
+    if not found.total_exact:  # at least `total` match: the pages go on past the count
+        pages = max(pages, page + 1)
     kept = {name: query[name] for name in _FILTERS if query.get(name)}
     return {
         "cards": cards,
         "total": total,
+        "total_exact": found.total_exact,
         "page": page,
         "pages": pages,
         "filters": kept,
