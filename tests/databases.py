@@ -1,14 +1,16 @@
 """Scratch PostgreSQL databases for tests that need a database of their own (migrations run
-both ways, a migration under load, backups): made on a server, dropped afterwards."""
+both ways, a migration under load, backups): made on a server, dropped afterwards; and a
+recorder of the statements an engine sends."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any
 
-from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import event, make_url, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
 @asynccontextmanager
@@ -26,3 +28,20 @@ async def scratch_postgres_database(server_url: str, prefix: str) -> AsyncIterat
                 await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         await admin.dispose()
+
+
+@contextmanager
+def counted_queries(engine: AsyncEngine) -> Iterator[list[str]]:
+    """Collect the SQL statements sent through `engine` inside the block."""
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        # The test's transaction wraps each request in a savepoint; those are not the app's.
+        if not args[2].lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            statements.append(args[2])
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)

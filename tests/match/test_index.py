@@ -6,9 +6,12 @@ import asyncio
 import uuid
 
 import numpy as np
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from msmebazaar.match import vectors
 from msmebazaar.match.api import SERVICE
 from msmebazaar.match.embedders import WordLlamaEmbedder
 from msmebazaar.match.index import ListingIndex
@@ -17,6 +20,7 @@ from msmebazaar.msme.models import Listing, Msme
 from msmebazaar.shared.config import Environment
 from msmebazaar.shared.db import Database
 from tests.conftest import make_settings
+from tests.databases import counted_queries
 from tests.match.factories import active_listing
 
 
@@ -191,3 +195,36 @@ async def test_a_served_match_holds_readiness_until_its_index_has_loaded(
         await asyncio.wait_for(warming.wait(), timeout=30)  # the background task's first load
     finally:
         await stop(app)
+
+
+async def test_a_full_load_reads_every_stored_vector_in_one_scan(
+    database: Database, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past a few chunks of ids the stored vectors are read whole, not by IN lists: the same
+    # vectors, row for row, and nothing embedded again.
+    owner = uuid.uuid4()
+    for _ in range(5):
+        await active_listing(database, owner)
+    by_chunks = _index()
+    await by_chunks.refresh(database)
+    monkeypatch.setattr(vectors, "_CHUNK", 2)
+    monkeypatch.setattr(vectors, "_WHOLE_TABLE_CHUNKS", 1)
+    embedder = WordLlamaEmbedder()
+    embedded: list[int] = []
+    original = embedder.embed
+
+    async def counting(texts: list[str]) -> np.ndarray:
+        embedded.append(len(texts))
+        return await original(texts)
+
+    embedder.embed = counting  # type: ignore[method-assign,assignment]
+    whole = ListingIndex(embedder, check_seconds=0)
+    with counted_queries(engine) as statements:
+        await whole.refresh(database)
+
+    assert embedded == []
+    assert whole.table.ids == by_chunks.table.ids
+    assert np.array_equal(whole.vectors, by_chunks.vectors)
+    vector_reads = [sql for sql in statements if "FROM match_vectors" in sql]
+    assert len(vector_reads) == 1
+    assert " IN " not in vector_reads[0].upper()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import update
 
+from msmebazaar.match import matching
 from msmebazaar.msme.models import Listing
 from msmebazaar.msme.service import ListingChanged
 from msmebazaar.shared.db import Database, utcnow
@@ -207,3 +212,65 @@ async def test_match_metrics_are_exported(
     assert 'match_requests_total{direction="mandate"}' in metrics
     assert "match_duration_seconds_bucket" in metrics
     assert 'embeddings_total{provider="wordllama"}' in metrics
+
+
+async def test_a_ranking_is_computed_once_per_mandate_version_and_index_generation(
+    client: httpx.AsyncClient,
+    buyer: Actor,
+    owner: Actor,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    computed: list[uuid.UUID] = []
+    rank = matching._rank
+
+    def counting_rank(*args: Any, **kwargs: Any) -> list[matching.RankedListing]:
+        computed.append(args[1].id)
+        return rank(*args, **kwargs)
+
+    monkeypatch.setattr(matching, "_rank", counting_rank)
+    listing = await active_listing(database, owner.id, asking_price=4_00_00_000)
+    mandate_id = await _mandate(client, buyer)
+    url = f"{MATCHES}/mandates/{mandate_id}"
+
+    first = await client.get(url, headers=buyer.headers)
+    again = await client.get(url, headers=buyer.headers)
+    assert len(computed) == 1
+    assert again.json()["data"] == first.json()["data"]
+
+    # A changed mandate is ranked again: its ticket no longer fits the listing's price.
+    narrowed = {"ticket_min": 50_00_000, "ticket_max": 1_00_00_000, "version": 1}
+    assert (
+        await client.patch(f"{MANDATES}/{mandate_id}", json=narrowed, headers=buyer.headers)
+    ).status_code == 200
+    after_edit = await client.get(url, headers=buyer.headers)
+    assert len(computed) == 2
+    assert after_edit.json()["data"] != first.json()["data"]
+
+    # A listing change makes a new index generation: ranked again, the new figures in the card.
+    async with database.session() as session:
+        await session.execute(
+            update(Listing).where(Listing.id == listing.id).values(asking_price=90_00_000)
+        )
+        publish(session, ListingChanged(listing.id, listing.msme_id, "updated"))
+    after_change = await client.get(url, headers=buyer.headers)
+    assert len(computed) == 3
+    [match] = after_change.json()["data"]
+    assert match["listing"]["asking_price"] == 90_00_000
+
+
+async def test_a_cached_ranking_never_shows_a_listing_that_left_the_marketplace(
+    client: httpx.AsyncClient, buyer: Actor, owner: Actor, database: Database
+) -> None:
+    listing = await active_listing(database, owner.id)
+    mandate_id = await _mandate(client, buyer)
+    url = f"{MATCHES}/mandates/{mandate_id}"
+    assert len((await client.get(url, headers=buyer.headers)).json()["data"]) == 1
+
+    # Hidden with its suspended owner, and no event: the index has not seen it yet.
+    async with database.session() as session:
+        await session.execute(
+            update(Listing).where(Listing.id == listing.id).values(owner_suspended=True)
+        )
+
+    assert (await client.get(url, headers=buyer.headers)).json()["data"] == []

@@ -3,42 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Select, event, select, text, update
+from sqlalchemy import Select, and_, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from msmebazaar.msme import search
 from msmebazaar.msme.bands import BAND_EDGES, money_band_index
 from msmebazaar.msme.models import Listing, Msme
+from msmebazaar.msme.schemas.listings import ListingSearch
 from msmebazaar.msme.search import REVENUE_BAND, search_terms
 from msmebazaar.shared.db import Database, utcnow
 from msmebazaar.shared.india import CRORE
 from tests.auth.factories import Actor
+from tests.databases import counted_queries
 from tests.msme.factories import make_listing, make_msme
 
 LISTINGS = "/api/v1/listings"
-
-
-@contextmanager
-def counted_queries(engine: AsyncEngine) -> Iterator[list[str]]:
-    """Collect the SQL statements sent through `engine` inside the block."""
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        # The test's transaction wraps each request in a savepoint; those are not the app's.
-        if not args[2].lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(args[2])
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def _ids(client: httpx.AsyncClient, query: str = "") -> list[str]:
@@ -234,6 +218,78 @@ async def test_pagination_and_a_page_past_the_end(
     assert len(response.json()["data"]) == 1
     assert past.status_code == 200
     assert past.json()["data"] == []
+
+
+async def test_a_full_text_count_stops_at_its_limit_and_says_so(
+    database: Database,
+    client: httpx.AsyncClient,
+    profile: Msme,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(search, "FULL_TEXT_COUNT_LIMIT", 3)
+    for _ in range(5):
+        await _listing(database, profile)
+
+    first = await client.get(f"{LISTINGS}?q=snacks&page_size=2")
+    past_the_count = await client.get(f"{LISTINGS}?q=snacks&page=3&page_size=2")
+    by_sector = await client.get(f"{LISTINGS}?sector=food_processing&page_size=2")
+
+    # At least 3 match: the flag says the total is a lower bound, and the pages go on past it.
+    assert first.json()["pagination"] == {
+        "page": 1,
+        "page_size": 2,
+        "total": 3,
+        "pages": 2,
+        "total_exact": False,
+    }
+    assert len(past_the_count.json()["data"]) == 1
+    # Without words the count is exact, and the envelope keeps its four figures.
+    assert by_sector.json()["pagination"] == {"page": 1, "page_size": 2, "total": 5, "pages": 3}
+
+
+def _count_statement(dialect: str, **filters: Any) -> Select[int]:
+    """The count a search sends, from the search's own filters."""
+    conditions = search._filters(ListingSearch(**filters), dialect)
+    return select(func.count()).select_from(Listing).where(and_(*conditions))
+
+
+async def _plan(database: Database, statement: Select[int], keep: str) -> str:
+    """PostgreSQL's plan for `statement` with every other listings index gone (rolled back)."""
+    async with database.session() as session:
+        names = await session.scalars(
+            text("SELECT indexname FROM pg_indexes WHERE tablename = 'listings'")
+        )
+        for name in names:
+            if name not in {keep, "pk_listings"}:
+                await session.execute(text(f'DROP INDEX "{name}"'))
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
+        compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+        plan = " ".join(await session.scalars(text(f"EXPLAIN {compiled}")))
+        await session.rollback()
+    return plan
+
+
+@pytest.mark.parametrize(
+    ("index", "filters"),
+    [
+        ("ix_listings_market_sector", {"sector": "food_processing"}),
+        ("ix_listings_market_text", {"q": "snacks"}),
+    ],
+)
+async def test_a_search_may_use_the_marketplace_indexes(
+    database: Database, engine: AsyncEngine, index: str, filters: dict[str, str]
+) -> None:
+    # The indexes hold only listings on the marketplace: a search can use one only if its
+    # filters imply the index's condition, which is easy to lose by rewriting either.
+    dialect = engine.dialect.name
+    statement = _count_statement(dialect, **filters)
+    if dialect == "postgresql":
+        assert index in await _plan(database, statement, keep=index)
+    elif index == "ix_listings_market_sector":  # SQLite full text goes through FTS5 (0004)
+        forced = statement.with_hint(Listing, f"INDEXED BY {index}", "sqlite")
+        async with database.read_session() as session:
+            # SQLite refuses ("no query solution") an index whose condition is not implied.
+            assert await session.scalar(forced) == 0
 
 
 @pytest.mark.parametrize(

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import Column, MetaData, Table, insert, inspect, select
+from sqlalchemy import Column, MetaData, Table, insert, inspect, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from msmebazaar.shared.config import DatabaseSettings
 from msmebazaar.shared.db import (
     Base,
+    Database,
     UTCDateTime,
     create_engine,
     downgrade_database,
@@ -135,3 +137,25 @@ async def test_migrated_schema_matches_the_models(db_connection: AsyncConnection
         return list(compare_metadata(context, Base.metadata))
 
     assert await db_connection.run_sync(diff) == []
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL run only (TEST_DATABASE_URL)")
+async def test_postgresql_reads_run_in_autocommit_and_writes_in_one_transaction(
+    database_url: str,
+) -> None:
+    # READ COMMITTED takes a snapshot per statement, so a read unit needs no BEGIN/ROLLBACK:
+    # each of its statements is its own transaction (now() moves), a write unit is one.
+    database = Database.from_settings(DatabaseSettings(url=database_url))
+    started = text("SELECT transaction_timestamp()")
+    try:
+        async with database.read_session() as session:
+            first = await session.scalar(started)
+            await asyncio.sleep(0.01)
+            second = await session.scalar(started)
+        async with database.session() as session:
+            first_write = await session.scalar(started)
+            await asyncio.sleep(0.01)
+            assert await session.scalar(started) == first_write
+    finally:
+        await database.dispose()
+    assert second > first

@@ -19,6 +19,7 @@ from msmebazaar.shared.events import SessionSource
 
 # Rows per INSERT: well under PostgreSQL's 32,767 bind parameters (6 per row).
 _CHUNK = 2000
+_WHOLE_TABLE_CHUNKS = 5
 
 
 def to_bytes(vector: Vectors) -> bytes:
@@ -121,7 +122,11 @@ async def current_vectors(
     of work of its own: on SQLite nothing holds the one writer while it computes. A request
     passes its own session as `reader`, so the common case (every vector stored) takes no second
     pooled connection while the request holds one."""
-    ids = [subject_id for subject_id, _ in items]
+    # Past a few chunks (an index's full load) one scan of every stored vector beats dozens of
+    # IN lists over the same rows.
+    ids: list[uuid.UUID] | None = [subject_id for subject_id, _ in items]
+    if len(items) > _CHUNK * _WHOLE_TABLE_CHUNKS:
+        ids = None
     if reader is not None:
         stored = await load_vectors(reader, subject_type, embedder.provider, ids)
     else:
