@@ -92,6 +92,12 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 bench: dev $(VENV)/.installed-bench ## Load test: Locust on PostgreSQL + Redis, 2 app processes (BENCH_DATABASE_URL, BENCH_REDIS_URL; BENCH_ARGS="--runs 3 --wrk"); report in bench/results/load/
 	$(BIN)/python bench/locust/run.py $(BENCH_ARGS)
 
+BENCH_SCALE_ARGS ?= --runs 3
+
+.PHONY: bench-scale
+bench-scale: dev $(VENV)/.installed-bench ## Open-loop load at 100,000 businesses, PostgreSQL + Redis, `serve --workers 2` (BENCH_DATABASE_URL, BENCH_REDIS_URL; BENCH_SCALE_ARGS="--runs 3 --rates 100,200,400,600"); report in bench/results/scale-<businesses>.md
+	$(BIN)/python bench/bench_scale.py $(BENCH_SCALE_ARGS)
+
 .PHONY: clean
 clean: ## Remove the virtualenv, caches and the embedded database
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov
