@@ -10,13 +10,14 @@ import uuid
 from typing import Annotated
 
 from fastapi import Depends, Path
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.auth.service import Principal, UserRole
 from msmebazaar.msme.dependencies import SignedIn
 from msmebazaar.msme.exceptions import ListingNotFoundError
 from msmebazaar.msme.models import Listing, Msme
+from msmebazaar.msme.privacy import accepted_interest_exists
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.exceptions import PermissionDeniedError
 
@@ -41,15 +42,22 @@ async def get_listing(session: AsyncSession, listing_id: uuid.UUID) -> Listing:
     return listing
 
 
-async def get_listing_and_profile(
-    session: AsyncSession, listing_id: uuid.UUID
-) -> tuple[Listing, Msme]:
-    """The listing by id with its profile, in one query; 404 `LISTING_NOT_FOUND` when absent."""
-    statement = select(Listing, Msme).join(Msme, Msme.id == Listing.msme_id)
-    row = (await session.execute(statement.where(Listing.id == listing_id))).one_or_none()
+async def get_listing_for_viewer(
+    session: AsyncSession, listing_id: uuid.UUID, viewer: Principal | None
+) -> tuple[Listing, Msme, bool]:
+    """The listing by id with its profile, and whether `viewer` has an accepted interest in
+    the profile (which shows them who the business is), in one query; 404 when absent."""
+    accepted = (
+        accepted_interest_exists(Msme.id, viewer.id).correlate(Msme)
+        if viewer is not None
+        else false()
+    )
+    statement = select(Listing, Msme, accepted.label("accepted"))
+    statement = statement.join(Msme, Msme.id == Listing.msme_id).where(Listing.id == listing_id)
+    row = (await session.execute(statement)).one_or_none()
     if row is None:
         raise ListingNotFoundError()
-    return row[0], row[1]
+    return row[0], row[1], bool(row[2])
 
 
 def check_can_change(listing: Listing, user: Principal) -> None:

@@ -30,12 +30,12 @@ from msmebazaar.msme.exceptions import (
 from msmebazaar.msme.financials import refresh_listing_figures
 from msmebazaar.msme.listing_access import (
     get_listing,
-    get_listing_and_profile,
+    get_listing_for_viewer,
     is_listing_insider,
     is_public_listing,
 )
 from msmebazaar.msme.models import Listing, Msme
-from msmebazaar.msme.privacy import identity_visible, is_insider, profile_visible
+from msmebazaar.msme.privacy import is_insider, profile_visible
 from msmebazaar.msme.schemas.listings import (
     STAKE_DEAL_TYPES,
     DealType,
@@ -152,15 +152,15 @@ async def view_listing(
     session: AsyncSession, listing_id: uuid.UUID, viewer: Principal | None
 ) -> ListingCard | ListingDetail:
     """What `viewer` may see of a listing; counts a view by anyone but the owner."""
-    listing, msme = await get_listing_and_profile(session, listing_id)
+    listing, msme, accepted = await get_listing_for_viewer(session, listing_id, viewer)
     if is_public_listing(listing) and (viewer is None or viewer.id != listing.owner_id):
         count_later(session, LISTING_VIEWS, listing.id)
     if is_listing_insider(listing, viewer):
         return build_detail(listing, msme)
     if not is_public_listing(listing) or msme.deleted_at is not None:
         raise ListingNotFoundError()
-    visible = await identity_visible(session, msme, viewer)
-    return build_card(listing, msme, identity_visible=visible)
+    # Who the business is shows to its owner, admins and buyers with an accepted interest.
+    return build_card(listing, msme, identity_visible=is_insider(msme, viewer) or accepted)
 
 
 async def _add_views(session: AsyncSession, views: dict[Hashable, int]) -> None:

@@ -26,19 +26,21 @@ def is_insider(msme: Msme, viewer: Principal | None) -> bool:
     return viewer is not None and (viewer.role == UserRole.ADMIN or viewer.id == msme.owner_id)
 
 
+def accepted_interest_exists(msme_id: object, buyer_id: uuid.UUID) -> Exists:
+    """SQL `EXISTS` clause: `buyer_id` has an accepted interest in a listing of the profile."""
+    return exists().where(
+        Interest.listing_id == Listing.id,
+        Listing.msme_id == msme_id,
+        Interest.buyer_id == buyer_id,
+        Interest.status == "accepted",
+    )
+
+
 async def has_accepted_interest(
     session: AsyncSession, msme_id: uuid.UUID, buyer_id: uuid.UUID
 ) -> bool:
     """Whether `buyer_id` has an accepted interest in any listing of the profile."""
-    statement = select(
-        exists().where(
-            Interest.listing_id == Listing.id,
-            Listing.msme_id == msme_id,
-            Interest.buyer_id == buyer_id,
-            Interest.status == "accepted",
-        )
-    )
-    return bool(await session.scalar(statement))
+    return bool(await session.scalar(select(accepted_interest_exists(msme_id, buyer_id))))
 
 
 async def identity_visible(session: AsyncSession, msme: Msme, viewer: Principal | None) -> bool:
