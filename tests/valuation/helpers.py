@@ -10,16 +10,20 @@ from msmebazaar.valuation.engine import EngineInput, YearFigures
 
 LAKH = 100_000
 CRORE = 10_000_000
+# The last data version valued on listed multiples less size and illiquidity discounts: its
+# stored valuations must keep recomputing that way, so its worked examples stay pinned.
+LISTED_VERSION = "2026.01.1"
 
 
 def round_raw() -> dict[str, Any]:
-    """The shipped data file with round parameters, so worked examples can be done by hand.
+    """The listed-multiples data file with round parameters, so worked examples can be done by
+    hand.
 
     Discount rate 6% + 7% + 2% = 15%; long-run growth 5%; tax 25%; reinvestment 20%;
     `food_processing` maps to a 50-firm industry at exactly 10× with a 10% typical margin;
     the size discount is 40% up to ₹1 crore; illiquidity 25%.
     """
-    raw = copy.deepcopy(raw_data())
+    raw = copy.deepcopy(raw_data(LISTED_VERSION))
     p = raw["parameters"]
     p["risk_free_rate"]["value"] = "0.06"
     p["equity_risk_premium"]["value"] = "0.07"

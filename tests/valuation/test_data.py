@@ -107,3 +107,64 @@ def test_thin_or_empty_industries_fall_back() -> None:
     food = data.resolve_multiple("food_processing")
     assert not food.fell_back
     assert food.multiple == Decimal("27.45")
+
+
+def test_every_sector_belongs_to_a_private_market_group_of_cited_bands() -> None:
+    data = load_data()
+    market = data.private_market
+    assert market is not None
+    sources = {source["id"]: source for source in data.sources}
+
+    assert {market.sector_groups[sector.code] for sector in SECTORS} == {
+        "manufacturing",
+        "trade",
+        "services",
+        "software",
+    }
+    for group in market.groups.values():
+        for band in group.bands:
+            for source in band.evidence:
+                assert sources[source]["updated"], source
+                assert sources[source]["statistic"], source
+    assert "cross-check only" in sources["bizbuysell_insight_2022"]["scope"]
+
+
+def test_a_typical_multiple_that_falls_with_size_is_refused() -> None:
+    raw = _raw()
+    raw["private_market"]["groups"]["trade"]["bands"][-1]["typical"] = "2.00"
+    raw["private_market"]["groups"]["trade"]["bands"][-1]["low"] = "1.50"
+
+    with pytest.raises(DataFileError, match=r"groups\.trade.*never fall"):
+        parse_data(raw)
+
+
+def test_a_band_citing_a_source_the_file_does_not_have_is_refused() -> None:
+    raw = _raw()
+    raw["private_market"]["groups"]["services"]["bands"][0]["evidence"] = ["hearsay"]
+
+    with pytest.raises(DataFileError, match=r"services\.bands\.0: evidence"):
+        parse_data(raw)
+
+
+def test_a_band_on_the_wrong_side_of_the_owner_operated_line_is_refused() -> None:
+    raw = _raw()
+    raw["private_market"]["groups"]["software"]["bands"][0]["basis"] = "ebitda"
+
+    with pytest.raises(DataFileError, match="basis must be 'sde'"):
+        parse_data(raw)
+
+
+def test_a_sector_without_a_private_market_group_is_refused() -> None:
+    raw = _raw()
+    del raw["private_market"]["sector_groups"]["retail"]
+
+    with pytest.raises(DataFileError, match="sector_groups"):
+        parse_data(raw)
+
+
+def test_the_listed_multiples_version_still_loads_for_its_stored_valuations() -> None:
+    listed = load_data("2026.01.1")
+
+    assert listed.private_market is None
+    assert "cross_check" not in listed.parameters.confidence
+    assert available_versions().index("2026.01.1") < available_versions().index(current_version())

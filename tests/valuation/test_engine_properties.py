@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from msmebazaar.valuation.data import load_data
 from msmebazaar.valuation.engine import EngineInput, EngineResult, YearFigures, value_business
+from msmebazaar.valuation.engine.private import multiples_at
 
 DATA = load_data()
 SECTORS = sorted(DATA.sectors)
@@ -140,11 +141,29 @@ def test_value_falls_with_debt(inputs: EngineInput, extra: int) -> None:
         assert after.base < before.base
 
 
+def _largest_size_step() -> Decimal:
+    """The most the typical private-market multiple rises when profit doubles (sampled finely
+    across every group's bands): the evidence says bigger businesses sell for more per rupee
+    of profit (₹10 lakh at 2–3×, ₹1 crore at 3.5–5×), so doubling may more than double."""
+    market = DATA.private_market
+    assert market is not None
+    steps = [
+        multiples_at(group, profit * 2).typical / multiples_at(group, profit).typical
+        for group in market.groups.values()
+        for profit in (Decimal(LAKH) * Decimal("1.05") ** k for k in range(160))
+    ]
+    return max(steps)
+
+
+SIZE_STEP = _largest_size_step()
+
+
 # Owner salary is left out here: the market wage is a fixed setting, so doubling a salary just
 # above it more than doubles the add-back (correctly) and the ratio says nothing about scale.
-# Debt is kept under 10% of revenue: the size discount falls ~1.7 points when a business
-# doubles, and with heavy debt equity is a thin residual that magnifies that on purpose.
-@given(businesses(salary=False, debt_share=10))
+# Debt is kept under 2% of revenue: with heavy debt equity is a thin residual that magnifies
+# the size effect on purpose, and small private businesses sell for about 0.2–0.6× revenue,
+# so 2% of revenue is already up to a tenth of their enterprise value.
+@given(businesses(salary=False, debt_share=2))
 @settings(max_examples=200, deadline=None)
 def test_doubling_every_figure_gives_about_double_the_value(inputs: EngineInput) -> None:
     figures = (
@@ -166,7 +185,7 @@ def test_doubling_every_figure_gives_about_double_the_value(inputs: EngineInput)
 
     before, after = _value(inputs).base, _value(_every_year(inputs, doubled)).base
     if before >= LAKH:  # below a lakh, rupee rounding dominates the ratio
-        assert Decimal("1.7") <= Decimal(after) / Decimal(before) <= Decimal("2.1")
+        assert Decimal("1.7") <= Decimal(after) / Decimal(before) <= Decimal("2.1") * SIZE_STEP
 
 
 @settings(deadline=None)  # the machine is shared: timing is not the property

@@ -2,24 +2,29 @@
 
 Files live in `valuation/data/valuation-<version>.json`. The newest version is the one in use;
 older files stay so a stored valuation can be recomputed from the version it names. Changing a
-figure is a new file with a new `data_version`, never a code change.
+figure is a new file with a new `data_version`, never a code change. From 2026.12.1 a file also
+carries `private_market` (what small private businesses sell for); the engine values on it when
+present and on listed multiples less discounts when not, so older versions recompute unchanged.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 _FILE_RE = re.compile(r"^valuation-(?P<version>[0-9]{4}\.[0-9]{2}\.[0-9]+)\.json$")
 WEIGHTED_METHODS = ("ebitda_multiple", "dcf", "revenue_multiple", "net_assets")
 # With three complete years on a verified profile high/low must stay within 1.8:
 # (1 + s) / (1 - s) <= 1.8  <=>  s <= 2/7.
 _MAX_FULL_DATA_SPREAD = Decimal(2) / Decimal(7)
+CONFIDENCE_PARTS = ("completeness", "history", "verification", "documents", "agreement")
+Basis = Literal["sde", "ebitda"]  # owner's earnings, or EBITDA
 
 
 class DataFileError(ValueError):
@@ -95,6 +100,40 @@ class Parameters:
 
 
 @dataclass(frozen=True, slots=True)
+class MultipleBand:
+    """What small private businesses of one size sell for: a range and its typical multiple."""
+
+    earnings: int  # the annual profit (SDE or EBITDA, see basis) this band is quoted at
+    basis: Basis
+    low: Decimal
+    typical: Decimal
+    high: Decimal
+    evidence: tuple[str, ...]  # source ids
+
+
+@dataclass(frozen=True, slots=True)
+class SectorGroup:
+    code: str
+    name: str
+    bands: tuple[MultipleBand, ...]  # by increasing earnings
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateMarket:
+    """The private-market calibration (data files from 2026.12.1): see the data README."""
+
+    owner_operated_below: int
+    general_group: str
+    groups: dict[str, SectorGroup]
+    sector_groups: dict[str, str]
+    agree_within: Decimal
+    disagree_at: Decimal
+
+    def group_of(self, sector: str) -> SectorGroup:
+        return self.groups[self.sector_groups[sector]]
+
+
+@dataclass(frozen=True, slots=True)
 class ValuationData:
     version: str
     published: str
@@ -103,6 +142,9 @@ class ValuationData:
     industries: dict[str, Industry]
     market_industry: str
     sources: tuple[dict[str, str], ...]
+    # None in files before 2026.12.1: those value on listed multiples less size and
+    # illiquidity discounts, and stored valuations of theirs still recompute that way.
+    private_market: PrivateMarket | None = None
 
     def resolve_multiple(self, sector: str) -> ResolvedMultiple:
         """The EV/EBITDA multiple for one of our sector codes (KeyError when unmapped)."""
@@ -193,9 +235,9 @@ def _parameters(raw: dict[str, Any]) -> Parameters:
     haircut = raw["asset_haircut"]
     bands = raw["method_bands"]
     confidence = _decimals(raw["confidence"], "confidence")
-    parts = ("completeness", "history", "verification", "documents", "agreement")
+    parts = [*CONFIDENCE_PARTS, *(["cross_check"] if "cross_check" in confidence else [])]
     if sum(confidence[part] for part in parts) != 1:
-        raise DataFileError("confidence: the five parts must sum to 1")
+        raise DataFileError(f"confidence: the parts {parts} must sum to 1")
     parameters = Parameters(
         risk_free_rate=_rate(raw["risk_free_rate"], "risk_free_rate", "0", "0.25"),
         risk_free_as_of=str(raw["risk_free_rate"]["as_of"]),
@@ -271,6 +313,77 @@ def _sectors(raw: Any, industries: dict[str, Industry]) -> dict[str, SectorMappi
     return sectors
 
 
+def _band(raw: Any, where: str, sources: set[str], threshold: int) -> MultipleBand:
+    earnings = int(raw["earnings"])
+    expected: Basis = "sde" if earnings < threshold else "ebitda"
+    if earnings <= 0 or raw["basis"] != expected:
+        raise DataFileError(f"{where}: basis must be {expected!r} at earnings {earnings}")
+    band = MultipleBand(
+        earnings=earnings,
+        basis=expected,
+        low=_decimal(raw["low"], f"{where}.low"),
+        typical=_decimal(raw["typical"], f"{where}.typical"),
+        high=_decimal(raw["high"], f"{where}.high"),
+        evidence=tuple(str(source) for source in raw["evidence"]),
+    )
+    if not 0 < band.low <= band.typical <= band.high:
+        raise DataFileError(f"{where}: need 0 < low <= typical <= high")
+    if not band.evidence or set(band.evidence) - sources:
+        raise DataFileError(f"{where}: evidence must name sources of this file")
+    return band
+
+
+def _group(code: str, raw: Any, sources: set[str], threshold: int) -> SectorGroup:
+    where = f"private_market.groups.{code}"
+    bands = tuple(
+        _band(row, f"{where}.bands.{index}", sources, threshold)
+        for index, row in enumerate(raw["bands"])
+    )
+    if not bands:
+        raise DataFileError(f"{where}: give at least one band")
+    for before, after in itertools.pairwise(bands):
+        # Rising typical multiples keep the value rising with profit (and across the bands).
+        if after.earnings <= before.earnings or after.typical < before.typical:
+            raise DataFileError(f"{where}: earnings must rise and typical multiples never fall")
+    return SectorGroup(code, str(raw["name"]), bands)
+
+
+def _private_market(
+    raw: Any, parameters: Parameters, sectors: set[str], sources: set[str]
+) -> PrivateMarket | None:
+    if raw is None:
+        return None
+    threshold = int(raw["owner_operated_below"]["value"])
+    groups = {code: _group(code, row, sources, threshold) for code, row in raw["groups"].items()}
+    mapping = {str(code): str(group) for code, group in raw["sector_groups"].items()}
+    if set(mapping) != sectors or not set(mapping.values()) <= set(groups):
+        raise DataFileError("private_market.sector_groups: map every sector to a known group")
+    check = raw["cross_check"]
+    market = PrivateMarket(
+        owner_operated_below=threshold,
+        general_group=str(raw["general_group"]),
+        groups=groups,
+        sector_groups=mapping,
+        agree_within=_decimal(check["agree_within"], "cross_check.agree_within"),
+        disagree_at=_decimal(check["disagree_at"], "cross_check.disagree_at"),
+    )
+    if market.general_group not in groups:
+        raise DataFileError("private_market.general_group must name a group")
+    if not 1 < market.agree_within < market.disagree_at:
+        raise DataFileError("private_market.cross_check: need 1 < agree_within < disagree_at")
+    _check_implied_rates(market, parameters)
+    return market
+
+
+def _check_implied_rates(market: PrivateMarket, p: Parameters) -> None:
+    # The DCF's implied rate (long-run growth + cash yield of the typical multiple) less its
+    # band must stay above long-run growth, or the terminal value has no finite answer.
+    cash_share = (1 - p.tax_rate) * (1 - p.reinvestment_rate) * (1 + p.long_run_growth)
+    richest = max(band.typical for group in market.groups.values() for band in group.bands)
+    if cash_share / richest <= p.discount_rate_points:
+        raise DataFileError("private_market: a typical multiple this high leaves no DCF rate")
+
+
 def parse_data(raw: dict[str, Any]) -> ValuationData:
     """Validate a data file's content; DataFileError names the first problem."""
     try:
@@ -278,14 +391,23 @@ def parse_data(raw: dict[str, Any]) -> ValuationData:
         market = str(raw["market_industry"])
         if market not in industries or industries[market].ev_ebitda_positive is None:
             raise DataFileError("market_industry must name an industry with a multiple")
+        parameters = _parameters(raw["parameters"])
+        sectors = _sectors(raw["sectors"], industries)
+        sources = tuple({k: str(v) for k, v in source.items()} for source in raw["sources"])
+        private = _private_market(
+            raw.get("private_market"), parameters, set(sectors), {s["id"] for s in sources}
+        )
+        if (private is None) == ("cross_check" in parameters.confidence):
+            raise DataFileError("confidence.cross_check goes with private_market, and only then")
         return ValuationData(
             version=str(raw["data_version"]),
             published=str(raw["published"]),
-            parameters=_parameters(raw["parameters"]),
-            sectors=_sectors(raw["sectors"], industries),
+            parameters=parameters,
+            sectors=sectors,
             industries=industries,
             market_industry=market,
-            sources=tuple({k: str(v) for k, v in source.items()} for source in raw["sources"]),
+            sources=sources,
+            private_market=private,
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise DataFileError(f"malformed data file: {exc!r}") from exc

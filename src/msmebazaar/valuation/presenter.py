@@ -8,7 +8,12 @@ from typing import Any
 from msmebazaar.valuation.engine import EngineResult, MethodResult, Text
 from msmebazaar.valuation.engine.compare import PriceComparison
 from msmebazaar.valuation.models import Valuation
-from msmebazaar.valuation.schemas import MethodRead, PriceComparisonRead, ValuationRead
+from msmebazaar.valuation.schemas import (
+    MarketEvidenceRead,
+    MethodRead,
+    PriceComparisonRead,
+    ValuationRead,
+)
 from msmebazaar.valuation.texts import render, render_param
 
 
@@ -55,6 +60,7 @@ def result_json(result: EngineResult, comparison: PriceComparison | None) -> dic
         "confidence": str(result.confidence),
         "confidence_parts": dict(result.confidence_parts),
         "asking_price_comparison": comparison_json(comparison),
+        "market_evidence": result.evidence,
     }
 
 
@@ -89,6 +95,23 @@ def _comparison_read(raw: dict[str, Any] | None, language: str) -> PriceComparis
     )
 
 
+def _evidence_read(raw: dict[str, Any] | None) -> MarketEvidenceRead | None:
+    if raw is None:  # valuations on data before 2026.12.1, and those without a profit
+        return None
+    figures = {
+        name: float(Decimal(raw[name]))
+        for name in MarketEvidenceRead.model_fields
+        if name.endswith(("_multiple", "_rate", "_premium", "cross_check"))
+    }
+    return MarketEvidenceRead(
+        sector_group=raw["sector_group"],
+        basis=raw["basis"],
+        profit=raw["profit"],
+        sources=list(raw["sources"]),
+        **figures,
+    )
+
+
 def to_read(valuation: Valuation, language: str) -> ValuationRead:
     """The API view of a stored valuation."""
     result = valuation.result
@@ -108,6 +131,7 @@ def to_read(valuation: Valuation, language: str) -> ValuationRead:
         methods=[_method_read(raw, language) for raw in result["methods"]],
         assumptions=[render(Text.from_json(raw), language) for raw in result["assumptions"]],
         asking_price_comparison=_comparison_read(result.get("asking_price_comparison"), language),
+        market_evidence=_evidence_read(result.get("market_evidence")),
         data_version=valuation.data_version,
         engine_version=valuation.engine_version,
         created_by=valuation.created_by,

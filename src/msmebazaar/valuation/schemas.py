@@ -75,6 +75,30 @@ class PriceComparisonRead(BaseModel):
     message: str
 
 
+class MarketEvidenceRead(BaseModel):
+    """What small private businesses like this one sell for, and where this one lands (data
+    versions with a private-market calibration, from 2026.12.1; null before)."""
+
+    sector_group: str = Field(description="manufacturing, trade, services or software.")
+    basis: Literal["sde", "ebitda"] = Field(
+        description="sde: owner's earnings (EBITDA + the owner's salary), for owner-operated "
+        "businesses under ₹2 crore; ebitda above."
+    )
+    profit: int = Field(description="The profit the multiples apply to, whole rupees.")
+    low_multiple: float = Field(description="Low end of the evidence at this profit.")
+    typical_multiple: float
+    high_multiple: float = Field(description="High end of the evidence at this profit.")
+    base_multiple: float = Field(description="The base value over the profit.")
+    sources: list[str] = Field(description="Ids of the sources (see GET /valuations/sectors).")
+    dcf_rate: float = Field(description="The DCF's discount rate, implied by the evidence.")
+    small_business_premium: float
+    listed_multiple: float = Field(description="Listed industry EV/EBITDA (cross-check only).")
+    listed_market_multiple: float
+    cross_check: float = Field(
+        ge=0, le=1, description="1 when listed companies rank the sector as the evidence does."
+    )
+
+
 class ValuationRead(BaseModel):
     id: uuid.UUID
     msme_id: uuid.UUID | None
@@ -92,10 +116,20 @@ class ValuationRead(BaseModel):
     methods: list[MethodRead]
     assumptions: list[str]
     asking_price_comparison: PriceComparisonRead | None = None
+    market_evidence: MarketEvidenceRead | None = None
     data_version: str
     engine_version: str
     created_by: uuid.UUID
     created_at: datetime
+
+
+class PrivateMultipleRead(BaseModel):
+    profit: int = Field(description="Annual profit the band is quoted at, whole rupees.")
+    basis: Literal["sde", "ebitda"]
+    low: float
+    typical: float
+    high: float
+    sources: list[str]
 
 
 class SectorMultipleRead(BaseModel):
@@ -111,6 +145,14 @@ class SectorMultipleRead(BaseModel):
     ev_sales_derived: float = Field(description="ev_ebitda_used × typical_ebitda_margin.")
     typical_ebitda_margin: float
     asset_heavy: bool
+    sector_group: str | None = Field(
+        None, description="Its private-market group (data from 2026.12.1; null before)."
+    )
+    private_multiples: list[PrivateMultipleRead] = Field(
+        default_factory=list,
+        description="What small private businesses of the group sell for, by profit: these "
+        "set the value; the listed multiples above are a cross-check only.",
+    )
 
 
 class SourceRead(BaseModel):
@@ -119,12 +161,17 @@ class SourceRead(BaseModel):
     file: str
     updated: str
     statistic: str
+    url: str | None = None
+    scope: str | None = Field(None, description="Where the figures come from and their use.")
 
 
 class SectorMultiplesRead(BaseModel):
     data_version: str
     published: str
     statistic: str = Field(description="Which figure the multiples are.")
+    private_market_statistic: str | None = Field(
+        None, description="Which figure the private multiples are (null before 2026.12.1)."
+    )
     multiple_cap: float
     sources: list[SourceRead]
     sectors: list[SectorMultipleRead]

@@ -8,7 +8,8 @@ from decimal import localcontext
 from msmebazaar.valuation.data import ValuationData
 from msmebazaar.valuation.engine import combine, methods
 from msmebazaar.valuation.engine.assumptions import assumptions
-from msmebazaar.valuation.engine.facts import CONTEXT, Facts, derive_facts
+from msmebazaar.valuation.engine.evidence import market_evidence
+from msmebazaar.valuation.engine.facts import CONTEXT, ZERO, Facts, derive_facts
 from msmebazaar.valuation.engine.types import (
     METHOD_ORDER,
     EngineInput,
@@ -55,7 +56,7 @@ def value_business(inputs: EngineInput, data: ValuationData) -> EngineResult:
         blended = blend.value.to_integral_value()
         floor_binds = floor > blended
         base = max(int(blended), floor)
-        dispersion = combine.disagreement(found)
+        dispersion = combine.disagreement(found, facts)
         spread = combine.spread(inputs, facts, dispersion, data)
         low, high = combine.value_range(base, floor, spread)
         score, parts = combine.confidence(inputs, facts, dispersion, data)
@@ -67,13 +68,19 @@ def value_business(inputs: EngineInput, data: ValuationData) -> EngineResult:
             high=high,
             confidence=score,
             methods=tuple(weighed[name] for name in METHOD_ORDER),
-            assumptions=assumptions(facts, data, spread, floor_binds, floor),
+            assumptions=assumptions(
+                facts, data, spread, floor_binds, floor, base=base, reason=reason
+            ),
             size_discount=facts.size_discount,
-            illiquidity_discount=data.parameters.illiquidity_discount,
+            # Private-market multiples are prices of illiquid small businesses already.
+            illiquidity_discount=ZERO
+            if data.private_market is not None
+            else data.parameters.illiquidity_discount,
             spread=spread,
             floor=floor,
             method_mix=mix,
             data_version=data.version,
             confidence_parts={name: str(value) for name, value in parts.items()}
             | {"disagreement": str(dispersion)},
+            evidence=market_evidence(facts, base),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from msmebazaar.valuation.data import ValuationData
+from msmebazaar.valuation.engine.evidence import private_market_texts
 from msmebazaar.valuation.engine.facts import Facts
 from msmebazaar.valuation.engine.methods import ev_to_sales
 from msmebazaar.valuation.engine.types import Text, inr, num, pct, plain, times
@@ -89,21 +90,31 @@ def _earnings(facts: Facts, data: ValuationData) -> list[Text]:
     return texts
 
 
+def _discount_rate(facts: Facts, data: ValuationData) -> Text:
+    p = data.parameters
+    params = {
+        "risk_free": pct(p.risk_free_rate),
+        "as_of": plain(p.risk_free_as_of),
+        "erp": pct(p.equity_risk_premium),
+    }
+    if facts.earnings is None:
+        small = {"small": pct(p.small_company_premium), "rate": pct(p.discount_rate)}
+        return Text("a.discount_rate", params | small)
+    implied = {
+        "premium": pct(facts.earnings.premium),
+        "rate": pct(facts.earnings.rate),
+        "typical": times(facts.earnings.multiples.typical),
+        "long_run": pct(p.long_run_growth),
+    }
+    return Text("a.discount_rate_private", params | implied)
+
+
 def _dcf(facts: Facts, data: ValuationData) -> list[Text]:
     p = data.parameters
     texts = [
+        _discount_rate(facts, data),
         Text(
-            "a.discount_rate",
-            {
-                "risk_free": pct(p.risk_free_rate),
-                "as_of": plain(p.risk_free_as_of),
-                "erp": pct(p.equity_risk_premium),
-                "small": pct(p.small_company_premium),
-                "rate": pct(p.discount_rate),
-            },
-        ),
-        Text(
-            "a.cash_flow",
+            "a.cash_flow" if facts.earnings is None else "a.cash_flow_private",
             {"tax": pct(p.tax_rate), "reinvestment": pct(p.reinvestment_rate)},
         ),
     ]
@@ -128,10 +139,22 @@ def _dcf(facts: Facts, data: ValuationData) -> list[Text]:
 
 
 def assumptions(
-    facts: Facts, data: ValuationData, spread: Decimal, floor_binds: bool, floor: int
+    facts: Facts,
+    data: ValuationData,
+    spread: Decimal,
+    floor_binds: bool,
+    floor: int,
+    *,
+    base: int,
+    reason: str,
 ) -> tuple[Text, ...]:
-    """Every assumption in plain words, in a fixed order."""
-    texts = _market(facts, data) + _earnings(facts, data) + _dcf(facts, data)
+    """Every assumption in plain words, in a fixed order (on private-market data the evidence
+    and how this business compares with it come first)."""
+    if data.private_market is None:
+        texts = _market(facts, data) + _earnings(facts, data)
+    else:
+        texts = private_market_texts(facts, data, base, reason, floor_binds)
+    texts += _dcf(facts, data)
     if facts.debt_or_cash_missing:
         texts.append(Text("a.debt_cash_missing"))
     texts.append(Text("a.floor_rule", {"haircut": pct(data.parameters.asset_haircut)}))

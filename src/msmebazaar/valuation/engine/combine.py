@@ -1,9 +1,10 @@
 """Weights, the floor, the low/base/high range and the confidence.
 
 Rules (all figures from the data file):
-- Profitable businesses are valued on the earnings blend (EBITDA multiple, DCF, a little revenue
-  and net assets); loss-making ones on the revenue-and-assets blend. For a profitable business
-  both blends are computed and the larger is used: a thin margin then leans on revenue and
+- Profitable businesses (positive profit: owner's earnings or EBITDA on private-market data,
+  normalised EBITDA before) are valued on the earnings blend (earnings multiple, DCF, a little
+  revenue and net assets); loss-making ones on the revenue-and-assets blend. For a profitable
+  business both blends are computed and the larger is used: a thin margin then leans on revenue and
   assets, and the value never drops as EBITDA rises. Asset-heavy sectors give net assets more.
 - Unavailable methods drop out and the remaining weights are rescaled to sum to 1.
 - Floor: the base is never below max(0, adjusted net assets) — a business is worth at least what
@@ -52,7 +53,7 @@ def choose_blend(
     """The blend the base comes from, and the catalogue key saying why."""
     heavy = "_asset_heavy" if facts.mapping.asset_heavy else ""
     fallback = _blend(f"revenue_assets{heavy}", methods, data)
-    profitable = facts.normalised_ebitda is not None and facts.normalised_ebitda > 0
+    profitable = facts.profit is not None and facts.profit > 0
     earnings = _blend(f"earnings{heavy}", methods, data) if profitable else None
     if earnings is not None and (fallback is None or earnings.value >= fallback.value):
         return earnings, f"w.earnings{heavy}"
@@ -61,9 +62,20 @@ def choose_blend(
     return fallback, "w.revenue_assets_thin" if profitable else "w.revenue_assets_loss"
 
 
-def disagreement(methods: dict[str, MethodResult]) -> Decimal:
-    """1 − smallest/largest of the independent going-concern methods; 1 when fewer than two."""
-    values = [methods[name].value for name in INDEPENDENT_METHODS if methods[name].available]
+def disagreement(methods: dict[str, MethodResult], facts: Facts) -> Decimal:
+    """1 − smallest/largest of the independent going-concern methods; 1 when fewer than two.
+
+    On private-market data the DCF's rate is implied by the same evidence, so it is independent
+    only through observed growth: with a single year it agrees by construction, and counts as
+    no second method. There the methods are compared on enterprise value: the debt both carry
+    says nothing about whether they agree (older data compares equity, and keeps doing so)."""
+    available = [methods[name] for name in INDEPENDENT_METHODS if methods[name].available]
+    if facts.earnings is None:
+        values = [method.value for method in available]
+    elif facts.cagr is None:
+        return ONE
+    else:
+        values = [method.enterprise_value or 0 for method in available]
     if len(values) < 2 or min(values) <= 0:
         return ONE
     return (ONE - CONTEXT.divide(Decimal(min(values)), Decimal(max(values)))).quantize(
@@ -86,7 +98,8 @@ def spread(inputs: EngineInput, facts: Facts, dispersion: Decimal, data: Valuati
 def confidence(
     inputs: EngineInput, facts: Facts, dispersion: Decimal, data: ValuationData
 ) -> tuple[Decimal, dict[str, Decimal]]:
-    """0–1 from completeness, history, verification, documents and method agreement."""
+    """0–1 from completeness, history, verification, documents and method agreement (and, on
+    private-market data, whether listed companies rank the sector as the evidence does)."""
     c = data.parameters.confidence
     full_years, full_docs = int(c["full_history_years"]), int(c["full_documents"])
     parts = {
@@ -98,6 +111,10 @@ def confidence(
         ),
         "agreement": ONE - dispersion,
     }
+    if "cross_check" in c:
+        earnings = facts.earnings
+        profitable = earnings is not None and earnings.value > 0
+        parts["cross_check"] = earnings.cross_check.score if earnings and profitable else ZERO
     score = sum((c[name] * value for name, value in parts.items()), ZERO)
     if facts.multiple.fell_back:
         score *= c["industry_fallback_factor"]

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from functools import cache
 
 from msmebazaar.valuation.data import ResolvedMultiple, SectorMapping, ValuationData
+from msmebazaar.valuation.engine.private import Earnings, owner_earnings
 from msmebazaar.valuation.engine.types import COMPLETE_YEAR_FIELDS, EngineInput, YearFigures
 
 # One arithmetic context for the whole engine: same digits, same rounding, in every process.
@@ -39,6 +40,16 @@ class Facts:
     multiple: ResolvedMultiple
     mapping: SectorMapping
     completeness: Decimal
+    # Set when the data file has a private-market calibration (from 2026.12.1).
+    earnings: Earnings | None = None
+
+    @property
+    def profit(self) -> Decimal | None:
+        """The profit the earnings methods capitalise: owner's earnings or EBITDA when the
+        data is calibrated on private deals, else normalised EBITDA."""
+        if self.earnings is not None:
+            return self.earnings.value
+        return self.normalised_ebitda
 
 
 def _start_year(year: YearFigures) -> int:
@@ -116,6 +127,8 @@ def derive_facts(inputs: EngineInput, data: ValuationData) -> Facts:
     ebitda, ebitda_years, add_back = _normalised_ebitda(years, data)
     cagr, cagr_raw, span = _cagr(years, data)
     history = int(data.parameters.confidence["full_history_years"])
+    listed = data.resolve_multiple(inputs.sector)
+    calibrated = data.private_market is not None
     return Facts(
         years=years,
         latest=latest,
@@ -129,8 +142,10 @@ def derive_facts(inputs: EngineInput, data: ValuationData) -> Facts:
         cagr=cagr,
         cagr_raw=cagr_raw,
         cagr_span=span,
-        size_discount=size_discount(latest.revenue, data),
-        multiple=data.resolve_multiple(inputs.sector),
+        # Private-market multiples are prices of small private businesses: no discount.
+        size_discount=ZERO if calibrated else size_discount(latest.revenue, data),
+        multiple=listed,
         mapping=data.sectors[inputs.sector],
         completeness=completeness(years, history),
+        earnings=owner_earnings(inputs.sector, years, listed, data),
     )

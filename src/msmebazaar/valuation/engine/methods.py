@@ -1,8 +1,11 @@
 """The four methods. Each returns an equity value (whole rupees) with its own low/high band.
 
-Market methods start from listed Indian multiples and so take the size and illiquidity
-discounts; the DCF's discount rate already carries a small-company premium, so it takes neither;
-adjusted net assets is what the balance sheet would fetch, the floor of the valuation.
+With a private-market calibration (data from 2026.12.1) the market methods apply what small
+private businesses of this size and sector sell for (engine/private.py), with no further
+discount, and the DCF's rate carries the small-business premium implied by the same evidence.
+Without one (older data) they start from listed Indian multiples and take the size and
+illiquidity discounts, and the DCF's rate carries the data file's small-company premium.
+Adjusted net assets is what the balance sheet would fetch, the floor of the valuation.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from decimal import Decimal
 
 from msmebazaar.valuation.data import ValuationData
 from msmebazaar.valuation.engine.facts import CONTEXT, ONE, ZERO, Facts, rupees
+from msmebazaar.valuation.engine.private import Earnings, multiples_at, span
 from msmebazaar.valuation.engine.types import (
     MethodResult,
     Params,
@@ -37,17 +41,46 @@ def _skipped(method: str, key: str, **params: str) -> MethodResult:
 
 
 def _ebitda_skip(method: str, facts: Facts) -> MethodResult | None:
-    if facts.normalised_ebitda is None:
+    if facts.profit is None:
         return _skipped(method, "m.skipped_no_ebitda")
-    if facts.normalised_ebitda <= 0:
-        return _skipped(method, "m.skipped_ebitda_nonpositive", ebitda=inr(facts.normalised_ebitda))
+    if facts.profit <= 0:
+        return _skipped(method, "m.skipped_ebitda_nonpositive", ebitda=inr(facts.profit))
     return None
 
 
+def _private_multiple(earnings: Earnings, facts: Facts) -> MethodResult:
+    """Profit × the typical multiple of its size and sector; low/high at the evidence's ends."""
+    found = earnings.multiples
+    ev = earnings.value * found.typical
+    params = {
+        "basis": f"t:basis.{earnings.basis}",
+        "profit": inr(earnings.value),
+        "multiple": times(found.typical),
+        "group": f"t:group.{earnings.group.code}",
+        "range": span(found.low, found.high),
+        "ev": inr(ev),
+        "debt": inr(facts.debt),
+        "cash": inr(facts.cash),
+    }
+    return MethodResult(
+        method="ebitda_multiple",
+        available=True,
+        value=_equity(ev, facts),
+        low=_equity(earnings.value * found.low, facts),
+        high=_equity(earnings.value * found.high, facts),
+        enterprise_value=rupees(ev),
+        inputs=params,
+        explanation=Text("m.private_multiple", params),
+    )
+
+
 def ebitda_multiple(facts: Facts, data: ValuationData) -> MethodResult:
-    """Normalised EBITDA × the sector's (capped) EV/EBITDA × the discounts."""
+    """Profit × the private-market multiple; or (older data) normalised EBITDA × the sector's
+    capped listed EV/EBITDA × the discounts."""
     if skipped := _ebitda_skip("ebitda_multiple", facts):
         return skipped
+    if facts.earnings is not None:
+        return _private_multiple(facts.earnings, facts)
     ebitda = facts.normalised_ebitda or ZERO
     multiple = facts.multiple.capped_multiple
     band = data.parameters.multiple_band
@@ -87,10 +120,46 @@ def ev_to_sales(facts: Facts) -> Decimal:
     return facts.multiple.capped_multiple * facts.mapping.typical_ebitda_margin
 
 
+def _private_revenue(facts: Facts, data: ValuationData) -> MethodResult:
+    """Revenue × the sector's typical margin = a typical profit, × the typical multiple for it."""
+    market = data.private_market
+    assert market is not None  # noqa: S101 - the caller checked
+    margin = facts.mapping.typical_ebitda_margin
+    profit = Decimal(facts.revenue) * margin
+    group = market.group_of(facts.mapping.code)
+    multiple = multiples_at(group, profit).typical
+    ev = profit * multiple
+    band = data.parameters.revenue_band
+    params = {
+        "revenue": inr(facts.revenue),
+        "margin": pct(margin),
+        "profit": inr(profit),
+        "multiple": times(multiple),
+        "ev_sales": times(margin * multiple),
+        "ev": inr(ev),
+        "debt": inr(facts.debt),
+        "cash": inr(facts.cash),
+    }
+    return MethodResult(
+        method="revenue_multiple",
+        available=True,
+        value=_equity(ev, facts),
+        low=_equity(ev * (ONE - band), facts),
+        high=_equity(ev * (ONE + band), facts),
+        enterprise_value=rupees(ev),
+        inputs=params | {"band": pct(band)},
+        explanation=Text("m.private_revenue", params),
+    )
+
+
 def revenue_multiple(facts: Facts, data: ValuationData) -> MethodResult:
-    """Revenue × derived EV/Sales × the discounts (no India EV/Sales dataset was available)."""
+    """Revenue × EV/Sales derived from the sector's typical margin (no India EV/Sales dataset
+    was available): at the private-market multiple, or (older data) at the listed one less
+    the discounts."""
     if facts.revenue <= 0:
         return _skipped("revenue_multiple", "m.skipped_no_revenue")
+    if data.private_market is not None:
+        return _private_revenue(facts, data)
     multiple = ev_to_sales(facts)
     band = data.parameters.revenue_band
     ev = Decimal(facts.revenue) * multiple * market_factor(facts, data)
@@ -137,9 +206,10 @@ def dcf(facts: Facts, data: ValuationData) -> MethodResult:
     if skipped := _ebitda_skip("dcf", facts):
         return skipped
     p = data.parameters
-    fcf0 = (facts.normalised_ebitda or ZERO) * (ONE - p.tax_rate) * (ONE - p.reinvestment_rate)
+    fcf0 = (facts.profit or ZERO) * (ONE - p.tax_rate) * (ONE - p.reinvestment_rate)
     growth = growth_path(facts, data)
-    rate, points = p.discount_rate, p.discount_rate_points
+    rate = p.discount_rate if facts.earnings is None else facts.earnings.rate
+    points = p.discount_rate_points
     ev, present, terminal = dcf_enterprise_value(fcf0, growth, rate, p.long_run_growth)
     low, _, _ = dcf_enterprise_value(fcf0, growth, rate + points, p.long_run_growth)
     high, _, _ = dcf_enterprise_value(fcf0, growth, rate - points, p.long_run_growth)

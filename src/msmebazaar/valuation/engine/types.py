@@ -150,3 +150,6 @@ class EngineResult:
     method_mix: str
     data_version: str
     confidence_parts: dict[str, str] = field(default_factory=dict)
+    # What small private businesses like this one sell for, and where this one lands
+    # (private-market data only; JSON-friendly, see engine/evidence.py).
+    evidence: dict[str, Any] | None = None
