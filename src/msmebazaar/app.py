@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from msmebazaar import __version__
 from msmebazaar.services import ServiceSpec, resolve_services, with_used_services
-from msmebazaar.shared import health
+from msmebazaar.shared import api_docs, health
 from msmebazaar.shared.cache import Cache, create_cache
 from msmebazaar.shared.config import Environment, Settings, get_settings
 from msmebazaar.shared.db import Database
@@ -104,8 +104,9 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
-        redoc_url="/redoc",
+        # /docs and /redoc come from the package's own assets (shared/api_docs), never a CDN.
+        docs_url=None,
+        redoc_url=None,
         openapi_url="/openapi.json",
         responses=COMMON_ERROR_RESPONSES,
         openapi_tags=[tag for spec in specs for tag in spec.tags],
@@ -126,6 +127,7 @@ def create_app(
     _document_errors_as_json(app)
     _add_middleware(app, settings)
     app.include_router(health.router)
+    app.include_router(api_docs.router)
     _mount_services(app, specs)
     return app
 

@@ -73,24 +73,41 @@ class PageErrorRenderer(Protocol):
         ...
 
 
+# First path segments that are never the portal's: the API, probes, metrics and the docs.
+NOT_PORTAL_SEGMENTS: Final = frozenset(
+    {"api", "health", "metrics", "docs", "redoc", "openapi.json"}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PortalPages:
     """The portal's part of the path space (the first segments of its routes: `my`, `buyer`,
     `signin`, `""` for `/`) and its error page. Errors there are pages, even for a path no
-    route matches; everywhere else (the API, health, docs) they are the envelope."""
+    route matches; so is an unknown path outside the API a browser asks for (it accepts HTML):
+    a mistyped portal URL. Everywhere else (the API, health, docs) errors are the envelope."""
 
     segments: frozenset[str]
     render: PageErrorRenderer
 
-    def owns(self, path: str) -> bool:
-        """Whether `path` lies in the portal's part of the path space."""
-        return path.lstrip("/").split("/", 1)[0] in self.segments
+    def owns(self, path: str, accept: str = "") -> bool:
+        """Whether `path` (asked for with this `Accept` header) is answered as a page."""
+        first = path.lstrip("/").split("/", 1)[0]
+        if first in self.segments:
+            return True
+        return first not in NOT_PORTAL_SEGMENTS and "text/html" in accept
+
+
+def _accept(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"accept":
+            return bytes(value).decode("latin-1").lower()
+    return ""
 
 
 def _portal_pages(scope: Scope) -> PortalPages | None:
     app = scope.get("app")
     pages: PortalPages | None = getattr(app.state, PAGE_ERRORS_STATE, None) if app else None
-    if pages is None or not pages.owns(str(scope.get("path", ""))):
+    if pages is None or not pages.owns(str(scope.get("path", "")), _accept(scope)):
         return None
     return pages
 
