@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from msmebazaar.msme.service import SECTORS
 from msmebazaar.shared.db import Database
+from msmebazaar.valuation.data import current_version
 from msmebazaar.valuation.models import Valuation
 from tests.auth.factories import Actor
 from tests.msme.factories import make_listing, make_msme
@@ -46,7 +47,9 @@ async def test_ad_hoc_valuation_is_created_and_stored_without_a_business(
     assert abs(sum(m["weight"] for m in data["methods"]) - 1) < 1e-9
     assert all(m["explanation"] for m in data["methods"])
     assert any("Damodaran" in text for text in data["assumptions"])
-    assert data["data_version"] == "2026.01.1"
+    assert data["data_version"] == current_version()
+    assert data["market_evidence"]["basis"] == "sde"  # ₹1.2 crore EBITDA + owner's salary
+    assert any("usually sell for" in text for text in data["assumptions"])
     stored = await _stored(db_connection)
     assert (stored.msme_id, stored.created_by, stored.base) == (None, buyer.id, data["base"])
     assert stored.inputs["sector"] == "food_processing"
@@ -142,7 +145,8 @@ async def test_negative_ebitda_skips_ebitda_and_dcf_and_says_so(
         assert methods[name]["available"] is False
         assert methods[name]["weight"] == 0
         assert methods[name]["explanation"].startswith("Skipped")
-    assert methods["revenue_multiple"]["weight"] > 0
+    # Valued on revenue and net assets (here the net-asset floor carries it all).
+    assert methods["revenue_multiple"]["weight"] + methods["net_assets"]["weight"] == 1
 
 
 async def test_duplicate_fiscal_years_are_422(client: httpx.AsyncClient, buyer: Actor) -> None:
@@ -321,8 +325,12 @@ async def test_sector_multiples_are_public_with_source_and_date(client: httpx.As
 
     assert response.status_code == 200
     data = response.json()["data"]
-    assert data["data_version"] == "2026.01.1"
+    assert data["data_version"] == current_version()
     assert {s["code"] for s in data["sectors"]} == {sector.code for sector in SECTORS}
+    software = next(s for s in data["sectors"] if s["code"] == "software")
+    assert software["sector_group"] == "software"
+    assert [band["basis"] for band in software["private_multiples"]][-1] == "ebitda"
+    assert any(source["id"] == "bizbuysell_insight_2022" for source in data["sources"])
     assert any(source["updated"] == "2026-01-05" for source in data["sources"])
     restaurants = next(s for s in data["sectors"] if s["code"] == "restaurants")
     assert (restaurants["ev_ebitda"], restaurants["ev_ebitda_used"]) == (104.11, 20.0)

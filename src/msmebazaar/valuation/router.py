@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from msmebazaar.auth.service import CurrentUser
 from msmebazaar.shared.db import SessionDep
@@ -15,7 +14,6 @@ from msmebazaar.shared.i18n import LanguageCode, negotiate_language
 from msmebazaar.shared.pagination import PageDep, page_response
 from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
 from msmebazaar.valuation import service
-from msmebazaar.valuation.report import render_report
 from msmebazaar.valuation.schemas import SectorMultiplesRead, ValuationCreate, ValuationRead
 
 router = APIRouter(tags=["valuation"])
@@ -81,12 +79,11 @@ async def read_valuation(
     responses=_PDF_RESPONSES,
 )
 async def valuation_report(
-    valuation_id: ValuationIdPath, session: SessionDep, user: CurrentUser
+    valuation_id: ValuationIdPath, session: SessionDep, user: CurrentUser, language: Language
 ) -> Response:
-    """The valuation as a 2–3 page PDF report (English)."""
-    valuation = await service.valuation_for_report(session, user, valuation_id)
-    pdf = await run_in_threadpool(render_report, valuation)  # CPU-bound: off the event loop
-    filename = f"valuation-{valuation.id}.pdf"
+    """The valuation as a 2–3 page PDF report in the caller's language (English or Hindi)."""
+    pdf = await service.report_pdf(session, user, valuation_id, language)
+    filename = f"valuation-{valuation_id}.pdf"
     return Response(
         pdf,
         media_type="application/pdf",

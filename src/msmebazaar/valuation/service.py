@@ -5,12 +5,14 @@ Profiles are read only through `msmebazaar.msme.service` (facts, financials, pri
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from prometheus_client import Histogram
 from sqlalchemy import distinct, func, select
@@ -40,6 +42,7 @@ from msmebazaar.valuation.models import Valuation
 from msmebazaar.valuation.presenter import result_json, to_read
 from msmebazaar.valuation.report import render_report
 from msmebazaar.valuation.schemas import (
+    PrivateMultipleRead,
     SectorMultipleRead,
     SectorMultiplesRead,
     SourceRead,
@@ -57,6 +60,7 @@ __all__ = [
     "sector_multiples",
     "valuation_counts",
     "valuation_for_report",
+    "valued_business_name",
 ]
 
 # `created_by` of a preview, which is computed for a visitor who is not signed in and never
@@ -182,10 +186,28 @@ def preview_valuation(body: ValuationCreate, language: str) -> ValuationRead:
     return to_read(_stored(None, PREVIEW_CREATOR, inputs, result, None), language)
 
 
-async def report_pdf(session: AsyncSession, user: Principal, valuation_id: uuid.UUID) -> bytes:
-    """The PDF report of a valuation the caller may read (rendered off the event loop)."""
+async def report_pdf(
+    session: AsyncSession, user: Principal, valuation_id: uuid.UUID, language: str
+) -> bytes:
+    """The PDF report of a valuation the caller may read, in `language`, naming the business
+    it values (rendered off the event loop: CPU-bound)."""
     valuation = await valuation_for_report(session, user, valuation_id)
-    return await run_in_threadpool(render_report, valuation)
+    name = await valued_business_name(session, valuation.msme_id)
+    return await run_in_threadpool(
+        functools.partial(render_report, valuation, language, business_name=name)
+    )
+
+
+async def valued_business_name(session: AsyncSession, msme_id: uuid.UUID | None) -> str | None:
+    """The name a valuation's business goes by (trade name, else legal name); None for an ad hoc
+    valuation. Callers have already checked that the reader may see the valuation."""
+    if msme_id is None:
+        return None
+    try:
+        profile = await get_profile(session, msme_id)
+    except NotFoundError:
+        return None
+    return profile.trade_name or profile.legal_name
 
 
 def _stored(
@@ -286,7 +308,27 @@ def _sector_row(code: str, data: ValuationData) -> SectorMultipleRead:
         ev_sales_derived=float(resolved.capped_multiple * mapping.typical_ebitda_margin),
         typical_ebitda_margin=float(mapping.typical_ebitda_margin),
         asset_heavy=mapping.asset_heavy,
+        **_private_multiples(code, data),
     )
+
+
+def _private_multiples(code: str, data: ValuationData) -> dict[str, Any]:
+    """The sector's private-market group and its bands (none on data before 2026.12.1)."""
+    if data.private_market is None:
+        return {}
+    group = data.private_market.group_of(code)
+    bands = [
+        PrivateMultipleRead(
+            profit=band.earnings,
+            basis=band.basis,
+            low=float(band.low),
+            typical=float(band.typical),
+            high=float(band.high),
+            sources=list(band.evidence),
+        )
+        for band in group.bands
+    ]
+    return {"sector_group": group.code, "private_multiples": bands}
 
 
 def sector_multiples() -> SectorMultiplesRead:
@@ -298,7 +340,7 @@ def sector_multiples() -> SectorMultiplesRead:
 def _sector_multiples(version: str) -> SectorMultiplesRead:
     data = load_data(version)
     sources = [
-        SourceRead(**{key: source[key] for key in SourceRead.model_fields})
+        SourceRead(**{key: source[key] for key in SourceRead.model_fields if key in source})
         for source in data.sources
     ]
     return SectorMultiplesRead(
@@ -306,6 +348,12 @@ def _sector_multiples(version: str) -> SectorMultiplesRead:
         published=data.published,
         statistic="EV/EBITDA of listed Indian firms with positive EBITDA: aggregate "
         "(total EV / total EBITDA), not a median; capped for outliers.",
+        private_market_statistic=None
+        if data.private_market is None
+        else "What small private businesses sell for, as a multiple of annual profit: owner's "
+        "earnings (SDE) under ₹2 crore, EBITDA above; by sector group and profit, from Indian "
+        "practitioner guides (BizBuySell, US, as a cross-check only). These set the value; the "
+        "listed multiples are a cross-check.",
         multiple_cap=float(data.parameters.multiple_cap),
         sources=sources,
         sectors=[_sector_row(code, data) for code in data.sectors],
