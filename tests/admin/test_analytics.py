@@ -15,11 +15,12 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from msmebazaar.auth.models import User
 from msmebazaar.msme.models import Listing
 from msmebazaar.shared.db import Database
 from tests.admin.factories import FIRST, LAST, Seeded, ist_day, ist_instant, seed_marketplace
 from tests.admin.helpers import ADMIN, admin_actions, audit_rows
-from tests.auth.factories import Actor, make_user
+from tests.auth.factories import Actor, make_user, new_phone
 from tests.match.factories import MANDATES, MATCHES, active_listing, mandate_payload
 
 OVERVIEW = f"{ADMIN}/analytics/overview"
@@ -33,7 +34,7 @@ def _in_period(instant: Any) -> bool:
 
 def _true_funnel(seeded: Seeded) -> dict[str, int]:
     """The funnel by its definition, from the seeded facts alone."""
-    cohort = [u for u in seeded.users if u.role != "admin" and _in_period(u.created_at)]
+    cohort = [u for u in seeded.users if u.role == "msme_owner" and _in_period(u.created_at)]
     live = [p for p in seeded.profiles if p.deleted_at is None]
     accepted_listings = {i.listing_id for i in seeded.interests if i.status == "accepted"}
     reached = {
@@ -81,6 +82,23 @@ async def test_funnel_counts_each_stage_within_the_last_on_a_seeded_marketplace(
 
     assert {key: funnel[key] for key in truth} == truth
     assert "Each stage" in funnel["definition"]
+
+
+async def test_the_seller_funnel_counts_only_business_owners_as_sign_ups(
+    client: httpx.AsyncClient, database: Database, admin: Actor
+) -> None:
+    signed_up = ist_instant(FIRST + timedelta(days=2), 600)
+    async with database.session() as session:
+        for role in ("msme_owner", "msme_owner", "buyer", "investor", "admin"):
+            session.add(User(id=uuid.uuid4(), phone=new_phone(), role=role, status="active",
+                             language="en", created_at=signed_up))  # fmt: skip
+
+    data = await _overview(client, admin)
+
+    # Five sign-ups in the period, but only the two owners can sell.
+    assert data["users"]["signups"] == 5
+    assert data["funnel"]["signed_up"] == 2
+    assert "msme_owner" in data["funnel"]["definition"]
 
 
 async def test_user_figures_count_roles_statuses_and_signups_per_india_day(

@@ -230,8 +230,14 @@ async def test_a_file_that_is_not_a_pdf_or_image_is_refused_in_plain_words(
         files={"file": ("notes.txt", b"just text", "text/plain")},
     )
 
-    assert response.status_code == 422
-    assert "Only PDF, PNG and JPEG files are accepted" in visible_text(response.text)
+    # Redirect-after-post: the browser lands on the business page, never on the POST's URL.
+    assert response.status_code == 303
+    location = response.headers["location"]
+    assert location.startswith(f"/my/businesses/{msme.id}?")
+    assert location.endswith("#documents")
+    page = await owner_browser.get(location.split("#")[0])
+    assert page.status_code == 200
+    assert "Only PDF, PNG and JPEG files are accepted" in visible_text(page.text)
 
 
 async def test_a_valuation_shows_its_range_as_a_chart_its_methods_and_assumptions(
@@ -377,3 +383,29 @@ async def test_accepting_an_interest_shares_the_buyers_contact(
     assert stored.status == "accepted"
     after = await owner_browser.get("/my/interests")
     assert buyer.phone in after.text
+
+
+async def test_the_financials_form_starts_open_until_the_first_year_is_stored(
+    owner_browser: httpx.AsyncClient, database: Database
+) -> None:
+    msme = await _create_profile(owner_browser, database)
+
+    empty = await owner_browser.get(f"/my/businesses/{msme.id}")
+    await make_financials(database, msme.id, "2024-25")
+    filled = await owner_browser.get(f"/my/businesses/{msme.id}")
+
+    assert '<details data-testid="add-year" open>' in empty.text
+    assert '<details data-testid="add-year">' in filled.text
+
+
+async def test_an_upload_without_a_file_lands_back_on_the_business_page(
+    owner_browser: httpx.AsyncClient, database: Database
+) -> None:
+    msme = await _create_profile(owner_browser, database)
+
+    response = await submit(owner_browser, f"/my/businesses/{msme.id}/documents", {"kind": "other"})
+
+    assert response.status_code == 303
+    assert response.headers["location"].endswith("#documents")
+    page = await owner_browser.get(response.headers["location"].split("#")[0])
+    assert "Choose a file to upload." in visible_text(page.text)

@@ -54,3 +54,25 @@ async def test_a_signed_out_visitor_is_sent_to_sign_in_and_back(browser: httpx.A
 
     assert page.status_code == 303
     assert page.headers["location"] == "/signin?next=/buyer/interests%3Fx%3D1"
+
+
+BROWSER_ACCEPT = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
+@pytest.mark.parametrize("path", ["/about-us", "/dashboard/old-link", "/my/nothing-here"])
+async def test_an_unknown_portal_url_is_an_html_404_page(
+    browser: httpx.AsyncClient, path: str
+) -> None:
+    page = await browser.get(path, headers=BROWSER_ACCEPT)
+
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "पृष्ठ नहीं मिला" not in page.text
+    assert '"success"' not in page.text
+
+
+async def test_unknown_api_paths_stay_json_even_for_a_browser(browser: httpx.AsyncClient) -> None:
+    answer = await browser.get("/api/v1/nothing-here", headers=BROWSER_ACCEPT)
+
+    assert answer.status_code == 404
+    assert answer.json()["error"]["code"] == "NOT_FOUND"

@@ -46,7 +46,7 @@ async def test_home_lists_active_listings_as_cards(
     text = visible_text(page.text)
     assert "Spice blender with a national distributor" in text
     assert "A draft nobody may see yet" not in text
-    assert "1 listings found" in text
+    assert "1 listing found" in text
 
 
 async def test_search_filters_by_words_state_and_a_price_typed_in_lakh(

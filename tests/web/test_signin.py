@@ -229,7 +229,7 @@ async def test_sign_in_never_redirects_off_site(browser: httpx.AsyncClient) -> N
     verified = await submit(
         browser,
         "/signin/verify",
-        {"phone": phone, "code": code, "next": "//evil.example/steal"},
+        {"phone": phone, "code": code, "role": "msme_owner", "next": "//evil.example/steal"},
     )
 
     assert verified.headers["location"] == "/my/businesses"

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from msmebazaar.shared.i18n import Catalog
 from msmebazaar.web.rendering import ENVIRONMENT, TEMPLATE_DIR
-from msmebazaar.web.texts import TEXTS
+from msmebazaar.web.texts import TEXTS, has_text, text
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "msmebazaar" / "web"
 _TEMPLATE_KEY = re.compile(r"""(?<![A-Za-z_.])t\('([a-z_0-9.]+)'""")
@@ -29,13 +30,13 @@ def test_every_text_a_template_names_exists() -> None:
     keys = _keys_in(_TEMPLATE_KEY, list(TEMPLATE_DIR.rglob("*.html")))
 
     assert keys, "no template texts found"
-    assert sorted(key for key in keys if not key.endswith((".", "_")) and key not in TEXTS) == []
+    assert sorted(key for key in keys if not key.endswith((".", "_")) and not has_text(key)) == []
 
 
 def test_every_text_the_python_pages_name_exists() -> None:
     keys = _keys_in(_PYTHON_KEY, list(WEB.rglob("*.py")))
 
-    assert sorted(key for key in keys if key not in TEXTS) == []
+    assert sorted(key for key in keys if not has_text(key)) == []
 
 
 @pytest.mark.parametrize(
@@ -85,3 +86,36 @@ def test_templates_escape_what_people_typed() -> None:
     rendered = _render("{{ name }}", "en", name="<script>alert(1)</script>")
 
     assert "<script>" not in rendered
+
+
+def test_every_text_that_counts_has_a_singular_and_a_plural_form() -> None:
+    counting = [key for key, by_language in TEXTS.items() if "{count}" in by_language["en"]]
+
+    assert counting
+    assert [key for key in counting if not key.endswith((".one", ".other"))] == []
+
+
+@pytest.mark.parametrize(
+    ("key", "count", "language", "expected"),
+    [
+        ("admin.queue_count", 1, "en", "1 profile"),
+        ("admin.queue_count", 2, "en", "2 profiles"),
+        ("admin.queue_count", 0, "en", "0 profiles"),
+        ("search.count", 1, "en", "1 listing found"),
+        ("search.count", 1, "hi", "1 लिस्टिंग मिली"),
+        ("search.count", 0, "hi", "0 लिस्टिंग मिली"),
+        ("search.count", 5, "hi", "5 लिस्टिंग मिलीं"),
+        ("admin.moderation_count", 1, "en", "1 listing in review"),
+        ("businesses.listing_count", 1, "en", "1 listing"),
+        ("admin.signups_description", 1, "en", "1 signup in the last 30 days, one column per day."),
+    ],
+)
+def test_counts_take_the_form_their_language_needs(
+    key: str, count: int, language: str, expected: str
+) -> None:
+    assert text(key, language, count=count) == expected
+
+
+def test_a_counted_text_without_its_other_form_is_refused() -> None:
+    with pytest.raises(ValueError, match="both forms"):
+        Catalog({"x.one": {"en": "{count} x", "hi": "{count} x"}})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 from sqlalchemy import func, select
 
@@ -99,3 +101,25 @@ async def test_someone_elses_valuation_is_not_found(
     assert page.status_code == 404
     assert report.status_code == 404
     assert (await owner_browser.get(f"/valuations/{valuation.id}")).status_code == 200
+
+
+async def test_a_stored_valuation_page_names_its_sector_and_says_each_weight_reason_once(
+    owner_browser: httpx.AsyncClient, database: Database
+) -> None:
+    await submit(owner_browser, "/valuation", FIGURES)
+    async with database.session() as session:
+        valuation = await session.scalar(select(Valuation))
+    assert valuation is not None
+
+    page = await owner_browser.get(f"/valuations/{valuation.id}")
+
+    shown = visible_text(page.text)
+    assert "Ad hoc valuation" in shown
+    assert "Sector: Food Processing" in shown
+    assert "Valuation: Food Processing" not in shown
+    reasons = {
+        json.dumps(m["weight_reason"], sort_keys=True)
+        for m in valuation.result["methods"]
+        if m.get("weight_reason")
+    }
+    assert page.text.count('data-testid="weight-reason"') == len(reasons) >= 1

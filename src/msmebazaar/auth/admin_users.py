@@ -193,9 +193,11 @@ async def user_counts(
 
 
 def signup_cohort(start: datetime, end: datetime) -> Select[uuid.UUID]:
-    """SQL: the ids of the non-admin users who signed up in [start, end) (a funnel's cohort)."""
+    """SQL: the ids of the business owners (`msme_owner`) who signed up in [start, end): the
+    seller funnel's cohort. Buyers, investors and admins never sell, so counting them would
+    make every later stage look like a drop-out."""
     return select(User.id).where(
-        User.created_at >= start, User.created_at < end, User.role != UserRole.ADMIN.value
+        User.created_at >= start, User.created_at < end, User.role == UserRole.MSME_OWNER.value
     )
 
 

@@ -105,11 +105,13 @@ def identifier_checks(msme: MsmeRead) -> list[IdentifierCheck]:
         checks.append(_check(name, CheckOutcome.MISSING, "No Udyam number given."))
         return checks
     try:
-        validate_udyam(msme.udyam_number)
+        udyam = validate_udyam(msme.udyam_number)
     except InvalidIdentifier as exc:
         checks.append(_check(name, CheckOutcome.FAIL, exc.message))
     else:
-        checks.append(_check(name, CheckOutcome.PASS, "UDYAM-XX-00-0000000, a known state."))
+        # The admin compares the number itself with the certificate beside it, not the pattern.
+        message = f"{udyam}: the format is right and {udyam[6:8]} is a known state code."
+        checks.append(_check(name, CheckOutcome.PASS, message))
     return checks
 
 

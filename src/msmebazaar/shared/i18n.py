@@ -73,9 +73,41 @@ class Catalog:
         ]
         if missing:
             raise ValueError(f"texts missing a translation: {', '.join(missing)}")
+        # `legal_form.other` names a choice; a counted form is one whose text has a {count}.
+        unpaired = [
+            key
+            for key, by_language in texts.items()
+            if key.endswith((".one", ".other"))
+            and "{count}" in by_language.get(DEFAULT_LANGUAGE, "")
+            and f"{key.rsplit('.', 1)[0]}.{'other' if key.endswith('.one') else 'one'}" not in texts
+        ]
+        if unpaired:
+            raise ValueError(f"counted texts need both forms: {', '.join(unpaired)}")
         self._texts = {key: dict(by_language) for key, by_language in texts.items()}
 
     def text(self, key: str, language: str, **params: Any) -> str:
-        """The text for `key` in `language` (English when unsupported), filled with `params`."""
+        """The text for `key` in `language` (English when unsupported), filled with `params`.
+
+        A text that counts something is kept as two forms, `key.one` and `key.other`; asked for
+        `key` with a `count`, the catalog picks the form the language needs ("1 listing",
+        "2 listings")."""
         code = _as_supported(language) or DEFAULT_LANGUAGE
+        if key not in self._texts and "count" in params:
+            key = f"{key}.{plural_category(params['count'], code)}"
         return self._texts[key][code].format(**params)
+
+    def has(self, key: str) -> bool:
+        """Whether the catalog has `key` (as one text or as counted forms)."""
+        return key in self._texts or f"{key}.other" in self._texts
+
+
+def plural_category(count: Any, language: str) -> Literal["one", "other"]:
+    """Which form a count takes (Unicode CLDR's cardinal rules): English says "1 profile" and
+    "0 profiles"; Hindi uses the singular for 0 and 1 alike."""
+    try:
+        number = abs(float(count))
+    except (TypeError, ValueError):
+        return "other"
+    if language == "hi":
+        return "one" if number in (0, 1) else "other"
+    return "one" if number == 1 else "other"

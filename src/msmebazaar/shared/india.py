@@ -1,6 +1,8 @@
-"""Indian identifiers and formats: mobiles, states, GSTIN, PAN, Udyam, CIN, pincodes, rupees.
+"""Indian identifiers and formats: mobiles, states, GSTIN, PAN, Udyam, CIN, pincodes, rupees,
+fiscal years.
 
-Pure functions only: no I/O and no business rules beyond the identifiers' own formats.
+Pure functions only (`india_today` alone reads the clock): no I/O and no business rules beyond
+the identifiers' own formats.
 """
 
 from __future__ import annotations
@@ -8,9 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal, localcontext
 from types import MappingProxyType
 from typing import Final, Literal, NamedTuple
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 from stdnum import luhn
@@ -18,6 +22,7 @@ from stdnum import luhn
 __all__ = [
     "CRORE",
     "GST_SPECIAL_CODES",
+    "INDIA_TIMEZONE",
     "LAKH",
     "PAN_HOLDER_TYPES",
     "STATES",
@@ -28,16 +33,20 @@ __all__ = [
     "State",
     "StateKind",
     "check_gstin_consistency",
+    "fiscal_year_of",
+    "fiscal_years_back",
     "format_inr",
     "format_inr_short",
     "get_state",
     "gstin_pan",
     "gstin_state_code",
+    "india_today",
     "mask_phone",
     "normalize_indian_mobile",
     "pan_holder_type",
     "parse_inr_amount",
     "state_for_gst_code",
+    "state_name_in",
     "validate_cin",
     "validate_gstin",
     "validate_pan",
@@ -103,6 +112,7 @@ class State:
     name: str
     gst_codes: tuple[str, ...]
     kind: StateKind
+    name_hi: str
 
     @property
     def primary_gst_code(self) -> str:
@@ -112,44 +122,49 @@ class State:
 
 # Ordered by GST code. Extra codes are legacy ones that still appear on live GSTINs.
 STATES: Final[tuple[State, ...]] = (
-    State("Jammu and Kashmir", ("01",), "ut"),
-    State("Himachal Pradesh", ("02",), "state"),
-    State("Punjab", ("03",), "state"),
-    State("Chandigarh", ("04",), "ut"),
-    State("Uttarakhand", ("05",), "state"),
-    State("Haryana", ("06",), "state"),
-    State("Delhi", ("07",), "ut"),
-    State("Rajasthan", ("08",), "state"),
-    State("Uttar Pradesh", ("09",), "state"),
-    State("Bihar", ("10",), "state"),
-    State("Sikkim", ("11",), "state"),
-    State("Arunachal Pradesh", ("12",), "state"),
-    State("Nagaland", ("13",), "state"),
-    State("Manipur", ("14",), "state"),
-    State("Mizoram", ("15",), "state"),
-    State("Tripura", ("16",), "state"),
-    State("Meghalaya", ("17",), "state"),
-    State("Assam", ("18",), "state"),
-    State("West Bengal", ("19",), "state"),
-    State("Jharkhand", ("20",), "state"),
-    State("Odisha", ("21",), "state"),
-    State("Chhattisgarh", ("22",), "state"),
-    State("Madhya Pradesh", ("23",), "state"),
-    State("Gujarat", ("24",), "state"),
+    State("Jammu and Kashmir", ("01",), "ut", "जम्मू और कश्मीर"),
+    State("Himachal Pradesh", ("02",), "state", "हिमाचल प्रदेश"),
+    State("Punjab", ("03",), "state", "पंजाब"),
+    State("Chandigarh", ("04",), "ut", "चंडीगढ़"),
+    State("Uttarakhand", ("05",), "state", "उत्तराखंड"),
+    State("Haryana", ("06",), "state", "हरियाणा"),
+    State("Delhi", ("07",), "ut", "दिल्ली"),
+    State("Rajasthan", ("08",), "state", "राजस्थान"),
+    State("Uttar Pradesh", ("09",), "state", "उत्तर प्रदेश"),
+    State("Bihar", ("10",), "state", "बिहार"),
+    State("Sikkim", ("11",), "state", "सिक्किम"),
+    State("Arunachal Pradesh", ("12",), "state", "अरुणाचल प्रदेश"),
+    State("Nagaland", ("13",), "state", "नागालैंड"),
+    State("Manipur", ("14",), "state", "मणिपुर"),
+    State("Mizoram", ("15",), "state", "मिज़ोरम"),
+    State("Tripura", ("16",), "state", "त्रिपुरा"),
+    State("Meghalaya", ("17",), "state", "मेघालय"),
+    State("Assam", ("18",), "state", "असम"),
+    State("West Bengal", ("19",), "state", "पश्चिम बंगाल"),
+    State("Jharkhand", ("20",), "state", "झारखंड"),
+    State("Odisha", ("21",), "state", "ओडिशा"),
+    State("Chhattisgarh", ("22",), "state", "छत्तीसगढ़"),
+    State("Madhya Pradesh", ("23",), "state", "मध्य प्रदेश"),
+    State("Gujarat", ("24",), "state", "गुजरात"),
     # 25 was Daman and Diu before the 2020 merger; those GSTINs remain valid.
-    State("Dadra and Nagar Haveli and Daman and Diu", ("26", "25"), "ut"),
-    State("Maharashtra", ("27",), "state"),
+    State(
+        "Dadra and Nagar Haveli and Daman and Diu",
+        ("26", "25"),
+        "ut",
+        "दादरा और नगर हवेली और दमन और दीव",
+    ),
+    State("Maharashtra", ("27",), "state", "महाराष्ट्र"),
     # 28 is undivided Andhra Pradesh; 37 was issued after Telangana split off in 2014.
-    State("Andhra Pradesh", ("37", "28"), "state"),
-    State("Karnataka", ("29",), "state"),
-    State("Goa", ("30",), "state"),
-    State("Lakshadweep", ("31",), "ut"),
-    State("Kerala", ("32",), "state"),
-    State("Tamil Nadu", ("33",), "state"),
-    State("Puducherry", ("34",), "ut"),
-    State("Andaman and Nicobar Islands", ("35",), "ut"),
-    State("Telangana", ("36",), "state"),
-    State("Ladakh", ("38",), "ut"),
+    State("Andhra Pradesh", ("37", "28"), "state", "आंध्र प्रदेश"),
+    State("Karnataka", ("29",), "state", "कर्नाटक"),
+    State("Goa", ("30",), "state", "गोवा"),
+    State("Lakshadweep", ("31",), "ut", "लक्षद्वीप"),
+    State("Kerala", ("32",), "state", "केरल"),
+    State("Tamil Nadu", ("33",), "state", "तमिलनाडु"),
+    State("Puducherry", ("34",), "ut", "पुदुचेरी"),
+    State("Andaman and Nicobar Islands", ("35",), "ut", "अंडमान और निकोबार द्वीपसमूह"),
+    State("Telangana", ("36",), "state", "तेलंगाना"),
+    State("Ladakh", ("38",), "ut", "लद्दाख"),
 )
 
 STATE_NAMES: Final[tuple[str, ...]] = tuple(sorted(s.name for s in STATES))
@@ -189,6 +204,13 @@ _STATE_BY_KEY: Final = MappingProxyType(
 def get_state(name: str) -> State | None:
     """Find a state/UT by name, ignoring case and spacing and accepting common aliases."""
     return _STATE_BY_KEY.get(_state_key(name))
+
+
+def state_name_in(name: str, lang: str) -> str:
+    """A state's name as a reader of `lang` writes it ("महाराष्ट्र" for Hindi); a name we do not
+    know (or any language but Hindi) comes back as given. Stored names stay English."""
+    state = get_state(name) if lang.strip().lower()[:2] == "hi" else None
+    return name if state is None else state.name_hi
 
 
 def state_for_gst_code(code: str) -> State | None:
@@ -472,3 +494,25 @@ def parse_inr_amount(text: str) -> int:
     if value != value.to_integral_value():
         raise InvalidIdentifier("AMOUNT_INVALID", "Amount must be in whole rupees.")
     return -int(value) if match["sign"] else int(value)
+
+
+# --------------------------------------------------------------------------- fiscal years
+INDIA_TIMEZONE: Final = ZoneInfo("Asia/Kolkata")
+
+
+def india_today() -> date:
+    """Today's date in India (the day fiscal years and notifications turn over there)."""
+    return datetime.now(INDIA_TIMEZONE).date()
+
+
+def fiscal_year_of(day: date) -> str:
+    """The Indian fiscal year (April to March) that `day` falls in, as "2025-26"."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def fiscal_years_back(day: date, count: int) -> list[str]:
+    """`count` fiscal years, newest first, starting with the one `day` falls in (still in
+    progress on `day`): 2025-26, 2024-25, …"""
+    start = day.year if day.month >= 4 else day.year - 1
+    return [f"{year}-{(year + 1) % 100:02d}" for year in range(start, start - count, -1)]

@@ -5,15 +5,11 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from msmebazaar.admin.schemas import AnalyticsOverview
-from msmebazaar.shared.india import CRORE
+from msmebazaar.shared.india import CRORE, format_inr_short
 from msmebazaar.web.charts import bar_chart, column_chart
 from msmebazaar.web.context import Visit
 
 _FUNNEL = ("signed_up", "created_profile", "verified", "listed", "interest_accepted")
-
-
-def _crore(amount: int) -> str:
-    return f"₹{amount / CRORE:,.1f} Cr"
 
 
 def analytics_charts(visit: Visit, figures: AnalyticsOverview) -> dict[str, Markup]:
@@ -35,15 +31,19 @@ def analytics_charts(visit: Visit, figures: AnalyticsOverview) -> dict[str, Mark
         title=visit.t("admin.funnel_title"),
         description=visit.t("admin.funnel_description"),
     )
+
+    def money(amount: int) -> str:  # "₹4.8 Cr", "₹4.8 करोड़"
+        return format_inr_short(amount, visit.language)
+
     deals: list[tuple[str, float, str]] = [
-        (visit.t(f"deal.{name}"), item.asking_value / CRORE, _crore(item.asking_value))
+        (visit.t(f"deal.{name}"), item.asking_value / CRORE, money(item.asking_value))
         for name, item in sorted(figures.deal_flow.by_deal_type.items())
     ]
     deal_flow = bar_chart(
         deals,
         title=visit.t("admin.deal_flow_title"),
         description=visit.t(
-            "admin.deal_flow_description", total=_crore(figures.deal_flow.asking_value)
+            "admin.deal_flow_description", total=money(figures.deal_flow.asking_value)
         ),
     )
     return {"signups_chart": signups, "funnel_chart": funnel, "deal_flow_chart": deal_flow}

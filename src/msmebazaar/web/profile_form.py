@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
 
 from msmebazaar.msme.schemas import FinancialsInput, LegalForm, MsmeRead
-from msmebazaar.shared.india import format_inr
+from msmebazaar.shared.india import fiscal_years_back, format_inr, india_today
 from msmebazaar.web.context import Visit
 from msmebazaar.web.forms import amount_field, int_field, text_field
 from msmebazaar.web.identifiers import CHECKED_FIELDS, explain
@@ -33,7 +31,6 @@ TEXT_FIELDS: Final = (
 )
 FIGURES: Final = tuple(FinancialsInput.model_fields)
 FISCAL_YEARS_OFFERED: Final = 6
-_INDIA: Final = ZoneInfo("Asia/Kolkata")
 
 
 def profile_values(visit: Visit, form: FormData) -> tuple[dict[str, Any], dict[str, str]]:
@@ -95,9 +92,6 @@ def financial_values(visit: Visit, form: FormData) -> tuple[dict[str, int | None
 
 
 def fiscal_years() -> list[str]:
-    """The fiscal years an owner may enter, newest first ("2025-26", "2024-25", …)."""
-    today = datetime.now(_INDIA).date()
-    start = today.year if today.month >= 4 else today.year - 1
-    return [
-        f"{year}-{(year + 1) % 100:02d}" for year in range(start, start - FISCAL_YEARS_OFFERED, -1)
-    ]
+    """The fiscal years an owner may enter, newest first ("2025-26", "2024-25", …); the first
+    is the one still in progress in India."""
+    return fiscal_years_back(india_today(), FISCAL_YEARS_OFFERED)

@@ -13,7 +13,7 @@ from jinja2.runtime import Context
 
 from msmebazaar.msme.schemas import MsmeRead
 from msmebazaar.msme.service import Sector, get_sector
-from msmebazaar.shared.india import format_inr, format_inr_short
+from msmebazaar.shared.india import format_inr, format_inr_short, state_name_in
 from msmebazaar.web.static_files import static_url
 from msmebazaar.web.texts import text
 
@@ -97,6 +97,19 @@ def sector_options(context: Context, sectors: Iterable[Sector]) -> list[tuple[st
     return [(sector.code, sector.name_hi if hindi else sector.name) for sector in sectors]
 
 
+@pass_context
+def state_name(context: Context, name: str | None) -> str:
+    """A state's name in the page's language (stored and submitted names stay English)."""
+    return state_name_in(name, _lang(context)) if name else "—"
+
+
+@pass_context
+def state_options(context: Context, names: Iterable[str]) -> list[tuple[str, str]]:
+    """`(English name, name in the page's language)` pairs for a state select."""
+    lang = _lang(context)
+    return [(name, state_name_in(name, lang)) for name in names]
+
+
 def profile_options(profiles: Iterable[MsmeRead]) -> list[tuple[str, str]]:
     """`(id, name)` pairs of an owner's business profiles."""
     return [(str(profile.id), profile.trade_name or profile.legal_name) for profile in profiles]
@@ -137,6 +150,8 @@ def build_environment() -> Environment:
         sector_name=sector_name,
         options=options,
         sector_options=sector_options,
+        state_name=state_name,
+        state_options=state_options,
         pairs=pairs,
         profile_options=profile_options,
         check_class=check_outcome_class,

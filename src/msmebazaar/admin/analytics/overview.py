@@ -47,7 +47,8 @@ from msmebazaar.valuation.service import valuation_counts
 CACHE_SECONDS = 60.0
 
 FUNNEL_DEFINITION = (
-    "Cohort: users (not admins) who signed up in the period. created_profile: of them, those "
+    "Cohort: business owners (role msme_owner) who signed up in the period. created_profile: "
+    "of them, those "
     "who own a live business profile; verified: of those, who own a live verified profile; "
     "listed: of those, who own a listing that was ever approved (published); "
     "interest_accepted: of those, who own a listing with an accepted interest. Each stage "

@@ -1,34 +1,44 @@
-"""Admin pages: the analytics overview with charts, the verification queue (automatic checks and
-documents side by side), listing moderation and users. Every decision goes through the admin
-service, so it is audited and the owner is told exactly as through the API."""
+"""Admin pages: the analytics overview with charts and CSV exports, the verification queue
+(automatic checks and documents side by side), listing moderation, users and the audit log.
+Every decision goes through the admin service, so it is audited and the owner is told exactly
+as through the API."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, Final
+from urllib.parse import urlencode
 
 import pydantic
 from fastapi import Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from msmebazaar.admin.schemas import (
     AdminUserUpdate,
+    AuditAction,
+    ExportDataset,
+    ExportFormat,
     ModerationDecisionCreate,
     VerificationDecisionCreate,
 )
 from msmebazaar.admin.service import (
+    AuditFilters,
+    csv_chunks,
     decide,
+    list_entries,
     moderate,
     overview,
     period_of,
     review_queue,
+    start_export,
     update_user,
 )
 from msmebazaar.auth.service import UserRole, UserSearch, UserStatus, search_users
 from msmebazaar.msme.schemas import VerificationStatus
 from msmebazaar.msme.service import listings_in_review
 from msmebazaar.shared.db import SessionDep
-from msmebazaar.shared.exceptions import AppError
-from msmebazaar.shared.pagination import PageParams
+from msmebazaar.shared.exceptions import AppError, NotFoundError
+from msmebazaar.shared.pagination import MAX_PAGE, PageParams
 from msmebazaar.web.admin_view import analytics_charts
 from msmebazaar.web.context import AdminVisit, Visit
 from msmebazaar.web.forms import FormDep, app_error_fields, schema_errors, text_field
@@ -38,6 +48,7 @@ router = page_router(prefix="/admin")
 
 QUEUE_PAGE: Final = PageParams(1, 10)
 USERS_PAGE: Final = PageParams(1, 50)
+AUDIT_PAGE_SIZE: Final = 25
 
 
 @router.get("")
@@ -45,8 +56,77 @@ async def analytics_page(visit: AdminVisit, session: SessionDep) -> Response:
     """The platform at a glance: signups per day, the funnel, deal flow in crore."""
     figures = await overview(session, period_of(None, None))
     return visit.render(
-        "admin/overview.html", figures=figures, charts=analytics_charts(visit, figures)
+        "admin/overview.html",
+        figures=figures,
+        charts=analytics_charts(visit, figures),
+        datasets=list(ExportDataset),
     )
+
+
+@router.get("/exports/{dataset}.csv")
+async def export_page(dataset: str, request: Request, visit: AdminVisit) -> Response:
+    """Download listings, users or interests as CSV: the API's export, audited the same way."""
+    if dataset not in set(ExportDataset):
+        raise NotFoundError()
+    chosen, database = ExportDataset(dataset), request.app.state.db
+    filename = await start_export(database, visit.user, chosen, ExportFormat.CSV)
+    return visit.finish(
+        StreamingResponse(
+            csv_chunks(database, chosen),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    )
+
+
+def _audit_filters(request: Request) -> AuditFilters:
+    query = request.query_params
+    action = query.get("action")
+
+    def an_id(name: str) -> uuid.UUID | None:
+        try:
+            return uuid.UUID(query.get(name) or "")
+        except ValueError:
+            return None
+
+    return AuditFilters(
+        actor=an_id("actor"),
+        target=an_id("target"),
+        action=AuditAction(action) if action in set(AuditAction) else None,
+    )
+
+
+def _page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "")
+    return min(int(raw), MAX_PAGE) if raw.isdigit() and int(raw) >= 1 else 1
+
+
+@router.get("/audit-log")
+async def audit_log_page(request: Request, visit: AdminVisit, session: SessionDep) -> Response:
+    """The audit log, newest first: every admin action and sensitive change, filtered by
+    action, actor or target (the API's `GET /admin/audit-log`)."""
+    filters, number = _audit_filters(request), _page_number(request)
+    entries, total = await list_entries(session, filters, PageParams(number, AUDIT_PAGE_SIZE))
+    return visit.render(
+        "admin/audit_log.html",
+        entries=entries,
+        total=total,
+        filters=filters,
+        actions=list(AuditAction),
+        page_number=number,
+        more=number * AUDIT_PAGE_SIZE < total,
+        query_for=lambda page: _audit_query(filters, page),
+    )
+
+
+def _audit_query(filters: AuditFilters, page: int) -> str:
+    """The audit log's query string for `page`, keeping the filters."""
+    kept = {
+        "action": filters.action.value if filters.action else None,
+        "actor": str(filters.actor) if filters.actor else None,
+        "target": str(filters.target) if filters.target else None,
+    }
+    return urlencode({name: value for name, value in kept.items() if value} | {"page": page})
 
 
 @router.get("/verifications")

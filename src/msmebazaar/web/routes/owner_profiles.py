@@ -4,11 +4,11 @@ type), the profile's page with financials by year, documents, valuations and lis
 from __future__ import annotations
 
 import uuid
-from typing import Any, Final
+from typing import Annotated, Any, Final
 from urllib.parse import quote
 
 import pydantic
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
@@ -39,7 +39,6 @@ from msmebazaar.web.forms import (
     FormDep,
     FormErrors,
     app_error_fields,
-    error_message,
     file_field,
     schema_errors,
     text_field,
@@ -53,6 +52,7 @@ from msmebazaar.web.profile_form import (
     profile_values,
     typed_values,
 )
+from msmebazaar.web.texts import has_text
 
 router = page_router(prefix="/my/businesses")
 documents_router = page_router()
@@ -143,10 +143,40 @@ async def create_profile_page(
     return visit.redirect(f"/my/businesses/{created.id}", flash="flash.profile_created")
 
 
+# A refused upload is answered with a redirect to the business page (a reload never posts the
+# file again, and the address bar shows the page): the refusal travels as its code.
+_UPLOAD_FIELD_REFUSALS: Final = {
+    "FILE_REQUIRED": ("file", "form.file_required"),
+    "KIND_REQUIRED": ("kind", "form.choose"),
+}
+
+
+def _upload_refusal(visit: Visit, code: str | None) -> dict[str, str]:
+    """The message of a refused upload's code (only codes we word ourselves are shown)."""
+    if not code:
+        return {}
+    if code in _UPLOAD_FIELD_REFUSALS:
+        field, key = _UPLOAD_FIELD_REFUSALS[code]
+        return {field: visit.t(key)}
+    key = f"error.{code}"
+    known = code.replace("_", "").isalpha() and code.isupper() and has_text(key)
+    return {"file": visit.t(key if known else "business.upload_refused")}
+
+
+def _refused_upload(visit: Visit, msme_id: uuid.UUID, code: str) -> Response:
+    return visit.redirect(f"/my/businesses/{msme_id}?upload_error={code}#documents")
+
+
 @router.get("/{msme_id}")
-async def business_page(msme_id: str, visit: OwnerVisit, session: SessionDep) -> Response:
+async def business_page(
+    msme_id: str,
+    visit: OwnerVisit,
+    session: SessionDep,
+    upload_error: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
     """One profile: its status, financials by year, documents, valuations and listings."""
-    return await _business_page(visit, session, parse_id(msme_id), {}, {})
+    errors = _upload_refusal(visit, upload_error)
+    return await _business_page(visit, session, parse_id(msme_id), errors, {})
 
 
 async def _business_page(
@@ -256,13 +286,10 @@ async def upload_document_page(
     identifier, viewer = parse_id(msme_id), visit.user
     upload = file_field(form, "file")
     kind = text_field(form, "kind")
-    errors: dict[str, str] = {}
     if upload is None:
-        errors["file"] = visit.t("form.file_required")
-    if kind not in {item.value for item in DocumentKind}:
-        errors["kind"] = visit.t("form.choose")
-    if errors or upload is None or kind is None:
-        return await _business_page(visit, session, identifier, errors, {}, status=422)
+        return _refused_upload(visit, identifier, "FILE_REQUIRED")
+    if kind is None or kind not in {item.value for item in DocumentKind}:
+        return _refused_upload(visit, identifier, "KIND_REQUIRED")
     data = await upload.read(MAX_DOCUMENT_BYTES + 1)
     storage = request.app.state.storage
     try:
@@ -279,9 +306,11 @@ async def upload_document_page(
             ),
         )
     except AppError as exc:
-        # Too large, the profile's limit or space reached, not a PDF/PNG/JPEG: said in words.
-        errors = {"file": error_message(visit, exc)}
-        return await _business_page(visit, session, identifier, errors, {}, status=422)
+        if exc.status_code == 404:
+            raise
+        # Too large, the profile's limit or space reached, not a PDF/PNG/JPEG: said in words
+        # on the business page.
+        return _refused_upload(visit, identifier, exc.code)
     flash = "flash.document_uploaded" if stored.created else "flash.document_already_there"
     return visit.redirect(f"/my/businesses/{identifier}#documents", flash=flash)
 

@@ -3,7 +3,9 @@ language switch and the account page."""
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Final
+from urllib.parse import quote
 
 import pydantic
 from fastapi import Query, Request
@@ -12,6 +14,7 @@ from starlette.datastructures import FormData
 
 from msmebazaar.auth.schemas import SELF_SERVICE_ROLES, Language, OtpVerify, UserRole, UserUpdate
 from msmebazaar.auth.service import (
+    find_user_by_phone,
     get_codec,
     logout,
     parse_phone,
@@ -85,11 +88,20 @@ async def send_code(request: Request, visit: VisitDep, form: FormDep) -> Respons
             next=next_url,
             errors=app_error_fields(visit, exc) | _phone_error(visit, exc),
         )
-    return _code_form(visit, phone, next_url, issued.debug_code, {})
+    resend_at = int(time.time()) + issued.resend_after
+    return _code_form(visit, phone, next_url, issued.debug_code, {}, resend_at=resend_at)
 
 
 def _phone_error(visit: Visit, exc: AppError) -> dict[str, str]:
     return {"phone": visit.t("signin.phone_invalid")} if exc.code == "PHONE_INVALID" else {}
+
+
+def _resend_at(visit: Visit, form: FormData) -> int:
+    """When the page said a new code may be asked for (the page's own echo: only shown, the
+    server keeps the real limit), never further off than the limit itself."""
+    raw, now = text_field(form, "resend_at") or "", int(time.time())
+    cooldown = visit.settings.auth.otp_resend_cooldown_seconds
+    return min(int(raw), now + cooldown) if raw.isdigit() else now
 
 
 def _code_form(
@@ -99,8 +111,8 @@ def _code_form(
     debug_code: str | None,
     errors: dict[str, str],
     *,
+    resend_at: int,
     status: int = 200,
-    form: FormData | None = None,
 ) -> Response:
     return visit.render(
         "auth/verify.html",
@@ -109,21 +121,28 @@ def _code_form(
         next=next_url,
         debug_code=debug_code,
         errors=errors,
-        role_choices=ROLE_CHOICES,
-        chosen_role=(text_field(form, "role") if form else None) or UserRole.MSME_OWNER.value,
-        name=(text_field(form, "name") if form else None) or "",
+        resend_at=resend_at,
+        resend_after=max(0, resend_at - int(time.time())),
     )
 
 
 @router.post("/signin/verify")
 async def check_code(request: Request, visit: VisitDep, form: FormDep) -> Response:
-    """Check the code; the first sign-in of a phone creates the user with the chosen role."""
+    """Check the code; the first sign-in of a phone creates the user, who then chooses a role
+    on the welcome page (a role posted here, as scripts may, is used instead)."""
     next_url = safe_next(text_field(form, "next"), "")
     raw_phone = text_field(form, "phone") or ""
     role = text_field(form, "role")
     state = request.app.state
+    resend_at = _resend_at(visit, form)
     try:
         phone = parse_phone(raw_phone)
+        # Read before the code is checked, told only once it was right: no anonymous caller
+        # learns whether a number has an account.
+        # A short read of its own: `verify_code` runs its own unit of work, which may not
+        # open inside the request's.
+        async with state.db.read_session() as reading:
+            known = await find_user_by_phone(reading, phone) is not None
         body = OtpVerify(
             phone=phone,
             code=text_field(form, "code") or "",
@@ -142,13 +161,13 @@ async def check_code(request: Request, visit: VisitDep, form: FormDep) -> Respon
         )
     except pydantic.ValidationError as exc:
         errors = schema_errors(visit, exc)
-        return _code_form(visit, raw_phone, next_url, None, errors, status=422, form=form)
+        return _code_form(visit, raw_phone, next_url, None, errors, resend_at=resend_at, status=422)
     except AppError as exc:
         errors = app_error_fields(visit, exc)
         if exc.code == "OTP_INVALID":
             errors = {"code": visit.t("error.OTP_INVALID")}
         return _code_form(
-            visit, raw_phone, next_url, None, errors, status=exc.status_code, form=form
+            visit, raw_phone, next_url, None, errors, resend_at=resend_at, status=exc.status_code
         )
     session_id = codec.decode_access(tokens.access_token).session_id
     signer = signer_of(state)
@@ -158,9 +177,60 @@ async def check_code(request: Request, visit: VisitDep, form: FormDep) -> Respon
         signer.session_seconds,
     )
     visit.set_cookie(CSRF_COOKIE, new_csrf_cookie(), language_cookie_age())  # a new browser secret
+    if not known and body.role is None:
+        welcome = f"/welcome?next={quote(next_url, safe='/')}" if next_url else "/welcome"
+        return visit.redirect(welcome, flash="flash.signed_in")
     return visit.redirect(
         safe_next(next_url, HOME_OF_ROLE[tokens.user.role]), flash="flash.signed_in"
     )
+
+
+def _welcome_page(
+    visit: Visit, next_url: str, errors: dict[str, str], form: FormData | None, status: int = 200
+) -> Response:
+    viewer = visit.user
+    return visit.render(
+        "auth/welcome.html",
+        status=status,
+        next=next_url,
+        errors=errors,
+        role_choices=ROLE_CHOICES,
+        chosen_role=(text_field(form, "role") if form else None) or viewer.role.value,
+        name=(text_field(form, "name") if form else None) or viewer.user.name or "",
+    )
+
+
+@router.get("/welcome")
+async def welcome_page(
+    visit: SignedInVisit, next_url: Annotated[str | None, Query(alias="next")] = None
+) -> Response:
+    """A new user's first page: how they will use MSMEBazaar (their role) and their name."""
+    if visit.user.role is UserRole.ADMIN:
+        return visit.redirect(HOME_OF_ROLE[UserRole.ADMIN])
+    return _welcome_page(visit, safe_next(next_url, ""), {}, None)
+
+
+@router.post("/welcome")
+async def choose_role(
+    request: Request, visit: SignedInVisit, session: SessionDep, form: FormDep
+) -> Response:
+    """Keep the chosen role and name (the same change as the account page), then go on."""
+    viewer, next_url = visit.user, safe_next(text_field(form, "next"), "")
+    if viewer.role is UserRole.ADMIN:
+        return visit.redirect(HOME_OF_ROLE[UserRole.ADMIN])
+    fields = {"role": text_field(form, "role") or viewer.role.value}
+    if name := text_field(form, "name"):
+        fields["name"] = name
+    try:
+        changes = UserUpdate.model_validate(fields)
+        cache = request.app.state.cache
+        await in_savepoint(session, lambda: update_me(session, cache, viewer, changes))
+    except pydantic.ValidationError as exc:
+        return _welcome_page(visit, next_url, schema_errors(visit, exc), form, status=422)
+    except AppError as exc:
+        return _welcome_page(visit, next_url, app_error_fields(visit, exc), form, status=422)
+    role = changes.role or viewer.role
+    return visit.redirect(safe_next(next_url, HOME_OF_ROLE[role]))
 
 
 @router.post("/signout")

@@ -18,6 +18,7 @@ from msmebazaar.valuation.service import (
     get_valuation,
     preview_valuation,
     report_pdf,
+    valued_business_name,
 )
 from msmebazaar.web.context import SignedInVisit, Visit, VisitDep
 from msmebazaar.web.forms import (
@@ -46,6 +47,13 @@ YEAR_FIGURES: Final = (
 )
 
 
+def calculator_years() -> list[str]:
+    """The fiscal years the calculator asks for, newest first: the last complete ones. The year
+    still in progress in India is left out: its figures are partial, and valuing them as a full
+    year would understate the business."""
+    return fiscal_years()[1 : 1 + CALCULATOR_YEARS]
+
+
 def _calculator(
     visit: Visit,
     *,
@@ -61,7 +69,7 @@ def _calculator(
         values=values,
         errors=errors,
         sectors=SECTORS,
-        years=fiscal_years()[:CALCULATOR_YEARS],
+        years=calculator_years(),
         figures=YEAR_FIGURES,
         valuation=valuation,
         chart=valuation_chart(visit, valuation) if valuation else None,
@@ -79,7 +87,7 @@ def _calculator_input(visit: Visit, form: FormData) -> dict[str, Any]:
     """The request the form describes; years without revenue are left out."""
     errors: dict[str, str] = {}
     years = []
-    for index, year in enumerate(fiscal_years()[:CALCULATOR_YEARS]):
+    for index, year in enumerate(calculator_years()):
         figures = {
             name: amount_field(visit, form, f"y{index}_{name}", errors) for name in YEAR_FIGURES
         }
@@ -132,7 +140,10 @@ async def valuation_page(valuation_id: str, visit: SignedInVisit, session: Sessi
     """A stored valuation: the range as a chart, each method, the assumptions, the PDF."""
     valuation = await get_valuation(session, visit.user, parse_id(valuation_id), visit.language)
     return visit.render(
-        "valuation/show.html", valuation=valuation, chart=valuation_chart(visit, valuation)
+        "valuation/show.html",
+        valuation=valuation,
+        business_name=await valued_business_name(session, valuation.msme_id),
+        chart=valuation_chart(visit, valuation),
     )
 
 
@@ -142,7 +153,7 @@ async def valuation_report(
 ) -> Response:
     """The valuation report as a PDF."""
     identifier = parse_id(valuation_id)
-    pdf = await report_pdf(session, visit.user, identifier)
+    pdf = await report_pdf(session, visit.user, identifier, visit.language)
     return Response(
         pdf,
         media_type="application/pdf",

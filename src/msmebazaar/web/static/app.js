@@ -64,4 +64,33 @@
       select.addEventListener("change", refresh);
     });
   });
+
+  // A result shown below a long form takes focus with its top in view (a bare `autofocus`,
+  // which works without this, scrolls a tall element only as far as its bottom edge).
+  var result = document.querySelector("[data-focus-start]");
+  if (result) {
+    result.focus({ preventScroll: true });
+    result.scrollIntoView({ block: "start" });
+  }
+
+  // The resend limit counted down: the button waits until a new code may be asked for (the
+  // server still refuses one too early, so the page works the same without this).
+  document.querySelectorAll("form[data-resend-after]").forEach(function (form) {
+    var left = parseInt(form.dataset.resendAfter, 10);
+    var note = form.querySelector("[data-countdown]");
+    var button = form.querySelector("button[type=submit]");
+    if (!(left > 0) || !note || !button) { return; }
+    var template = note.dataset.template;
+    button.disabled = true;
+    var timer = setInterval(function () {
+      left -= 1;
+      if (left > 0) {
+        note.textContent = template.replace("{seconds}", String(left));
+        return;
+      }
+      clearInterval(timer);
+      note.textContent = note.dataset.ready;
+      button.disabled = false;
+    }, 1000);
+  });
 })();

@@ -32,5 +32,5 @@ def text(key: str, language: str, **params: Any) -> str:
 
 
 def has_text(key: str) -> bool:
-    """Whether the catalog has a text for `key`."""
-    return key in TEXTS
+    """Whether the catalog has a text for `key` (one text or counted forms)."""
+    return CATALOG.has(key)

@@ -12,7 +12,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "No business yet. Add one to get it verified, valued and listed.",
         "hi": "अभी कोई व्यवसाय नहीं। सत्यापन, मूल्यांकन और लिस्टिंग के लिए एक जोड़ें।",
     },
-    "businesses.listing_count": {"en": "{count} listings", "hi": "{count} लिस्टिंग"},
+    "businesses.listing_count.one": {"en": "{count} listing", "hi": "{count} लिस्टिंग"},
+    "businesses.listing_count.other": {"en": "{count} listings", "hi": "{count} लिस्टिंग"},
     "profile.new_title": {"en": "Add a business", "hi": "व्यवसाय जोड़ें"},
     "profile.edit_title": {"en": "Edit the business profile", "hi": "व्यवसाय प्रोफ़ाइल बदलें"},
     "profile.lead": {
@@ -154,6 +155,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "verification.explain_rejected": {
         "en": "Not verified. Correct the details and save: it goes back to the admins.",
         "hi": "सत्यापित नहीं। विवरण ठीक करके सहेजें: यह फिर एडमिन के पास जाएगा।",
+    },
+    "business.upload_refused": {
+        "en": "The file was refused; try another PDF, PNG or JPEG.",
+        "hi": "फ़ाइल स्वीकार नहीं हुई; कोई दूसरी PDF, PNG या JPEG आज़माएँ।",
     },
     "business.edit": {"en": "Edit the profile", "hi": "प्रोफ़ाइल बदलें"},
     "business.financials": {"en": "Financials by year", "hi": "वर्षवार वित्तीय आँकड़े"},

@@ -29,7 +29,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "search.sort": {"en": "Order", "hi": "क्रम"},
     "search.any": {"en": "Any", "hi": "कोई भी"},
     "search.submit": {"en": "Search", "hi": "खोजें"},
-    "search.count": {"en": "{count} listings found", "hi": "{count} लिस्टिंग मिलीं"},
+    "search.count.one": {"en": "{count} listing found", "hi": "{count} लिस्टिंग मिली"},
+    "search.count.other": {"en": "{count} listings found", "hi": "{count} लिस्टिंग मिलीं"},
     "search.none": {
         "en": "No listing matches. Try fewer filters.",
         "hi": "कोई लिस्टिंग मेल नहीं खाती। कम फ़िल्टर आज़माएँ।",
@@ -96,7 +97,11 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     },
     "sector.listings": {"en": "Listings in this sector", "hi": "इस क्षेत्र की लिस्टिंग"},
     "sector.businesses": {"en": "Verified businesses", "hi": "सत्यापित व्यवसाय"},
-    "sector.business_count": {
+    "sector.business_count.one": {
+        "en": "{count} verified business in all.",
+        "hi": "कुल {count} सत्यापित व्यवसाय।",
+    },
+    "sector.business_count.other": {
         "en": "{count} verified businesses in all.",
         "hi": "कुल {count} सत्यापित व्यवसाय।",
     },
@@ -115,10 +120,13 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "hi": "आप साइन इन नहीं हैं: परिणाम दिखाया जाएगा पर सहेजा नहीं जाएगा।",
     },
     "calculator.year": {"en": "Fiscal year {year}", "hi": "वित्त वर्ष {year}"},
-    "calculator.latest": {"en": "latest", "hi": "नवीनतम"},
+    "calculator.latest": {"en": "latest complete year", "hi": "नवीनतम पूरा वर्ष"},
     "calculator.submit": {"en": "Value it", "hi": "मूल्यांकन करें"},
     "valuation.heading": {"en": "Valuation", "hi": "मूल्यांकन"},
-    "valuation.page_title": {"en": "Valuation: {sector}", "hi": "मूल्यांकन: {sector}"},
+    "valuation.page_title": {"en": "Valuation: {name}", "hi": "मूल्यांकन: {name}"},
+    "valuation.ad_hoc_title": {"en": "Ad hoc valuation", "hi": "तात्कालिक मूल्यांकन"},
+    "valuation.sector_line": {"en": "Sector: {sector}", "hi": "क्षेत्र: {sector}"},
+    "valuation.weights": {"en": "How the methods are weighted", "hi": "विधियों को भार कैसे दिया गया"},
     "valuation.back_to_business": {"en": "Back to the business", "hi": "व्यवसाय पर वापस"},
     "valuation.range_line": {"en": "Worth {low} to {high}", "hi": "मूल्य {low} से {high}"},
     "valuation.base_line": {"en": "Most likely {base}", "hi": "सबसे संभावित {base}"},
@@ -169,12 +177,24 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "hi": "केवल डेवलपमेंट के लिए — आपका कोड है",
     },
     "verify.code": {"en": "6-digit code", "hi": "6 अंकों का कोड"},
-    "verify.new_user": {"en": "New here?", "hi": "पहली बार?"},
-    "verify.new_user_hint": {
-        "en": "Used only when this number signs in for the first time.",
-        "hi": "केवल तब उपयोग होगा जब यह नंबर पहली बार साइन इन करे।",
-    },
     "verify.name": {"en": "Your name", "hi": "आपका नाम"},
+    "verify.resend_wait": {
+        "en": "You can ask for a new code in {seconds} s.",
+        "hi": "आप {seconds} सेकंड बाद नया कोड माँग सकते हैं।",
+    },
+    "verify.resend_ready": {
+        "en": "You can ask for a new code now.",
+        "hi": "अब आप नया कोड माँग सकते हैं।",
+    },
+    "welcome.title": {"en": "Welcome to MSMEBazaar", "hi": "MSMEBazaar में आपका स्वागत है"},
+    "welcome.lead": {
+        "en": "Your number is verified. Tell us how you will use MSMEBazaar; you can change "
+        "this later in your account.",
+        "hi": "आपका नंबर सत्यापित हो गया। बताइए कि आप MSMEBazaar का उपयोग कैसे करेंगे; इसे बाद "
+        "में अपने खाते में बदल सकते हैं।",
+    },
+    "welcome.role": {"en": "I am a", "hi": "मैं हूँ"},
+    "welcome.submit": {"en": "Continue", "hi": "आगे बढ़ें"},
     "verify.submit": {"en": "Sign in", "hi": "साइन इन करें"},
     "verify.resend": {"en": "Send a new code", "hi": "नया कोड भेजें"},
     "account.title": {"en": "My account", "hi": "मेरा खाता"},
