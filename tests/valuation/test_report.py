@@ -187,3 +187,18 @@ async def test_report_endpoint_follows_the_users_language_and_names_the_business
     assert created.status_code == 201, created.text
     assert _title(english.content) == "Valuation report: Kesari Snacks"
     assert _title(hindi.content) == "मूल्यांकन रिपोर्ट: Kesari Snacks"
+
+
+def test_a_report_says_what_evidence_set_the_multiple_and_takes_no_discount() -> None:
+    valuation = _valuation()
+    evidence = to_read(valuation, "en").market_evidence
+    assert evidence is not None
+
+    _, english = _text(render_report(valuation, "en", business_name=BUSINESS))
+    _, hindi = _text(render_report(valuation, "hi", business_name=BUSINESS))
+
+    assert "Size discount" not in english
+    assert f"valued at {evidence.base_multiple:.2f}×" in english
+    assert f"{evidence.low_multiple:.1f}–{evidence.high_multiple:.1f}×" in english
+    assert "आकार छूट" not in hindi
+    assert "गुना" in hindi

@@ -40,6 +40,10 @@ async def test_a_visitor_gets_a_range_and_chart_that_is_not_stored(
     assert "the result is shown but not kept" in text
     assert "report.pdf" not in response.text
     assert await _valuations(database) == 0
+    # Valued on private-market evidence: the page says what set the multiple, no discounts.
+    assert 'data-testid="market-evidence"' in response.text
+    assert "Small private manufacturing businesses of this size sell for" in text
+    assert "Discounts applied" not in text
 
 
 async def test_a_signed_in_user_keeps_the_valuation_and_gets_the_pdf_link(

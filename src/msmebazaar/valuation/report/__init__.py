@@ -156,19 +156,34 @@ class Report:
         ]
         if view.asking_price_comparison is not None:
             story.append(self.para(view.asking_price_comparison.message))
-        discounts = self.t(
-            "discounts",
-            size=f"{view.size_discount:.1%}",
-            illiquidity=f"{view.illiquidity_discount:.1%}",
-            spread=f"{view.range_spread:.1%}",
-            floor=format_inr(view.floor),
-        )
         story += [
-            self.para(discounts),
+            self.para(self.how_valued()),
             self.para(self.t("chart_heading"), styles.subheading),
             self.chart(),
         ]
         return story
+
+    def how_valued(self) -> str:
+        """What set the multiple (private-market evidence), or the discounts taken (older data
+        versions, which started from listed companies)."""
+        view, evidence = self.view, self.view.market_evidence
+        spread, floor = f"{view.range_spread:.1%}", format_inr(view.floor)
+        if evidence is None:
+            size, illiquidity = f"{view.size_discount:.1%}", f"{view.illiquidity_discount:.1%}"
+            return self.t(
+                "discounts", size=size, illiquidity=illiquidity, spread=spread, floor=floor
+            )
+        return self.t(
+            "evidence",
+            group=self.t(f"group.{evidence.sector_group}"),
+            basis=self.t(f"basis.{evidence.basis}"),
+            low=f"{evidence.low_multiple:.1f}",
+            high=f"{evidence.high_multiple:.1f}",
+            typical=f"{evidence.typical_multiple:.2f}×",
+            base=f"{evidence.base_multiple:.2f}",
+            spread=spread,
+            floor=floor,
+        )
 
     def chart(self) -> FootballField:
         """The football field, every label in the reader's language."""

@@ -35,6 +35,21 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "hi": "आकार छूट {size}, तरलता की कमी की छूट {illiquidity}, सीमा की आधी चौड़ाई "
         "{spread}, न्यूनतम सीमा {floor}।",
     },
+    # Data versions with a private-market calibration take no discount: say what set the multiple.
+    "evidence": {
+        "en": "Small private {group} businesses of this size sell for {low}–{high}× {basis} "
+        "(typical {typical}); this one is valued at {base}×. Range half-width {spread}, "
+        "floor {floor}.",
+        "hi": "इस आकार के छोटे निजी {group} व्यवसाय {basis} के {low}–{high} गुना (आम तौर पर "
+        "{typical}) में बिकते हैं; इसका मूल्य {base} गुना आँका गया है। सीमा की आधी चौड़ाई "
+        "{spread}, न्यूनतम सीमा {floor}।",
+    },
+    "group.manufacturing": {"en": "manufacturing", "hi": "विनिर्माण"},
+    "group.trade": {"en": "trading", "hi": "व्यापार"},
+    "group.services": {"en": "services", "hi": "सेवा"},
+    "group.software": {"en": "software", "hi": "सॉफ़्टवेयर"},
+    "basis.sde": {"en": "owner's earnings (SDE)", "hi": "मालिक की कमाई (SDE)"},
+    "basis.ebitda": {"en": "EBITDA", "hi": "EBITDA"},
     "chart_heading": {
         "en": "Each method's range with its value marked; shaded: the overall range; red: the "
         "base.",
