@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 import uuid
 from collections import OrderedDict
@@ -45,6 +46,7 @@ logger = structlog.get_logger("msmebazaar.match.index")
 _OVERLAP = timedelta(seconds=2)
 
 
+FREEZE_AT_LISTINGS = 10_000  # below this a full collection is quick: nothing to freeze
 RANKINGS_KEPT = 4_096  # rankings kept per index generation (one per mandate, limit, language)
 
 
@@ -199,6 +201,7 @@ class ListingIndex:
         items = [(item.id, item.text) for item in facts]
         vectors = await current_vectors(database, LISTING, self.embedder, items)
         self._install({item.id: _slim(item) for item in facts}, ListingTable.of(facts), vectors)
+        _leave_out_of_full_collections(len(facts))
 
     async def _apply(
         self, database: SessionSource, changed: list[ListingFacts], expected: int
@@ -233,6 +236,17 @@ class ListingIndex:
     def cosine(self, query: Vectors | None, rows: Ints) -> Floats:
         """Cosine similarity to `query` of the current generation's listings at `rows`."""
         return self._snapshot.cosine(query, rows)
+
+
+def _leave_out_of_full_collections(listings: int) -> None:
+    """After a full load of a big index: collect once, then freeze what is alive, so later full
+    collections skip it. At 100,000 businesses the index is ~380,000 objects and every full
+    collection walked them: a ~170 ms pause of the whole process. Only a full load freezes
+    (rare: start-up, or a count that does not add up); the frozen facts hold no cycles, so
+    reference counting still frees them when a later load replaces them."""
+    if listings >= FREEZE_AT_LISTINGS:
+        gc.collect()
+        gc.freeze()
 
 
 def _slim(facts: ListingFacts) -> ListingFacts:
