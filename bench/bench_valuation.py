@@ -23,12 +23,12 @@ from typing import Any
 
 import harness
 
-from msmebazaar.shared.db import upgrade_database, utcnow
+from msmebazaar.shared.db import upgrade_database
 from msmebazaar.valuation.data import load_data
-from msmebazaar.valuation.engine import ENGINE_VERSION, EngineInput, YearFigures, value_business
-from msmebazaar.valuation.models import Valuation
+from msmebazaar.valuation.engine import EngineInput, YearFigures, value_business
 from msmebazaar.valuation.presenter import result_json
 from msmebazaar.valuation.report import render_report
+from msmebazaar.valuation.service import new_valuation
 
 CLIENTS = 20
 SECTORS = sorted(load_data().sectors)
@@ -89,25 +89,9 @@ def _pdf_render_ms(inputs: list[EngineInput]) -> float:
     data, timings = load_data(), []
     for one in inputs:
         result = value_business(one, data)
-        valuation = Valuation(
-            id=uuid.uuid4(),
-            msme_id=None,
-            created_by=uuid.uuid4(),
-            sector=one.sector,
-            currency="INR",
-            low=result.low,
-            base=result.base,
-            high=result.high,
-            confidence=float(result.confidence),
-            method_mix=result.method_mix,
-            data_version=result.data_version,
-            engine_version=ENGINE_VERSION,
-            inputs=one.to_json(),
-            result=result_json(result, None),
-            created_at=utcnow(),
-        )
+        valuation = new_valuation(None, uuid.uuid4(), one, result, None)
         began = time.perf_counter()
-        render_report(valuation)
+        render_report(valuation, "en", business_name="Bench Foods")
         timings.append((time.perf_counter() - began) * 1000)
     return round(statistics.median(timings), 1)
 

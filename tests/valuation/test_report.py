@@ -12,14 +12,15 @@ import httpx
 from pypdf import PdfReader
 
 from msmebazaar.msme.service import get_sector
-from msmebazaar.shared.db import Database, utcnow
+from msmebazaar.shared.db import Database
 from msmebazaar.valuation.data import load_data
-from msmebazaar.valuation.engine import ENGINE_VERSION, value_business
+from msmebazaar.valuation.engine import value_business
 from msmebazaar.valuation.engine.compare import compare_price
 from msmebazaar.valuation.models import Valuation
-from msmebazaar.valuation.presenter import result_json, to_read
+from msmebazaar.valuation.presenter import to_read
 from msmebazaar.valuation.report import render_report
 from msmebazaar.valuation.report.fonts import FONT_DIR
+from msmebazaar.valuation.service import new_valuation
 from tests.auth.factories import Actor
 from tests.valuation.factories import VALUATIONS, ad_hoc_payload, profile_with_years
 from tests.valuation.helpers import engine_input, year
@@ -33,23 +34,7 @@ def _valuation(with_price: bool = False) -> Valuation:
     comparison = (
         compare_price(2 * result.high, None, result.low, result.high) if with_price else None
     )
-    return Valuation(
-        id=uuid.uuid4(),
-        msme_id=None,
-        created_by=uuid.uuid4(),
-        sector=inputs.sector,
-        currency="INR",
-        low=result.low,
-        base=result.base,
-        high=result.high,
-        confidence=float(result.confidence),
-        method_mix=result.method_mix,
-        data_version=result.data_version,
-        engine_version=ENGINE_VERSION,
-        inputs=inputs.to_json(),
-        result=result_json(result, comparison),
-        created_at=utcnow(),
-    )
+    return new_valuation(None, uuid.uuid4(), inputs, result, comparison)
 
 
 def _read(pdf: bytes) -> PdfReader:

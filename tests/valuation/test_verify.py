@@ -13,11 +13,12 @@ from typer.testing import CliRunner
 
 from msmebazaar.cli import app as cli
 from msmebazaar.shared.config import DatabaseSettings
-from msmebazaar.shared.db import Database, create_engine, upgrade_database, utcnow
+from msmebazaar.shared.db import Database, create_engine, upgrade_database
 from msmebazaar.valuation.data import current_version, load_data
-from msmebazaar.valuation.engine import ENGINE_VERSION, value_business
+from msmebazaar.valuation.engine import value_business
 from msmebazaar.valuation.models import Valuation
-from msmebazaar.valuation.presenter import result_json, to_read
+from msmebazaar.valuation.presenter import to_read
+from msmebazaar.valuation.service import new_valuation
 from msmebazaar.valuation.verify import verify_valuations
 from tests.auth.factories import Actor
 from tests.valuation.factories import VALUATIONS, ad_hoc_payload, year_payload
@@ -56,23 +57,7 @@ async def test_a_valuation_stored_on_the_listed_data_version_still_recomputes(
 ) -> None:
     inputs = engine_input(year(), year("2023-24", revenue=80 * LAKH))
     result = value_business(inputs, load_data(LISTED_VERSION))
-    valuation = Valuation(
-        id=uuid.uuid4(),
-        msme_id=None,
-        created_by=uuid.uuid4(),
-        sector=inputs.sector,
-        currency="INR",
-        low=result.low,
-        base=result.base,
-        high=result.high,
-        confidence=float(result.confidence),
-        method_mix=result.method_mix,
-        data_version=result.data_version,
-        engine_version=ENGINE_VERSION,
-        inputs=inputs.to_json(),
-        result=result_json(result, None),
-        created_at=utcnow(),
-    )
+    valuation = new_valuation(None, uuid.uuid4(), inputs, result, None)
     async with database.session() as session:
         session.add(valuation)
 

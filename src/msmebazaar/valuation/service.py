@@ -166,7 +166,7 @@ async def create_valuation(
             body.sector, body.financials, body.year_established, body.employees, data
         )
         result = run_engine(inputs, data)
-    valuation = _stored(body.msme_id, user.id, inputs, result, comparison)
+    valuation = new_valuation(body.msme_id, user.id, inputs, result, comparison)
     read = to_read(valuation, language)  # before the write: SQLite holds its lock from here on
     session.add(valuation)
     await session.flush()
@@ -183,7 +183,7 @@ def preview_valuation(body: ValuationCreate, language: str) -> ValuationRead:
     data = load_data()
     inputs = ad_hoc_input(body.sector, body.financials, body.year_established, body.employees, data)
     result = run_engine(inputs, data)
-    return to_read(_stored(None, PREVIEW_CREATOR, inputs, result, None), language)
+    return to_read(new_valuation(None, PREVIEW_CREATOR, inputs, result, None), language)
 
 
 async def report_pdf(
@@ -210,13 +210,14 @@ async def valued_business_name(session: AsyncSession, msme_id: uuid.UUID | None)
     return profile.trade_name or profile.legal_name
 
 
-def _stored(
+def new_valuation(
     msme_id: uuid.UUID | None,
     creator: uuid.UUID,
     inputs: EngineInput,
     result: EngineResult,
     comparison: PriceComparison | None,
 ) -> Valuation:
+    """The row that stores an engine result with its inputs, data and engine versions."""
     return Valuation(
         id=uuid.uuid4(),
         msme_id=msme_id,
