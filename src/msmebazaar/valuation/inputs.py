@@ -4,7 +4,7 @@ gets its own 422 code: unknown sector, no financials, duplicate years, absurd fi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Final, Protocol
 
 from msmebazaar.shared.exceptions import ValidationError
 from msmebazaar.shared.india import CRORE
@@ -12,7 +12,8 @@ from msmebazaar.valuation.data import ValuationData
 from msmebazaar.valuation.engine import EngineInput, YearFigures
 from msmebazaar.valuation.schemas import FinancialsYearInput
 
-_FIGURES = (
+# The figures of one fiscal year, in the order forms, reports and the engine list them.
+FIGURE_NAMES: Final = (
     "revenue",
     "ebitda",
     "net_profit",
@@ -94,7 +95,7 @@ def to_years(rows: Sequence[YearLike], data: ValuationData) -> tuple[YearFigures
         seen.add(row.fiscal_year)
     ordered = sorted(rows, key=lambda row: row.fiscal_year, reverse=True)[:MAX_YEARS]
     return tuple(
-        YearFigures(row.fiscal_year, **{name: getattr(row, name) for name in _FIGURES})
+        YearFigures(row.fiscal_year, **{name: getattr(row, name) for name in FIGURE_NAMES})
         for row in ordered
     )
 

@@ -32,6 +32,7 @@ from msmebazaar.msme.service import get_sector
 from msmebazaar.shared.i18n import negotiate_language
 from msmebazaar.shared.india import format_inr, format_inr_short
 from msmebazaar.valuation.data import load_data
+from msmebazaar.valuation.inputs import FIGURE_NAMES
 from msmebazaar.valuation.models import Valuation
 from msmebazaar.valuation.presenter import to_read
 from msmebazaar.valuation.report.chart import ChartRow, FootballField
@@ -40,18 +41,6 @@ from msmebazaar.valuation.report.texts import report_text
 from msmebazaar.valuation.schemas import ValuationRead
 
 WIDTH: Final = 170 * mm
-FIGURES: Final = (
-    "revenue",
-    "ebitda",
-    "net_profit",
-    "depreciation",
-    "interest",
-    "total_assets",
-    "total_liabilities",
-    "cash",
-    "debt",
-    "owner_salary",
-)
 _MONTHS: Final = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     "hi": (
@@ -231,7 +220,7 @@ class Report:
         rows = [[self.t("figure"), *(str(year["fiscal_year"]) for year in years)]]
         rows += [
             [self.t(f"figure.{name}"), *(_amount(year.get(name)) for year in years)]
-            for name in FIGURES
+            for name in FIGURE_NAMES
         ]
         width = (WIDTH - 36 * mm) / max(len(years), 1)
         about = self.t(
