@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import pytest
 import structlog
 
+from msmebazaar.shared import logging as logging_module
 from msmebazaar.shared.config import ObservabilitySettings
 from msmebazaar.shared.logging import configure_logging, mask_pii, mask_text, mask_value
 
@@ -308,3 +309,26 @@ def test_configure_logging_replaces_uvicorn_access_log() -> None:
     configure_logging(ObservabilitySettings())  # building a second app adds no second handler
     ours = [h for h in logging.getLogger().handlers if h.get_name() == "msmebazaar"]
     assert len(ours) == 1
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_an_event_below_the_level_is_dropped_before_any_masking(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The access log is one event a request: below the level it must cost nothing.
+    masked: list[str] = []
+    original = logging_module.mask_pii
+
+    def counting(logger: Any, method: str, event: MutableMapping[str, Any]) -> Any:
+        masked.append(str(event.get("event")))
+        return original(logger, method, event)
+
+    monkeypatch.setattr(logging_module, "mask_pii", counting)
+    configure_logging(ObservabilitySettings(log_format="json", log_level="WARNING"))
+
+    structlog.get_logger("msmebazaar.access").info("request", route="/health/live")
+    structlog.get_logger("msmebazaar.access").warning("shown", phone="9876543210")
+
+    assert masked == ["shown"]
+    [line] = _json_lines(capsys.readouterr().out)
+    assert line["phone"] == "******3210"

@@ -53,9 +53,16 @@ def mask_value(key: str, value: Any) -> Any:
     return value
 
 
+# Fields the logging pipeline itself writes (never from a request: not even the request id,
+# which a caller may choose): nothing in them to mask.
+_OWN_FIELDS = frozenset({"level", "logger", "timestamp"})
+
+
 def mask_pii(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """structlog processor: mask PII and secrets in every field of the event."""
     for key, value in list(event_dict.items()):
+        if key in _OWN_FIELDS:
+            continue
         if key in {"event", "exception"}:
             event_dict[key] = mask_text(value) if isinstance(value, str) else value
         else:
@@ -98,7 +105,13 @@ def configure_logging(settings: ObservabilitySettings) -> None:
         else structlog.dev.ConsoleRenderer(colors=False)
     )
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # Below the level, an event is dropped before any processor works on it (the access
+        # log is one event a request).
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *shared,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
