@@ -163,8 +163,12 @@ class PublicCacheMiddleware:
         if scope["type"] != "http" or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
+        if scope["path"] not in self._public_paths:
+            # Not (yet) known to answer publicly: computed, and learnt if it does.
+            await self._compute(None, scope, receive, send)
+            return
         key = cache_key(scope)
-        answer, lead = await self._cached(key) if scope["path"] in self._public_paths else _PASS
+        answer, lead = await self._cached(key)
         if answer is not None:
             await _serve(answer, scope, send)
         elif lead:
@@ -214,13 +218,18 @@ class PublicCacheMiddleware:
         return answer
 
     async def _compute(
-        self, key: str, scope: Scope, receive: Receive, send: Send, future: Future | None = None
+        self,
+        key: str | None,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        future: Future | None = None,
     ) -> None:
         """Run the app, passing its answer on; store it if the route marked it public. A leader
         renewing a copy that is still valid serves that copy if its own answer is not a 200
         (shed under overload, or failed)."""
         started = now_seconds()
-        fallback = self._valid_copy(key, started) if future is not None else None
+        fallback = self._valid_copy(key, started) if future is not None and key else None
         recorder = _Recorder(send, withhold_failure=fallback is not None)
         try:
             await self.app(scope, receive, recorder)
@@ -234,6 +243,7 @@ class PublicCacheMiddleware:
         answer = self._answer(scope, recorder, started)
         if answer is None:
             return
+        key = key or cache_key(scope)  # only for an answer to keep: most paths never need it
         self._keep(key, answer)
         if future is not None:
             self._settle(key, future, answer)  # the readers waiting need not wait for Redis
