@@ -62,7 +62,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
         Access.OPS,
         "GET /openapi.json",
         "GET /docs",
-        "GET /docs/oauth2-redirect",
+        "GET /docs/assets/{name}",
         "GET /redoc",
         "GET /health/live",
         "GET /health/ready",
@@ -187,6 +187,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
         Access.WEB_SIGNED_IN,
         "POST /listings/{listing_id}/interest",
         "POST /signout",
+        "GET /welcome",
+        "POST /welcome",
         "GET /account",
         "POST /account",
         "GET /valuations/{valuation_id}",
@@ -231,6 +233,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
         "POST /admin/listings/{listing_id}",
         "GET /admin/users",
         "POST /admin/users/{user_id}",
+        "GET /admin/audit-log",
+        "GET /admin/exports/{dataset}.csv",
     ),
 }
 WEB = {Access.WEB_PUBLIC, Access.WEB_SIGNED_IN, Access.WEB_ADMIN}
