@@ -72,7 +72,8 @@ ATTACKS: dict[tuple[str, str], dict[str, Any]] = {
 }
 # Id-bearing routes that are not attackable this way: admins' (the matrix proves them admin
 # only) and providers' (signed webhooks).
-NOT_OWNED = {Access.ADMIN, Access.WEBHOOK, *WEB}
+# Probes and docs name no one's resource (`/docs/assets/{name}` is a file of the docs pages).
+NOT_OWNED = {Access.ADMIN, Access.WEBHOOK, Access.OPS, *WEB}
 
 
 @dataclass
