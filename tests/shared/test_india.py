@@ -527,6 +527,11 @@ def test_format_inr_short_language_fallbacks() -> None:
         ("1.2345 lakh", 1_23_450),
         ("-₹1,000", -1_000),
         ("0", 0),
+        ("1.2cr", 1_20_00_000),
+        ("४५ लाख", 45_00_000),
+        ("१.२ करोड़", 1_20_00_000),
+        ("50k", 50_000),
+        ("75 हज़ार", 75_000),
     ],
 )
 def test_parse_inr_amount(text: str, expected: int) -> None:

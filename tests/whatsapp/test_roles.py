@@ -3,27 +3,25 @@ buyers' and investors' short mandate flow."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from tests.auth.factories import make_user
 from tests.msme.factories import gstin_for, new_pan
 from tests.whatsapp.helpers import PUBLIC_BASE_URL, Chat, conversation_of
 
 from msmebazaar.auth.models import User
 from msmebazaar.match.models import Mandate
-from msmebazaar.msme.models import Msme
+from msmebazaar.msme.models import Financials, Msme
 from msmebazaar.shared.db import Database
+from msmebazaar.valuation.models import Valuation
+from msmebazaar.whatsapp.models import Conversation
 
 
 async def _owner_answers(chat: Chat, gstin: str | None = None) -> None:
     await chat.say("Asha Textiles Private Limited")
     await (chat.say(gstin) if gstin else chat.tap("skip"))
-    await chat.tap("sector:textiles")
-    await chat.say("Maharashtra")
-    await chat.say("Surat" if gstin is None else "Mumbai")
-    await chat.say("2015")
-    await chat.say("45 lakh")
-    await chat.say("5 lakh")
-    await chat.say("12")
+    await chat.say("we weave textiles")
+    await chat.say("Surat, Maharashtra, 2015" if gstin is None else "Mumbai, 2015")
+    await chat.say("sales 45 lakh, profit 5 lakh")
 
 
 async def _users(database: Database) -> list[User]:
@@ -150,8 +148,8 @@ async def test_a_gstin_registered_meanwhile_sends_the_user_back_and_keeps_nothin
     assert [o.id for o in reply.options] == ["skip"]
     assert [p.legal_name for p in await _profiles(database)] == ["Someone Else"]
     assert [u.id for u in await _users(database)] == [other.id]  # the sender's user rolled back
-    skipped = await chat.tap("skip")
-    assert "sector" in skipped.body
+    skipped = await chat.tap("skip")  # every other answer is kept: straight to the summary
+    assert "*GSTIN:* not given" in skipped.body
 
 
 async def test_a_buyer_states_a_mandate_in_a_few_questions(
@@ -186,8 +184,7 @@ async def test_a_buyer_states_a_mandate_in_a_few_questions(
 async def test_an_investor_in_hindi_may_leave_sector_and_state_open(
     chat: Chat, database: Database, phone: str
 ) -> None:
-    await chat.say("नमस्ते")
-    await chat.tap("lang:hi")
+    await chat.say("नमस्ते")  # Devanagari: Hindi without asking
     await chat.tap("role:investor")
     await chat.tap("sector:any")
     await chat.say("कहीं भी")
@@ -222,3 +219,74 @@ async def test_status_after_a_mandate_names_it(chat: Chat, database: Database) -
     assert reply.body.startswith("Your search *Any sector, anywhere in India* is saved.")
     async with database.session() as session:
         assert await session.scalar(select(func.count()).select_from(Mandate)) == 1
+
+
+async def test_an_owner_with_a_business_gets_the_menu_and_values_it_again(
+    chat: Chat, database: Database, phone: str
+) -> None:
+    await chat.say("Hi")
+    await chat.tap("lang:en")
+    await chat.tap("role:msme_owner")
+    await _owner_answers(chat)
+    await chat.tap("confirm")
+    await chat.say("restart")  # a fresh conversation, as from the web sign-up
+    async with database.session() as session:
+        await session.execute(delete(Conversation).where(Conversation.phone == phone))
+
+    menu = await chat.say("Hi")
+    valued = await chat.tap("value")
+
+    assert menu.body.startswith("Namaste! 🙏 Welcome back")
+    assert "*Asha Textiles Private Limited*" in menu.body
+    assert [o.id for o in menu.options] == ["value", "figures", "interests", "new"]
+    assert "estimated value" in valued.body
+    assert len(await _profiles(database)) == 1  # no second sign-up
+    async with database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Valuation)) == 2
+
+
+async def test_an_owner_updates_this_years_figures_from_the_menu(
+    chat: Chat, database: Database, phone: str
+) -> None:
+    await chat.say("Hi")
+    await chat.tap("lang:en")
+    await chat.tap("role:msme_owner")
+    await _owner_answers(chat)
+    await chat.tap("confirm")
+
+    menu = await chat.say("hello")  # after completion, a greeting opens the menu
+    await chat.tap("figures")
+    valued = await chat.say("sales 60 lakh, profit 8 lakh")
+
+    assert [o.id for o in menu.options] == ["value", "figures", "interests", "new"]
+    assert "estimated value" in valued.body
+    async with database.session() as session:
+        revenue = await session.scalar(select(Financials.revenue))
+    assert revenue == 6_000_000
+
+
+async def test_an_owner_sees_the_interests_received_from_the_menu(
+    chat: Chat, database: Database
+) -> None:
+    await chat.say("Hi")
+    await chat.tap("lang:en")
+    await chat.tap("role:msme_owner")
+    await _owner_answers(chat)
+    await chat.tap("confirm")
+    await chat.say("hi")
+
+    interests = await chat.tap("interests")
+
+    assert "received 0 interest(s)" in interests.body
+    assert f"{PUBLIC_BASE_URL}/my/interests" in interests.body
+
+
+async def test_a_first_message_with_a_role_from_a_suspended_account_says_so(
+    chat: Chat, database: Database, phone: str
+) -> None:
+    await make_user(database, phone=phone, role="msme_owner", status="suspended")
+
+    reply = await chat.say("Hello, I want to sell my business")
+
+    assert "This account is suspended" in reply.body
+    assert await conversation_of(database, phone) is not None

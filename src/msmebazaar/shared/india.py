@@ -458,6 +458,7 @@ _AMOUNT_UNITS: Final = MappingProxyType(
     {
         unicodedata.normalize("NFC", word): multiplier
         for words, multiplier in (
+            (("k", "thousand", "hazaar", "hazar", "हज़ार", "हजार"), 1_000),
             (("l", "lakh", "lakhs", "lac", "lacs", "लाख"), LAKH),
             (("cr", "crs", "crore", "crores", "करोड़", "करोड"), CRORE),
         )
@@ -465,6 +466,7 @@ _AMOUNT_UNITS: Final = MappingProxyType(
     }
 )
 _AMOUNT_MAX_CHARS: Final = 64
+_DEVANAGARI_DIGITS: Final = str.maketrans("०१२३४५६७८९", "0123456789")
 _AMOUNT_RE = re.compile(
     r"(?P<sign>-)?\s*(?:₹|rs\.?|inr)?\s*"
     r"(?P<number>[0-9]+(?:,[0-9]+)*(?:\.[0-9]+)?)\s*"
@@ -477,11 +479,14 @@ def _amount_error() -> InvalidIdentifier:
 
 
 def parse_inr_amount(text: str) -> int:
-    """Parse "₹ 3.5 Cr", "45 lakh", "1,20,000", "2 करोड़" etc. into whole rupees."""
+    """Parse "₹ 3.5 Cr", "45 lakh", "1.2cr", "1,20,000", "2 करोड़", "४५ लाख", "50k" etc. into
+    whole rupees."""
     if len(text) > _AMOUNT_MAX_CHARS:
         raise _amount_error()
-    # NFC so that both spellings of the nukta in करोड़ compare equal.
-    cleaned = unicodedata.normalize("NFC", text).strip().casefold().removesuffix("/-")
+    # NFC so that both spellings of the nukta in करोड़ compare equal; Devanagari digits (४५ लाख)
+    # are the same number as ASCII ones.
+    cleaned = unicodedata.normalize("NFC", text).translate(_DEVANAGARI_DIGITS)
+    cleaned = cleaned.strip().casefold().removesuffix("/-")
     match = _AMOUNT_RE.fullmatch(cleaned.strip())
     if match is None:
         raise _amount_error()

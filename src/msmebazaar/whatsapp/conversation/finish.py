@@ -172,7 +172,8 @@ def _profile_of(answers: dict[str, Any]) -> MsmeCreate:
         state=answers["state"],
         city=answers["city"],
         year_established=answers["year"],
-        employees=answers["employees"],
+        employees=answers.get("employees"),
+        description=answers.get("description"),
     )
 
 

@@ -5,6 +5,7 @@ ranges, Hindi names)."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -67,10 +68,16 @@ def pick(options: Sequence[Option], reply_id: str | None, text: str | None) -> O
     typed = normalise(text).strip(" .)")
     if typed.isdigit() and 1 <= int(typed) <= len(options):
         return options[int(typed) - 1]
+    names: dict[str, Option] = {}
     for option in options:
         if typed in {normalise(option.title), option.id.casefold()}:
             return option
-    return None
+        for part in [option.title, *option.title.split("/")]:
+            names.setdefault(normalise(part).strip(" ›‹"), option)
+    # A close spelling of a title ("conferm", "hindee"): difflib's ratio, strict enough that
+    # two different options never read alike.
+    close = difflib.get_close_matches(typed, list(names), n=1, cutoff=0.75)
+    return names[close[0]] if close else None
 
 
 # --- numbers and amounts --------------------------------------------------------------------
@@ -176,12 +183,38 @@ _STATE_BY_HINDI_KEY: Final[dict[str, str]] = {
 } | {_key(hindi): english for hindi, english in _EXTRA_HINDI_SPELLINGS.items()}
 
 
+# The short forms people type in chat ("Lucknow, UP"); only the unambiguous ones.
+_SHORT_STATE_NAMES: Final[dict[str, str]] = {
+    "up": "Uttar Pradesh",
+    "mp": "Madhya Pradesh",
+    "hp": "Himachal Pradesh",
+    "ap": "Andhra Pradesh",
+    "tn": "Tamil Nadu",
+    "wb": "West Bengal",
+    "mh": "Maharashtra",
+    "maha": "Maharashtra",
+    "gj": "Gujarat",
+    "guj": "Gujarat",
+    "rj": "Rajasthan",
+    "raj": "Rajasthan",
+    "ka": "Karnataka",
+    "jk": "Jammu and Kashmir",
+    "cg": "Chhattisgarh",
+    "bengal": "West Bengal",
+    "delhi ncr": "Delhi",
+    "ncr": "Delhi",
+    "यूपी": "Uttar Pradesh",
+    "एमपी": "Madhya Pradesh",
+}
+
+
 def find_state(text: str) -> State | None:
-    """A state or UT by its English name (or common alias) or its Hindi name."""
+    """A state or UT by its English name (or common alias, or short form such as UP) or its
+    Hindi name."""
     state = get_state(text)
     if state is not None:
         return state
-    english = _STATE_BY_HINDI_KEY.get(_key(text))
+    english = _STATE_BY_HINDI_KEY.get(_key(text)) or _SHORT_STATE_NAMES.get(normalise(text))
     return get_state(english) if english else None
 
 

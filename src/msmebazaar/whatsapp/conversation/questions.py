@@ -9,13 +9,14 @@ from typing import Any
 from msmebazaar.msme.service import SECTORS, get_sector
 from msmebazaar.shared.india import format_inr_short
 from msmebazaar.whatsapp.conversation.parsing import sector_name, state_name
-from msmebazaar.whatsapp.conversation.state import SECTOR_PAGE, State, Step
+from msmebazaar.whatsapp.conversation.state import CANDIDATES, SECTOR_PAGE, State, Step
 from msmebazaar.whatsapp.conversation.texts import t
 from msmebazaar.whatsapp.messages import Option, Reply
 
 IST = timezone(timedelta(hours=5, minutes=30))
 PAGE_ROWS = 9  # a list holds 10 rows: nine sectors and a row to turn the page
 ANY = "any"
+OTHER = "other"  # the "another sector" button under a "did you mean" question
 
 
 def last_fiscal_year(now: datetime) -> str:
@@ -91,6 +92,16 @@ def sector_pages(language: str | None, *, with_any: bool) -> list[list[Option]]:
     return pages
 
 
+def sector_candidates(state: State) -> list[Option]:
+    """The likeliest sectors for what the owner wrote, as buttons."""
+    options = []
+    for code in state.answers.get(CANDIDATES) or []:
+        sector = get_sector(str(code))
+        if sector is not None:
+            options.append(Option(f"sector:{sector.code}", sector_name(sector, state.language)))
+    return options
+
+
 def _sector_question(state: State, key: str, *, with_any: bool) -> Reply:
     pages = sector_pages(state.language, with_any=with_any)
     page = min(int(state.answers.get(SECTOR_PAGE, 0)), len(pages) - 1)
@@ -111,7 +122,6 @@ def ask(state: State, now: datetime) -> Reply:
 
 _SIMPLE_QUESTIONS = {
     Step.NAME: "ask_name",
-    Step.CITY: "ask_city",
     Step.YEAR: "ask_year",
     Step.EMPLOYEES: "ask_employees",
 }
@@ -119,6 +129,15 @@ _SIMPLE_QUESTIONS = {
 
 def _ask_language(state: State, now: datetime) -> Reply:
     return language_question()
+
+
+def _ask_city(state: State, now: datetime) -> Reply:
+    """City and year together (and the state when the GSTIN did not give it)."""
+    answers = state.answers
+    if "year" in answers and "city" not in answers:
+        return Reply.text(t("ask_city", state.language))
+    key = "ask_place" if "state" in answers else "ask_place_state"
+    return Reply.text(t(key, state.language))
 
 
 def _ask_role(state: State, now: datetime) -> Reply:
@@ -142,7 +161,14 @@ def _ask_thesis(state: State, now: datetime) -> Reply:
 
 
 def _ask_sector(state: State, now: datetime) -> Reply:
-    return _sector_question(state, "ask_sector", with_any=False)
+    language = state.language
+    candidates = sector_candidates(state)
+    if candidates:
+        options = [*candidates[:2], Option(f"sector:{OTHER}", t("opt_other_sector", language))]
+        return Reply.buttons(t("ask_sector_candidates", language), options)
+    if state.answers.get("sector_list"):
+        return _sector_question(state, "ask_sector_list", with_any=False)
+    return Reply.text(t("ask_sector", language))
 
 
 def _ask_mandate_sector(state: State, now: datetime) -> Reply:
@@ -197,6 +223,7 @@ _QUESTIONS: dict[Step, Callable[[State, datetime], Reply]] = {
     Step.ROLE_SWITCH: _ask_role_switch,
     Step.GSTIN: _ask_gstin,
     Step.SECTOR: _ask_sector,
+    Step.CITY: _ask_city,
     Step.STATE: _ask_state,
     Step.REVENUE: _ask_revenue,
     Step.EBITDA: _ask_ebitda,
@@ -207,6 +234,11 @@ _QUESTIONS: dict[Step, Callable[[State, datetime], Reply]] = {
     Step.MANDATE_THESIS: _ask_thesis,
     Step.MANDATE_CONFIRM: _ask_mandate_confirm,
 }
+
+
+def register_question(step: Step, question: Callable[[State, datetime], Reply]) -> None:
+    """Add the question of a step defined elsewhere (the menu, which imports this module)."""
+    _QUESTIONS[step] = question
 
 
 def _line(label: str, value: str) -> str:

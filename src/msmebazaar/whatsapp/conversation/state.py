@@ -31,6 +31,9 @@ class Step(StrEnum):
     MANDATE_TICKET = "mandate_ticket"
     MANDATE_THESIS = "mandate_thesis"
     MANDATE_CONFIRM = "mandate_confirm"
+    MENU = "menu"
+    MENU_ACTION = "menu_action"
+    MENU_FIGURES = "menu_figures"
     DONE = "done"
 
 
@@ -38,14 +41,31 @@ OWNER_FLOW: tuple[Step, ...] = (
     Step.NAME,
     Step.GSTIN,
     Step.SECTOR,
-    Step.STATE,
     Step.CITY,
+    Step.STATE,
     Step.YEAR,
+    Step.EMPLOYEES,
     Step.REVENUE,
     Step.EBITDA,
-    Step.EMPLOYEES,
     Step.CONFIRM,
 )
+# The answer each question fills: a question already answered (the GSTIN gave the state, one
+# message carried the city and the year) is not asked.
+ANSWER_OF: dict[Step, str] = {
+    Step.NAME: "name",
+    Step.GSTIN: "gstin",
+    Step.SECTOR: "sector",
+    Step.CITY: "city",
+    Step.STATE: "state",
+    Step.YEAR: "year",
+    Step.EMPLOYEES: "employees",
+    Step.REVENUE: "revenue",
+    Step.EBITDA: "ebitda",
+    Step.MANDATE_SECTOR: "mandate_sector",
+    Step.MANDATE_STATE: "mandate_state",
+    Step.MANDATE_TICKET: "ticket_max",
+    Step.MANDATE_THESIS: "thesis",
+}
 MANDATE_FLOW: tuple[Step, ...] = (
     Step.MANDATE_SECTOR,
     Step.MANDATE_STATE,
@@ -57,6 +77,11 @@ OWNER_ROLES = frozenset({"msme_owner", "admin"})
 
 # Answer keys that are bookkeeping, not what the user told us.
 RESUME, SECTOR_PAGE, RESULT = "resume", "sector_page", "result"
+CANDIDATES, PENDING_ROLE, MENU_MSME = "sector_candidates", "pending_role", "menu_msme"
+BOOKKEEPING = frozenset(
+    {RESUME, SECTOR_PAGE, RESULT, CANDIDATES, PENDING_ROLE, MENU_MSME, "menu_ids", "flow"}
+    | {"role_change", "role_current"}
+)
 
 
 @dataclass
@@ -87,12 +112,20 @@ class State:
         self.answers.pop(SECTOR_PAGE, None)
 
     def next_step(self) -> Step:
-        """The step after the current one in its flow."""
+        """The next question of the flow that is not answered yet (the summary at the end)."""
         flow = self.flow()
-        if self.step in flow:
-            position = flow.index(self.step)
-            return flow[min(position + 1, len(flow) - 1)]
-        return flow[0]
+        position = flow.index(self.step) + 1 if self.step in flow else 0
+        for step in flow[position:]:
+            if ANSWER_OF.get(step) not in self.answers:
+                return step
+        return flow[-1]
+
+    def first_step(self) -> Step:
+        """The flow's first unanswered question."""
+        for step in self.flow():
+            if ANSWER_OF.get(step) not in self.answers:
+                return step
+        return self.flow()[-1]
 
     def back(self) -> bool:
         """Return to the previous question; False at the first one."""
@@ -117,8 +150,4 @@ class State:
 
     def saved(self) -> dict[str, Any]:
         """The user's answers, without bookkeeping."""
-        return {
-            key: value
-            for key, value in self.answers.items()
-            if key not in {RESUME, SECTOR_PAGE, RESULT, "flow", "role_change", "role_current"}
-        }
+        return {key: value for key, value in self.answers.items() if key not in BOOKKEEPING}

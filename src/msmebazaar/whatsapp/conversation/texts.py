@@ -44,8 +44,15 @@ _TEXTS: dict[str, dict[str, str]] = {
     "opt_hindi": _both("हिन्दी"),
     "language_set": {"en": "✓ English it is.", "hi": "✓ अब बात हिन्दी में होगी।"},
     "ask_role": {
-        "en": "What would you like to do on MSMEBazaar?",
-        "hi": "आप MSMEBazaar पर क्या करना चाहते हैं?",
+        "en": "What would you like to do on MSMEBazaar? Tap a button or just tell me, e.g. "
+        "*sell my business*.",
+        "hi": "आप MSMEBazaar पर क्या करना चाहते हैं? बटन दबाएँ या लिख दें, जैसे *बिज़नेस बेचना है*।",
+    },
+    "invalid_role": {
+        "en": "Sorry, I did not get that. Do you want to *sell* (or raise funds), *buy* a "
+        "business, or *invest*?",
+        "hi": "माफ़ कीजिए, समझ नहीं आया। आप बिज़नेस *बेचना* (या फंड जुटाना), *ख़रीदना* या *निवेश* "
+        "करना चाहते हैं?",
     },
     "opt_role_msme_owner": {"en": "Sell / raise funds", "hi": "बेचना / फंड जुटाना"},
     "opt_role_buyer": {"en": "Buy a business", "hi": "बिज़नेस ख़रीदना"},
@@ -67,16 +74,24 @@ _TEXTS: dict[str, dict[str, str]] = {
     },
     # --- the business ---------------------------------------------------------------------------
     "ask_name": {
-        "en": "What is your business called? Send its legal name, as on your GST or bank papers.",
-        "hi": "आपके बिज़नेस का नाम क्या है? वही कानूनी नाम भेजें जो GST या बैंक के कागज़ों पर है।",
+        "en": "What is your business called? Send its legal name, as on your GST or bank papers "
+        "(with the GSTIN, if you like).",
+        "hi": "आपके बिज़नेस का नाम क्या है? वही कानूनी नाम भेजें जो GST या बैंक के कागज़ों पर है "
+        "(चाहें तो साथ में GSTIN भी)।",
     },
     "invalid_name": {
         "en": "The name must be 2 to 200 characters.",
         "hi": "नाम 2 से 200 अक्षरों का होना चाहिए।",
     },
     "ask_gstin": {
-        "en": "What is the business's GSTIN (15 characters)? If it has none, tap *Skip*.",
-        "hi": "बिज़नेस का GSTIN (15 अक्षर) क्या है? अगर नहीं है, तो *छोड़ें* दबाएँ।",
+        "en": "What is the business's GSTIN (15 characters)? If it has none, tap *Skip* or "
+        "send *no GST*.",
+        "hi": "बिज़नेस का GSTIN (15 अक्षर) क्या है? अगर नहीं है, तो *छोड़ें* दबाएँ या *नहीं है* लिखें।",
+    },
+    "gstin_noted": {"en": "✓ GSTIN noted.", "hi": "✓ GSTIN दर्ज किया।"},
+    "gstin_noted_state": {
+        "en": "✓ GSTIN noted: registered in {state}.",
+        "hi": "✓ GSTIN दर्ज किया: {state} में रजिस्टर्ड।",
     },
     "opt_skip": {"en": "Skip", "hi": "छोड़ें"},
     "gstin_length": {
@@ -103,11 +118,28 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "The last character does not match the rest of the GSTIN; please check for a typo.",
         "hi": "GSTIN का आख़िरी अक्षर बाक़ी से मेल नहीं खाता; कृपया टाइपिंग की ग़लती जाँचें।",
     },
+    "gstin_not_one": {
+        "en": "That does not look like a GSTIN: it has 15 letters and digits, like "
+        "27AAPFU0939F1ZV. If the business has none, tap *Skip* or send *no GST*.",
+        "hi": "यह GSTIN जैसा नहीं लगता: इसमें 15 अक्षर और अंक होते हैं, जैसे 27AAPFU0939F1ZV। "
+        "अगर बिज़नेस का GSTIN नहीं है, तो *छोड़ें* दबाएँ या *नहीं है* लिखें।",
+    },
     "gstin_invalid": {
         "en": "That is not a valid GSTIN.",
         "hi": "यह सही GSTIN नहीं है।",
     },
     "ask_sector": {
+        "en": "What does the business do? A few words are enough, e.g. *we make namkeen*, "
+        "*kirana shop*, *CNC machining*.",
+        "hi": "बिज़नेस क्या करता है? कुछ शब्द काफ़ी हैं, जैसे *नमकीन बनाते हैं*, *किराना दुकान*, *CNC मशीनिंग*।",
+    },
+    "ask_sector_candidates": {
+        "en": "Which of these fits best?",
+        "hi": "इनमें से कौन सा सबसे सही है?",
+    },
+    "opt_other_sector": {"en": "Something else", "hi": "कुछ और"},
+    "sector_noted": {"en": "✓ Sector: {sector}", "hi": "✓ सेक्टर: {sector}"},
+    "ask_sector_list": {
         "en": "Which sector is the business in? Tap *{button}* (page {page} of {pages}) or type "
         "the sector's name.",
         "hi": "बिज़नेस किस सेक्टर में है? *{button}* दबाएँ (पेज {page}/{pages}) या सेक्टर का नाम लिखें।",
@@ -142,6 +174,17 @@ _TEXTS: dict[str, dict[str, str]] = {
         "या GSTIN बदलने के लिए *पीछे* भेजें।",
     },
     "ask_city": {"en": "Which city or town?", "hi": "कौन सा शहर या क़स्बा?"},
+    "ask_place": {
+        "en": "Which city is the business in, and in which year did it start? e.g. *Pune, 2012* "
+        "(add how many people work there, if you like).",
+        "hi": "बिज़नेस किस शहर में है, और किस साल शुरू हुआ? जैसे *पुणे, 2012* (चाहें तो कितने लोग "
+        "काम करते हैं, वह भी)।",
+    },
+    "ask_place_state": {
+        "en": "Which city and state is the business in, and in which year did it start? e.g. "
+        "*Pune, Maharashtra, 2012*",
+        "hi": "बिज़नेस किस शहर और राज्य में है, और किस साल शुरू हुआ? जैसे *पुणे, महाराष्ट्र, 2012*",
+    },
     "invalid_city": {
         "en": "Please send the city's name (up to 100 characters).",
         "hi": "कृपया शहर का नाम भेजें (100 अक्षरों तक)।",
@@ -155,10 +198,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "hi": "कृपया 1800 से {current} के बीच का साल भेजें, जैसे 2012।",
     },
     "ask_revenue": {
-        "en": "What was the revenue (turnover) in the last financial year, {fiscal_year}? "
-        "e.g. 45 lakh, 1.2 crore or 4500000",
-        "hi": "पिछले वित्त वर्ष {fiscal_year} में बिक्री (टर्नओवर) कितनी थी? जैसे 45 लाख, 1.2 करोड़ "
-        "या 4500000",
+        "en": "In the last financial year, {fiscal_year}, what were the sales (turnover) and the "
+        "profit before interest, tax and depreciation? e.g. *sales 45 lakh, profit 6 lakh*",
+        "hi": "पिछले वित्त वर्ष {fiscal_year} में बिक्री (टर्नओवर) और ब्याज, टैक्स व मूल्यह्रास से "
+        "पहले का मुनाफ़ा कितना था? जैसे *बिक्री 45 लाख, मुनाफ़ा 6 लाख*",
+    },
+    "figures_pair": {
+        "en": "sales {revenue}, profit {profit}",
+        "hi": "बिक्री {revenue}, मुनाफ़ा {profit}",
     },
     "invalid_amount": {
         "en": "Please send an amount like 45 lakh, 1.2 crore or 4500000.",
@@ -173,6 +220,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "hi": "यह रक़म बहुत बड़ी है; कृपया जाँच लें।",
     },
     "noted": {"en": "✓ Noted: {value}", "hi": "✓ दर्ज किया: {value}"},
+    "kept_for_later": {"en": "✓ Noted for later.", "hi": "✓ आगे के लिए दर्ज किया।"},
     "ask_ebitda": {
         "en": "What was the profit before interest, tax and depreciation (EBITDA) in "
         "{fiscal_year}? e.g. 8 lakh. For a loss, put a minus: -2 lakh",
@@ -209,6 +257,11 @@ _TEXTS: dict[str, dict[str, str]] = {
     "opt_confirm": {"en": "Confirm", "hi": "पुष्टि करें"},
     "opt_back": {"en": "Back", "hi": "पीछे"},
     "opt_restart": {"en": "Start over", "hi": "फिर से शुरू"},
+    "invalid_confirm": {
+        "en": "Shall I create the profile? Reply *yes* to confirm, or *back* to change the last "
+        "answer.",
+        "hi": "क्या प्रोफ़ाइल बना दूँ? पुष्टि के लिए *हाँ* लिखें, या पिछला जवाब बदलने के लिए *पीछे*।",
+    },
     "invalid_choice": {
         "en": "Please tap one of the buttons, or send its number.",
         "hi": "कृपया कोई एक बटन दबाएँ, या उसका नंबर भेजें।",
@@ -323,6 +376,48 @@ _TEXTS: dict[str, dict[str, str]] = {
         "matches on the web: {link}",
         "hi": "✅ दर्ज हो गया: *{title}*। हम आपको MSMEBazaar के बिज़नेस से मिलाएँगे। अपने मैच वेब पर "
         "देखें: {link}",
+    },
+}
+
+# An owner who is already registered: the menu of their businesses.
+_TEXTS |= {
+    "welcome_one": {
+        "en": "Namaste! 🙏 Welcome to *MSMEBazaar*: list your business, get a free valuation and "
+        "meet buyers and investors.",
+        "hi": "नमस्ते! 🙏 *MSMEBazaar* में आपका स्वागत है: अपना बिज़नेस दर्ज करें, मुफ़्त मूल्यांकन पाएँ "
+        "और ख़रीदारों व निवेशकों से जुड़ें।",
+    },
+    "welcome_back": {
+        "en": "Namaste! 🙏 Welcome back to *MSMEBazaar*.",
+        "hi": "नमस्ते! 🙏 *MSMEBazaar* पर फिर से स्वागत है।",
+    },
+    "ask_menu": {
+        "en": "Which business is this about?",
+        "hi": "किस बिज़नेस के बारे में बात करनी है?",
+    },
+    "ask_menu_action": {
+        "en": "What would you like to do for *{name}*?",
+        "hi": "*{name}* के लिए आप क्या करना चाहते हैं?",
+    },
+    "menu_button": {"en": "Choose", "hi": "चुनें"},
+    "opt_new_business": {"en": "Add a new business", "hi": "नया बिज़नेस जोड़ें"},
+    "opt_menu_value": {"en": "Value it again", "hi": "फिर से मूल्यांकन"},
+    "opt_menu_figures": {"en": "Update this year", "hi": "इस साल के आँकड़े"},
+    "opt_menu_interests": {"en": "See interests", "hi": "रुचियाँ देखें"},
+    "opt_menu_new": {"en": "Add a new business", "hi": "नया बिज़नेस जोड़ें"},
+    "invalid_figures": {
+        "en": "Please send both, like *sales 45 lakh, profit 6 lakh* (a loss with a minus).",
+        "hi": "कृपया दोनों भेजें, जैसे *बिक्री 45 लाख, मुनाफ़ा 6 लाख* (घाटा हो तो माइनस लगाएँ)।",
+    },
+    "menu_valued": {
+        "en": "*{name}*: estimated value *{low} to {high}*. Details and the report: {link}",
+        "hi": "*{name}*: अनुमानित मूल्य *{low} से {high}*। पूरी जानकारी और रिपोर्ट: {link}",
+    },
+    "menu_interests": {
+        "en": "Your listings have received {total} interest(s) from buyers and investors. See "
+        "them and reply on the web: {link}",
+        "hi": "आपकी लिस्टिंग पर ख़रीदारों और निवेशकों की {total} रुचियाँ आई हैं। उन्हें वेब पर देखें "
+        "और जवाब दें: {link}",
     },
 }
 
