@@ -335,23 +335,33 @@ class Outcome:
 
 
 class Pool:
-    """Keep-alive connections, opened on demand; a broken one is replaced."""
+    """Keep-alive connections, opened on demand; a broken one is replaced. Like any HTTP client
+    (httpx's `keepalive_expiry`), it drops a connection idle longer than the server keeps one
+    (uvicorn: 5 s), so no request is sent on a socket the server is closing."""
+
+    IDLE_SECONDS = 4.0
 
     def __init__(self, port: int) -> None:
         self.port = port
-        self.idle: list[harness.Connection] = []
+        self.idle: list[tuple[harness.Connection, float]] = []
 
     async def take(self) -> harness.Connection:
-        """An idle connection, or a new one."""
-        return self.idle.pop() if self.idle else await harness.Connection.open(self.port)
+        """A recently used idle connection, or a new one."""
+        now = time.monotonic()
+        while self.idle:
+            connection, since = self.idle.pop()
+            if now - since < self.IDLE_SECONDS:
+                return connection
+            connection.writer.close()
+        return await harness.Connection.open(self.port)
 
     def give(self, connection: harness.Connection) -> None:
         """Back to the pool after a complete answer."""
-        self.idle.append(connection)
+        self.idle.append((connection, time.monotonic()))
 
     async def close(self) -> None:
         """Close every idle connection."""
-        for connection in self.idle:
+        for connection, _ in self.idle:
             with contextlib.suppress(OSError):
                 await connection.close()
 

@@ -185,7 +185,11 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         max_per_client=settings.app.max_in_flight_per_client,
         trusted_proxies=settings.app.trusted_proxies,
     )
-    app.add_middleware(PublicCacheMiddleware, route_of=route_template)
+    # Tests share one database connection between tasks: there, the reader renews the copy.
+    renew_in_background = settings.environment is not Environment.TESTING
+    app.add_middleware(
+        PublicCacheMiddleware, route_of=route_template, renew_in_background=renew_in_background
+    )
     app.add_middleware(
         RateLimitMiddleware,
         per_minute=settings.app.rate_limit_per_minute,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import tracemalloc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -370,3 +371,46 @@ def test_the_public_cache_is_on_for_two_seconds_except_in_tests() -> None:
     assert AppSettings(environment=Environment.DEVELOPMENT).public_cache_ttl == 2
     assert AppSettings(environment=Environment.TESTING).public_cache_ttl == 0
     assert AppSettings(public_cache_seconds=5).public_cache_ttl == 5
+
+
+async def test_served_apps_renew_an_old_copy_behind_the_readers(clock: list[float]) -> None:
+    # Past half its life a copy's successor is computed in the background: the reader who found
+    # it old is served the copy at once, as is every reader while the renewal is slow, and the
+    # renewal runs once; then its answer is served.
+    generation = [0]
+    computing, release = asyncio.Event(), asyncio.Event()
+
+    async def search(scope: Any, receive: Any, send: Any) -> None:
+        generation[0] += 1
+        if generation[0] > 1:
+            computing.set()
+            await release.wait()  # a slow database
+        body = json.dumps({"generation": generation[0]}).encode()
+        await send({"type": "http.response.start", "status": 200, "headers": PUBLIC_JSON})
+        await send({"type": "http.response.body", "body": body})
+
+    middleware = PublicCacheMiddleware(
+        search, route_of=lambda _: "/search", renew_in_background=True
+    )
+
+    async def ask() -> tuple[dict[str, Any], bytes]:
+        sent: list[dict[str, Any]] = []
+
+        async def collect(message: Any) -> None:
+            sent.append(message)
+
+        await asyncio.wait_for(middleware(_get("/search"), _no_request_body, collect), 1)
+        headers = dict(sent[0]["headers"])
+        return json.loads(sent[1]["body"]), headers.get(b"x-cache", b"")
+
+    assert await ask() == ({"generation": 1}, b"")
+    clock[0] += 1.5  # past half of max-age=2
+    old = [await ask() for _ in range(3)]  # none waits for the slow renewal
+    await asyncio.wait_for(computing.wait(), 1)
+    release.set()
+    await asyncio.gather(*middleware._renewals)
+    renewed = await ask()
+
+    assert old == [({"generation": 1}, b"hit")] * 3
+    assert generation[0] == 2  # one renewal for all three readers
+    assert renewed == ({"generation": 2}, b"hit")

@@ -10,12 +10,14 @@ until they expire: N is the bound on staleness (a listing closed, rejected or hi
 suspended owner leaves the cached pages within N seconds).
 Within one process, concurrent misses on one key wait for the first instead of each querying;
 an answer read once is kept in memory until the shared copy expires (so the bound holds across
-processes on one host; across hosts it is N plus their clock skew); and past half its life one
-request computes its successor while the others are still served the copy, so a hot page under
-a flood never has a moment when every reader waits for the database. Under overload that
-request takes a slot reserved for cache fills (`AdmissionLimitMiddleware`), and if it is turned
-away or fails anyway, its caller is served the copy that is still valid: cached pages are not
-shed.
+processes on one host; across hosts it is N plus their clock skew); and past half its life the
+copy's successor is computed once while every reader is still served the copy, so a hot page
+under a flood never has a moment when every reader waits for the database. Served apps compute
+it in the background (`renew_in_background`): no reader waits for it, so a popular search costs
+its readers a cache hit, never a query. Under tests the request that found the copy old computes
+it instead, as their one shared database connection cannot serve two tasks. Under overload the
+renewal takes a slot reserved for cache fills (`AdmissionLimitMiddleware`), and if it is turned
+away or fails anyway, the copy that is still valid is served: cached pages are not shed.
 """
 
 from __future__ import annotations
@@ -28,12 +30,15 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import structlog
 from fastapi import Depends, Request, Response
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from msmebazaar.shared.metrics import PUBLIC_CACHE
 from msmebazaar.shared.middleware import CACHE_FILL
+
+logger = structlog.get_logger("msmebazaar.public_cache")
 
 KEY_PREFIX = "public:v2:"  # v2: answers carry when computing began (v1 kept when it ended)
 MAX_BODY_BYTES = 512 * 1024  # a bigger answer is served, not stored (nor held while streamed)
@@ -143,9 +148,13 @@ class PublicCacheMiddleware:
     Which paths answer publicly is learnt from their answers, so every other request passes
     straight through: no cache round trip, and no waiting behind another caller's request."""
 
-    def __init__(self, app: ASGIApp, *, route_of: Callable[[Scope], str]) -> None:
+    def __init__(
+        self, app: ASGIApp, *, route_of: Callable[[Scope], str], renew_in_background: bool = False
+    ) -> None:
         self.app = app
         self.route_of = route_of
+        self.renew_in_background = renew_in_background
+        self._renewals: set[asyncio.Task[None]] = set()
         self._public_paths: set[str] = set()
         self._pending: dict[str, Future] = {}
         # Answers read or stored by this process, until they expire: a hot page is then served
@@ -169,7 +178,10 @@ class PublicCacheMiddleware:
             return
         key = cache_key(scope)
         answer, lead = await self._cached(key)
-        if answer is not None:
+        if answer is not None and lead:  # an old copy: served, its successor computed behind it
+            self._renew(key, scope)
+            await _serve(answer, scope, send)
+        elif answer is not None:
             await _serve(answer, scope, send)
         elif lead:
             await self._lead(key, scope, receive, send)
@@ -182,9 +194,11 @@ class PublicCacheMiddleware:
         local, now = self._local.get(key), now_seconds()
         pending = self._pending.get(key)
         if local is not None and local.expires_at > now:
-            # Past half its life one request renews it; the others keep being served this copy,
-            # so a hot page never has a moment when every reader waits for the database.
-            return (local, False) if now < local.renew_at or pending else (None, True)
+            # Past half its life it is renewed once; the others keep being served this copy, so
+            # a hot page never has a moment when every reader waits for the database.
+            if now < local.renew_at or pending:
+                return local, False
+            return (local, True) if self.renew_in_background else (None, True)
         if pending is None:
             return None, True
         return await asyncio.shield(pending), False
@@ -204,6 +218,27 @@ class PublicCacheMiddleware:
         finally:
             self._settle(key, future, answer)
         await _serve(answer, scope, send)
+
+    def _renew(self, key: str, scope: Scope) -> None:
+        """Compute an old copy's successor in a task of its own, on a copy of the request (no
+        body: a GET), registered so no other reader of this process starts another."""
+        future: Future = asyncio.get_running_loop().create_future()
+        self._pending[key] = future
+        request = dict(scope) | {"state": dict(scope.get("state", {})), CACHE_FILL: True}
+        task = asyncio.create_task(self._renewal(key, request, future), name="public-cache-renew")
+        self._renewals.add(task)
+        task.add_done_callback(self._renewals.discard)
+
+    async def _renewal(self, key: str, scope: Scope, future: Future) -> None:
+        answer = None
+        try:
+            answer = await self._shared(scope, key)  # another process renewed it already
+            if answer is None:
+                await self._compute(key, scope, _no_body, _nowhere, future)
+        except Exception:  # the copy stays served until it expires; the next reader retries
+            logger.exception("public_cache_renewal_failed")
+        finally:
+            self._settle(key, future, answer)
 
     async def _shared(self, scope: Scope, key: str) -> CachedAnswer | None:
         """The answer another process stored, unless this process's own copy is as recent."""
@@ -290,7 +325,12 @@ class PublicCacheMiddleware:
             future.set_result(answer)
 
 
-_PASS: tuple[CachedAnswer | None, bool] = (None, False)  # not a public path: just compute
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+async def _nowhere(_: Message) -> None:
+    """The `send` of a background renewal: its answer is kept, not sent to anyone."""
 
 
 class _Recorder:
