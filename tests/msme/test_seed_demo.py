@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from typer.testing import CliRunner
 
@@ -18,7 +18,7 @@ from msmebazaar.msme.cli import demo_phone, seed_demo
 from msmebazaar.msme.demo_data import demo_business
 from msmebazaar.msme.models import Financials, Listing, Msme
 from msmebazaar.msme.sectors import get_sector
-from msmebazaar.shared.config import Settings
+from msmebazaar.shared.config import DatabaseSettings, Settings
 from msmebazaar.shared.db import Database, upgrade_database
 from msmebazaar.shared.india import (
     check_gstin_consistency,
@@ -29,6 +29,8 @@ from msmebazaar.shared.india import (
 )
 from msmebazaar.shared.outbox import OutboxMessage
 from tests.auth.factories import rows
+from tests.conftest import TEST_DATABASE_URL
+from tests.databases import scratch_postgres_database
 
 
 def test_the_same_seed_gives_the_same_businesses() -> None:
@@ -149,3 +151,24 @@ def test_the_command_is_on_the_main_cli_with_a_progress_bar(
 
     assert result.exit_code == 0, result.output
     assert "Created 12 businesses" in result.output
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL run only (TEST_DATABASE_URL)")
+async def test_a_seeded_postgresql_database_is_vacuumed_for_index_only_counts(
+    settings: Settings,
+) -> None:
+    # After a bulk load the pages must be marked all-visible, or a sector page's count from the
+    # marketplace index reads every row again; only a VACUUM does that (not ANALYZE).
+    assert TEST_DATABASE_URL is not None
+    async with scratch_postgres_database(TEST_DATABASE_URL, "msmebazaar_seed") as url:
+        upgrade_database(url)
+        database = Database.from_settings(DatabaseSettings(url=url))
+        try:
+            await seed_demo(database, settings, count=30, seed=3)
+            async with database.read_session() as session:
+                visible = await session.scalar(
+                    text("SELECT relallvisible FROM pg_class WHERE relname = 'listings'")
+                )
+        finally:
+            await database.dispose()
+    assert (visible or 0) > 0

@@ -186,15 +186,20 @@ async def optimize_search_index(database: Database) -> None:
     """After a bulk load: merge SQLite's FTS5 segments and refresh the planners' statistics
     (on PostgreSQL with a VACUUM, which also marks the pages all-visible, so the partial indexes
     answer counts without reading the rows)."""
-    if database.engine.dialect.name == "postgresql":
+    if database.engine.dialect.name == "postgresql" and not database.bound:
         async with database.engine.connect() as connection:
             autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
             await autocommit.execute(text("VACUUM (ANALYZE) listings, msmes, msme_financials"))
         return
     async with database.session("optimize search index") as session:
-        # 100,000 trigger inserts leave many small FTS5 segments; one merge makes lookups cheap.
-        await session.execute(text("INSERT INTO listings_fts (listings_fts) VALUES ('optimize')"))
+        if session.get_bind().dialect.name == "sqlite":
+            # 100,000 trigger inserts leave many small FTS5 segments; one merge makes lookups
+            # cheap.
+            await session.execute(
+                text("INSERT INTO listings_fts (listings_fts) VALUES ('optimize')")
+            )
         # Fresh statistics, or the planner picks the wrong index (SQLite has none until ANALYZE).
+        # A database on a borrowed connection (tests) is inside a transaction: no VACUUM there.
         await session.execute(text("ANALYZE"))
 
 

@@ -243,8 +243,10 @@ class Database:
             autoflush=False,
             join_transaction_mode="create_savepoint",
         )
+        # Sessions ride on a connection the caller owns (tests), not on the engine's pool.
+        self.bound = bind is not None
         self.read_sessionmaker = self.sessionmaker
-        if bind is None and engine.dialect.name == "postgresql":
+        if not self.bound and engine.dialect.name == "postgresql":
             # PostgreSQL reads in READ COMMITTED take a snapshot per statement anyway, so a
             # read-only unit gains nothing from BEGIN ... ROLLBACK but two round trips: its
             # statements run in autocommit (the same snapshots, half the messages).
