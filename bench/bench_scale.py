@@ -98,24 +98,6 @@ def search_paths() -> list[str]:
 # -- the database and the server -------------------------------------------------------------
 
 
-def server_env(database_url: str, redis_url: str, storage: str) -> dict[str, str]:
-    """The app's configuration for the load (limits lifted: every user comes from 127.0.0.1)."""
-    return {
-        "ENVIRONMENT": "development",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "AUTH_OTP_ECHO": "true",
-        "RATE_LIMIT_PER_MINUTE": "0",
-        "MAX_IN_FLIGHT_PER_CLIENT": "0",
-        "OTP_MAX_PER_IP_PER_HOUR": "100000000",
-        "OTP_MAX_PER_PHONE_PER_HOUR": "1000",
-        "OTP_RESEND_COOLDOWN_SECONDS": "0",
-        "OUTBOX_WORKER_EMBEDDED": "false",
-        "STORAGE_URL": f"file://{storage}",
-        "LOG_LEVEL": "WARNING",
-    }
-
-
 def _cli(env: dict[str, str], *arguments: str) -> None:
     command = [sys.executable, "-m", "msmebazaar", *arguments]
     subprocess.run(command, env=os.environ | env, check=True, capture_output=True)  # noqa: S603
@@ -523,7 +505,7 @@ def _run(coroutine: Any) -> Any:
 def one_run(args: argparse.Namespace, url: str, run: int) -> dict[str, Any]:
     """Start the server, sign users in, load at each rate (lowest first), stop."""
     with tempfile.TemporaryDirectory(prefix="mb-scale-") as storage:
-        env = server_env(url, args.redis_url, storage)
+        env = harness.load_env(url, args.redis_url, storage)
         redis.Redis.from_url(args.redis_url).flushdb()
         port = harness.free_port()
         server = start_server(env, port, args.workers)
@@ -566,7 +548,7 @@ def main() -> None:
     url = f"{args.database_url}_{args.businesses}"
     with tempfile.TemporaryDirectory() as storage:
         seeded_s = prepare(
-            url, server_env(url, args.redis_url, storage), args.businesses, args.reseed
+            url, harness.load_env(url, args.redis_url, storage), args.businesses, args.reseed
         )
     runs = [one_run(args, url, run) for run in range(args.runs)]
     report = {

@@ -43,6 +43,26 @@ async def reset_postgres(url: str) -> None:
     await engine.dispose()
 
 
+def load_env(database_url: str, redis_url: str, storage: str | Path) -> dict[str, str]:
+    """The app's configuration for a load test on PostgreSQL + Redis: served behaviour
+    (development: background tasks run), the per-IP limits lifted (every simulated user comes
+    from 127.0.0.1), codes echoed so users can sign in (production refuses that), no SMS worker."""
+    return {
+        "ENVIRONMENT": "development",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "AUTH_OTP_ECHO": "true",
+        "RATE_LIMIT_PER_MINUTE": "0",
+        "MAX_IN_FLIGHT_PER_CLIENT": "0",
+        "OTP_MAX_PER_IP_PER_HOUR": "100000000",
+        "OTP_MAX_PER_PHONE_PER_HOUR": "1000",
+        "OTP_RESEND_COOLDOWN_SECONDS": "0",
+        "OUTBOX_WORKER_EMBEDDED": "false",
+        "STORAGE_URL": f"file://{storage}",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 def start_server(
     env: Mapping[str, str], port: int, workers: int = 1, services: str = "all"
 ) -> subprocess.Popen[bytes]:

@@ -44,27 +44,6 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
 WRK_PATH = "/api/v1/listings?sort=newest&page_size=20"
 
 
-def server_env(database_url: str, redis_url: str, storage: Path) -> dict[str, str]:
-    """The app's configuration for the load test (limits lifted: one client address)."""
-    # development, not testing: served behaviour (match's index loads in the background at
-    # start-up, admin's and whatsapp's periodic tasks run); the SMS worker is off, and codes are
-    # echoed (production refuses that).
-    return {
-        "ENVIRONMENT": "development",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "AUTH_OTP_ECHO": "true",
-        "RATE_LIMIT_PER_MINUTE": "0",
-        "MAX_IN_FLIGHT_PER_CLIENT": "0",  # every simulated user comes from one address
-        "OTP_MAX_PER_IP_PER_HOUR": "100000000",
-        "OTP_MAX_PER_PHONE_PER_HOUR": "1000",
-        "OTP_RESEND_COOLDOWN_SECONDS": "0",
-        "OUTBOX_WORKER_EMBEDDED": "false",
-        "STORAGE_URL": f"file://{storage}",
-        "LOG_LEVEL": "WARNING",
-    }
-
-
 def _cli(env: dict[str, str], *arguments: str) -> None:
     command = [sys.executable, "-m", "msmebazaar", *arguments]
     subprocess.run(command, env=os.environ | env, check=True, capture_output=True)  # noqa: S603
@@ -157,7 +136,7 @@ def one_run(args: argparse.Namespace, out: Path) -> None:
     """Prepare, serve, load, measure, stop; the results land in `out`."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="mb-bench-") as storage:
-        env = server_env(args.database_url, args.redis_url, Path(storage))
+        env = harness.load_env(args.database_url, args.redis_url, Path(storage))
         prepare(args.database_url, args.redis_url, env, args.seed_count)
         port = harness.free_port()
         _raise_open_files()
