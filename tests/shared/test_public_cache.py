@@ -379,10 +379,12 @@ async def test_served_apps_renew_an_old_copy_behind_the_readers(clock: list[floa
     # renewal runs once; then its answer is served.
     generation = [0]
     computing, release = asyncio.Event(), asyncio.Event()
+    renewal_headers: list[list[tuple[bytes, bytes]]] = []
 
     async def search(scope: Any, receive: Any, send: Any) -> None:
         generation[0] += 1
         if generation[0] > 1:
+            renewal_headers.append(scope["headers"])
             computing.set()
             await release.wait()  # a slow database
         body = json.dumps({"generation": generation[0]}).encode()
@@ -399,7 +401,8 @@ async def test_served_apps_renew_an_old_copy_behind_the_readers(clock: list[floa
         async def collect(message: Any) -> None:
             sent.append(message)
 
-        await asyncio.wait_for(middleware(_get("/search"), _no_request_body, collect), 1)
+        request = _get("/search") | {"headers": [(b"authorization", b"Bearer a-reader")]}
+        await asyncio.wait_for(middleware(request, _no_request_body, collect), 1)
         headers = dict(sent[0]["headers"])
         return json.loads(sent[1]["body"]), headers.get(b"x-cache", b"")
 
@@ -414,3 +417,4 @@ async def test_served_apps_renew_an_old_copy_behind_the_readers(clock: list[floa
     assert old == [({"generation": 1}, b"hit")] * 3
     assert generation[0] == 2  # one renewal for all three readers
     assert renewed == ({"generation": 2}, b"hit")
+    assert renewal_headers == [[]]  # renewed as an anonymous caller

@@ -46,6 +46,7 @@ MAX_LOCAL_BYTES = 32 * 1024 * 1024  # memory one process spends on copies beside
 ENTRY_OVERHEAD_BYTES = 1024  # key, headers and objects of one copy, charged beside its body
 MAX_PUBLIC_PATHS = 1_024  # paths learnt to answer publicly (ours are a handful of fixed ones)
 _KEPT_HEADERS = frozenset({"content-type", "cache-control"})
+_CALLER_HEADERS = frozenset({b"authorization", b"cookie"})
 
 
 def now_seconds() -> float:
@@ -224,7 +225,11 @@ class PublicCacheMiddleware:
         body: a GET), registered so no other reader of this process starts another."""
         future: Future = asyncio.get_running_loop().create_future()
         self._pending[key] = future
-        request = dict(scope) | {"state": dict(scope.get("state", {})), CACHE_FILL: True}
+        # As an anonymous caller: the answer is the same for everyone, and the reader's token or
+        # cookie may have lapsed by the time the renewal runs.
+        headers = [(k, v) for k, v in scope["headers"] if k not in _CALLER_HEADERS]
+        state = dict(scope.get("state", {}))
+        request = dict(scope) | {"headers": headers, "state": state, CACHE_FILL: True}
         task = asyncio.create_task(self._renewal(key, request, future), name="public-cache-renew")
         self._renewals.add(task)
         task.add_done_callback(self._renewals.discard)
