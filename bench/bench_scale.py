@@ -478,6 +478,25 @@ def _spent(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
+def median_table(runs: list[dict[str, Any]]) -> str:
+    """Per rate and kind, the median across runs of p50 and p99; each run's failures."""
+    kinds = list(MIX)
+    lines = [
+        "| rate | " + " | ".join(f"{kind} p50/p99" for kind in kinds) + " | failed per run |",
+        "|" + "---|" * (len(kinds) + 2),
+    ]
+    for index, first in enumerate(runs[0]["rows"]):
+        rows = [run["rows"][index] for run in runs if len(run["rows"]) > index]
+        cells = []
+        for kind in kinds:
+            p50 = statistics.median(row["kinds"][kind]["p50_ms"] for row in rows)
+            p99 = statistics.median(row["kinds"][kind]["p99_ms"] for row in rows)
+            cells.append(f"{p50:g}/{p99:g}")
+        failed = ", ".join(str(row["failed"]) for row in rows)
+        lines.append(f"| {first['rate']:g}/s | " + " | ".join(cells) + f" | {failed} |")
+    return "\n".join(lines)
+
+
 def measure_rate(
     port: int, server_pid: int, rate: float, *, seconds: float, actors: Actors, seed: int
 ) -> dict[str, Any]:
@@ -593,6 +612,8 @@ def render(report: dict[str, Any]) -> str:
         ]
     knees = [k for k in report["knee_per_run"] if k is not None]
     median = statistics.median(knees) if knees else None
+    if len(report["runs"]) > 1:
+        lines += ["", "## Medians across runs", "", median_table(report["runs"])]
     lines += ["", f"Knee per run: {report['knee_per_run']} (median {median})."]
     return "\n".join(lines) + "\n"
 
