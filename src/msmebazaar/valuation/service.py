@@ -41,7 +41,9 @@ from msmebazaar.valuation.inputs import ad_hoc_input, check_sector, check_usable
 from msmebazaar.valuation.models import Valuation
 from msmebazaar.valuation.presenter import result_json, to_read
 from msmebazaar.valuation.report import render_report
+from msmebazaar.valuation.report.texts import evidence_sentence
 from msmebazaar.valuation.schemas import (
+    MarketEvidenceRead,
     PrivateMultipleRead,
     SectorMultipleRead,
     SectorMultiplesRead,
@@ -51,8 +53,10 @@ from msmebazaar.valuation.schemas import (
 )
 
 __all__ = [
+    "MarketEvidenceRead",
     "ValuationCounts",
     "create_valuation",
+    "evidence_sentence",
     "get_valuation",
     "list_profile_valuations",
     "preview_valuation",

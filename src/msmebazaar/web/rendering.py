@@ -14,6 +14,7 @@ from jinja2.runtime import Context
 from msmebazaar.msme.schemas import MsmeRead
 from msmebazaar.msme.service import Sector, get_sector
 from msmebazaar.shared.india import format_inr, format_inr_short, state_name_in
+from msmebazaar.valuation.service import MarketEvidenceRead, evidence_sentence
 from msmebazaar.web.static_files import static_url
 from msmebazaar.web.texts import text
 
@@ -110,6 +111,12 @@ def state_options(context: Context, names: Iterable[str]) -> list[tuple[str, str
     return [(name, state_name_in(name, lang)) for name in names]
 
 
+@pass_context
+def evidence(context: Context, found: MarketEvidenceRead) -> str:
+    """What set a valuation's multiple, in the page's language (the report's own wording)."""
+    return evidence_sentence(found, _lang(context))
+
+
 def profile_options(profiles: Iterable[MsmeRead]) -> list[tuple[str, str]]:
     """`(id, name)` pairs of an owner's business profiles."""
     return [(str(profile.id), profile.trade_name or profile.legal_name) for profile in profiles]
@@ -152,6 +159,7 @@ def build_environment() -> Environment:
         sector_options=sector_options,
         state_name=state_name,
         state_options=state_options,
+        evidence=evidence,
         pairs=pairs,
         profile_options=profile_options,
         check_class=check_outcome_class,

@@ -37,7 +37,7 @@ from msmebazaar.valuation.models import Valuation
 from msmebazaar.valuation.presenter import to_read
 from msmebazaar.valuation.report.chart import ChartRow, FootballField
 from msmebazaar.valuation.report.fonts import BOLD, REGULAR, register_fonts
-from msmebazaar.valuation.report.texts import report_text
+from msmebazaar.valuation.report.texts import evidence_sentence, report_text
 from msmebazaar.valuation.schemas import ValuationRead
 
 WIDTH: Final = 170 * mm
@@ -162,17 +162,8 @@ class Report:
             return self.t(
                 "discounts", size=size, illiquidity=illiquidity, spread=spread, floor=floor
             )
-        return self.t(
-            "evidence",
-            group=self.t(f"group.{evidence.sector_group}"),
-            basis=self.t(f"basis.{evidence.basis}"),
-            low=f"{evidence.low_multiple:.1f}",
-            high=f"{evidence.high_multiple:.1f}",
-            typical=f"{evidence.typical_multiple:.2f}×",
-            base=f"{evidence.base_multiple:.2f}",
-            spread=spread,
-            floor=floor,
-        )
+        range_note = self.t("range_note", spread=spread, floor=floor)
+        return f"{evidence_sentence(evidence, self.language)} {range_note}"
 
     def chart(self) -> FootballField:
         """The football field, every label in the reader's language."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from msmebazaar.shared.i18n import Catalog
+from msmebazaar.valuation.schemas import MarketEvidenceRead
 
 TEXTS: Final[dict[str, dict[str, str]]] = {
     "title": {"en": "Valuation report", "hi": "मूल्यांकन रिपोर्ट"},
@@ -38,11 +39,13 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     # Data versions with a private-market calibration take no discount: say what set the multiple.
     "evidence": {
         "en": "Small private {group} businesses of this size sell for {low}–{high}× {basis} "
-        "(typical {typical}); this one is valued at {base}×. Range half-width {spread}, "
-        "floor {floor}.",
+        "(typical {typical}×); this one is valued at {base}×.",
         "hi": "इस आकार के छोटे निजी {group} व्यवसाय {basis} के {low}–{high} गुना (आम तौर पर "
-        "{typical}) में बिकते हैं; इसका मूल्य {base} गुना आँका गया है। सीमा की आधी चौड़ाई "
-        "{spread}, न्यूनतम सीमा {floor}।",
+        "{typical} गुना) में बिकते हैं; इसका मूल्य {base} गुना आँका गया है।",
+    },
+    "range_note": {
+        "en": "Range half-width {spread}, floor {floor}.",
+        "hi": "सीमा की आधी चौड़ाई {spread}, न्यूनतम सीमा {floor}।",
     },
     "group.manufacturing": {"en": "manufacturing", "hi": "विनिर्माण"},
     "group.trade": {"en": "trading", "hi": "व्यापार"},
@@ -104,3 +107,18 @@ CATALOG: Final = Catalog(TEXTS)
 def report_text(key: str, language: str, **params: Any) -> str:
     """A text of the report in `language` (en or hi)."""
     return CATALOG.text(key, language, **params)
+
+
+def evidence_sentence(evidence: MarketEvidenceRead, language: str) -> str:
+    """What small private businesses like this one sell for, and where this one lands: the
+    one wording of it, for the report and the portal's result page."""
+    return report_text(
+        "evidence",
+        language,
+        group=report_text(f"group.{evidence.sector_group}", language),
+        basis=report_text(f"basis.{evidence.basis}", language),
+        low=f"{evidence.low_multiple:.1f}",
+        high=f"{evidence.high_multiple:.1f}",
+        typical=f"{evidence.typical_multiple:.2f}",
+        base=f"{evidence.base_multiple:.2f}",
+    )

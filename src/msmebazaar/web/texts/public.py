@@ -152,18 +152,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "hard to sell.",
         "hi": "लगाई गई छूट: आकार के लिए {size}, और {illiquidity} क्योंकि निजी व्यवसाय बेचना कठिन होता है।",
     },
-    "valuation.evidence": {
-        "en": "Small private {group} businesses of this size sell for {low}–{high}× {basis}; "
-        "this one is valued at {base}×.",
-        "hi": "इस आकार के छोटे निजी {group} व्यवसाय {basis} के {low}–{high} गुना में बिकते हैं; "
-        "इसका मूल्य {base} गुना आँका गया है।",
-    },
-    "valuation.group.manufacturing": {"en": "manufacturing", "hi": "विनिर्माण"},
-    "valuation.group.trade": {"en": "trading", "hi": "व्यापार"},
-    "valuation.group.services": {"en": "services", "hi": "सेवा"},
-    "valuation.group.software": {"en": "software", "hi": "सॉफ़्टवेयर"},
-    "valuation.basis.sde": {"en": "owner's earnings (SDE)", "hi": "मालिक की कमाई (SDE)"},
-    "valuation.basis.ebitda": {"en": "EBITDA", "hi": "EBITDA"},
     "valuation.assumptions": {"en": "Assumptions", "hi": "धारणाएँ"},
     "valuation.data_version": {"en": "Data version {version}", "hi": "डेटा संस्करण {version}"},
     "valuation.pdf": {"en": "Download the report (PDF)", "hi": "रिपोर्ट डाउनलोड करें (PDF)"},
