@@ -185,7 +185,10 @@ def test_doubling_every_figure_gives_about_double_the_value(inputs: EngineInput)
 
     before, after = _value(inputs).base, _value(_every_year(inputs, doubled)).base
     if before >= LAKH:  # below a lakh, rupee rounding dominates the ratio
-        assert Decimal("1.7") <= Decimal(after) / Decimal(before) <= Decimal("2.1") * SIZE_STEP
+        # Each value is rounded to the rupee: half a rupee either way moves the ratio this much.
+        slack = Decimal(2) / Decimal(before)
+        ratio = Decimal(after) / Decimal(before)
+        assert Decimal("1.7") - slack <= ratio <= Decimal("2.1") * SIZE_STEP + slack
 
 
 @settings(deadline=None)  # the machine is shared: timing is not the property
