@@ -139,9 +139,7 @@ async def identifier_conflicts(
         select(AuditEntry.target_id, func.count()).where(*mine).group_by(AuditEntry.target_id)
     )
     found = {
-        msme_id: ConflictSummary(count, [])
-        for msme_id, count in counted.tuples()
-        if msme_id is not None
+        msme_id: ConflictSummary(count, []) for msme_id, count in counted if msme_id is not None
     }
     if not found:
         return {}
