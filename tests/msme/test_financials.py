@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from msmebazaar.msme.classification import india_today
 from msmebazaar.msme.models import Financials, Listing, Msme
+from msmebazaar.msme.schemas import FinancialsInput, FinancialsRead
+from msmebazaar.msme.service import FIGURE_NAMES
 from msmebazaar.shared.db import Database
+from msmebazaar.shared.india import india_today
 from tests.auth.factories import Actor, rows
 from tests.msme.factories import (
     MSMES,
@@ -307,3 +309,13 @@ async def test_an_accepted_buyer_reads_financials_but_other_buyers_cannot(
     assert accepted.status_code == 200
     assert len(accepted.json()["data"]) == 1
     assert (declined.status_code, anonymous.status_code) == (404, 401)
+
+
+def test_the_figure_names_are_the_figures_every_financials_schema_declares() -> None:
+    # The schemas declare their fields one by one (they are the API contract), so the shared
+    # tuple must stay equal to them.
+    read_figures = tuple(name for name in FinancialsRead.model_fields if name in FIGURE_NAMES)
+
+    assert tuple(FinancialsInput.model_fields) == FIGURE_NAMES
+    assert read_figures == FIGURE_NAMES
+    assert set(FIGURE_NAMES) <= set(Financials.__table__.columns.keys())

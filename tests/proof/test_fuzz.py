@@ -33,6 +33,7 @@ from msmebazaar.shared.cache import MemoryCache
 from msmebazaar.shared.config import RedisSettings, StorageSettings
 from msmebazaar.shared.db import Database, utcnow
 from msmebazaar.shared.ratelimit import create_rate_limiter
+from msmebazaar.shared.runtime import runtime_of
 from tests.auth.factories import new_phone
 from tests.conftest import make_settings
 
@@ -93,7 +94,7 @@ def fuzzed(committed_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         rate_limiter=create_rate_limiter(RedisSettings(url=None)),
     )
     with TestClient(app, client=("198.51.100.77", 50000)) as client:
-        headers = _admin_headers(client, app.state.db)
+        headers = _admin_headers(client, runtime_of(app).database)
         yield Fuzzed(client, headers, schemathesis.openapi.from_dict(app.openapi()))
 
 

@@ -1,6 +1,8 @@
-"""Tests for msmebazaar.shared.india: Indian identifiers, states and rupee formatting."""
+"""Tests for msmebazaar.shared.india: identifiers, states, rupees, India time, fiscal years."""
 
 from __future__ import annotations
+
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given
@@ -10,6 +12,7 @@ from stdnum import luhn
 from msmebazaar.shared.india import (
     CRORE,
     GST_SPECIAL_CODES,
+    INDIA_UTC_OFFSET,
     LAKH,
     STATE_NAMES,
     STATES,
@@ -17,15 +20,22 @@ from msmebazaar.shared.india import (
     VALID_GST_STATE_CODES,
     InvalidIdentifier,
     check_gstin_consistency,
+    fiscal_year_of,
+    fiscal_year_start,
+    fiscal_years_back,
     format_inr,
     format_inr_short,
     get_state,
     gstin_pan,
     gstin_state_code,
+    india_date,
+    india_day_start,
     mask_phone,
     normalize_indian_mobile,
     pan_holder_type,
+    parse_fiscal_year,
     parse_inr_amount,
+    previous_fiscal_year,
     state_for_gst_code,
     validate_cin,
     validate_gstin,
@@ -566,3 +576,54 @@ def test_parse_inr_amount_keeps_every_digit_of_long_amounts() -> None:
 @given(st.integers(min_value=-(10**30), max_value=10**30))
 def test_property_format_inr_round_trips(amount: int) -> None:
     assert parse_inr_amount(format_inr(amount)) == amount
+
+
+# --------------------------------------------------------------------------- India time
+
+
+def test_an_instant_late_in_the_utc_evening_is_the_next_day_in_india() -> None:
+    assert india_date(datetime(2026, 3, 31, 18, 29, tzinfo=UTC)) == date(2026, 3, 31)
+    assert india_date(datetime(2026, 3, 31, 18, 30, tzinfo=UTC)) == date(2026, 4, 1)
+
+
+def test_an_india_day_starts_at_half_past_six_the_evening_before_in_utc() -> None:
+    assert india_day_start(date(2026, 4, 1)) == datetime(2026, 3, 31, 18, 30, tzinfo=UTC)
+    assert india_day_start(date(2026, 4, 1)) + INDIA_UTC_OFFSET == datetime(2026, 4, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [(date(2025, 3, 31), "2024-25"), (date(2025, 4, 1), "2025-26"), (date(2099, 12, 1), "2099-00")],
+)
+def test_fiscal_year_of_turns_over_on_the_first_of_april(day: date, expected: str) -> None:
+    assert fiscal_year_of(day) == expected
+    assert fiscal_year_start(day) == int(expected[:4])
+
+
+def test_fiscal_years_back_starts_with_the_running_year() -> None:
+    assert fiscal_years_back(date(2025, 4, 1), 3) == ["2025-26", "2024-25", "2023-24"]
+
+
+@pytest.mark.parametrize(("raw", "start"), [("2024-25", 2024), ("1999-00", 1999)])
+def test_parse_fiscal_year_gives_the_start_year(raw: str, start: int) -> None:
+    assert parse_fiscal_year(raw) == start
+
+
+@pytest.mark.parametrize(
+    ("raw", "rule", "reason"),
+    [
+        ("2024", "format", "must look like 2024-25"),
+        ("2024-2025", "format", "must look like 2024-25"),
+        ("FY24-25", "format", "must look like 2024-25"),
+        ("2024-26", "next_year", "e.g. 2024-25"),
+    ],
+)
+def test_parse_fiscal_year_rejects(raw: str, rule: str, reason: str) -> None:
+    with pytest.raises(InvalidIdentifier, match=reason) as exc_info:
+        parse_fiscal_year(raw)
+    assert (exc_info.value.code, exc_info.value.rule) == ("FISCAL_YEAR_INVALID", rule)
+
+
+def test_previous_fiscal_year_crosses_the_century() -> None:
+    assert previous_fiscal_year("2000-01") == "1999-00"
+    assert previous_fiscal_year("2024-25") == "2023-24"

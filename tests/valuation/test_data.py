@@ -31,6 +31,14 @@ def test_every_sector_code_has_a_mapping_to_a_damodaran_industry() -> None:
         assert data.resolve_multiple(sector.code).capped_multiple > 0
 
 
+def test_the_current_version_maps_each_sector_to_the_taxonomys_own_industry() -> None:
+    # Two sources on purpose: the msme taxonomy names today's industry, while each data file
+    # keeps the mapping its version was published with, so stored valuations recompute as made.
+    mapped = {code: mapping.industry for code, mapping in load_data().sectors.items()}
+
+    assert mapped == {sector.code: sector.valuation_sector for sector in SECTORS}
+
+
 def test_the_current_version_is_the_newest_file_and_loads() -> None:
     assert current_version() == available_versions()[-1]
     assert load_data().version == current_version()

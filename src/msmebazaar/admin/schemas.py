@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from msmebazaar.auth.schemas import UserRead, UserRole, UserStatus
 from msmebazaar.msme.schemas import ListingRead, MsmeRead, VerificationCase
+from msmebazaar.shared.india import INDIA_TIMEZONE
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -171,7 +172,7 @@ class PeriodRead(BaseModel):
 
     first: date = Field(alias="from")
     last: date = Field(alias="to")
-    timezone: str = "Asia/Kolkata"
+    timezone: str = INDIA_TIMEZONE.key
 
 
 class DayCount(BaseModel):

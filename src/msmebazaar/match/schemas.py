@@ -10,9 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from msmebazaar.msme.schemas import DealType, ListingCard
-
-# Big enough for any real deal, small enough to stay inside a 64-bit column.
-MAX_RUPEES = 10**15
+from msmebazaar.shared.india import MAX_RUPEES
 
 Rupees = Annotated[int, Field(strict=True, ge=0, le=MAX_RUPEES, description="Whole rupees.")]
 Percent = Annotated[float, Field(gt=0, le=100, description="A stake in percent, (0, 100].")]

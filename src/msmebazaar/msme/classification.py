@@ -9,7 +9,7 @@ force from 1 July 2020) and S.O. 1364(E) (21 March 2025, in force from 1 April 2
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from enum import StrEnum
 from typing import Final
 
@@ -66,14 +66,6 @@ RULES: Final[tuple[ClassificationRule, ...]] = (
         ),
     ),
 )
-
-
-IST: Final = timezone(timedelta(hours=5, minutes=30), "IST")
-
-
-def india_today() -> date:
-    """Today's date in India, where notifications and fiscal years take effect."""
-    return datetime.now(IST).date()
 
 
 def rule_in_force(on: date) -> ClassificationRule:

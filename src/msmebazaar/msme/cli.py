@@ -13,17 +13,15 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Annotated, Any, cast
 
 import typer
-from fastapi import Request
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Table, delete, func, insert, select
 
 from msmebazaar.auth.schemas import Language, OtpVerify, UserRole
-from msmebazaar.auth.service import get_codec, request_code, verify_code
+from msmebazaar.auth.service import TokenCodec, request_code, verify_code
 from msmebazaar.msme.demo_data import DemoBusiness, demo_business
 from msmebazaar.msme.models import Financials, Listing, Msme
 from msmebazaar.msme.search import optimize_search_index
@@ -81,9 +79,7 @@ async def create_demo_owners(database: Database, settings: Settings, count: int)
     """Sign up (or sign in again) `count` demo owners through the auth service; their ids."""
     settings = _sign_in_settings(settings)
     limiter = create_rate_limiter(RedisSettings(url=None))
-    # get_codec only reads the app's settings from the request it is given.
-    app_state = SimpleNamespace(settings=settings, auth_codec=None)
-    codec = await get_codec(cast(Request, SimpleNamespace(app=SimpleNamespace(state=app_state))))
+    codec = TokenCodec(settings.auth)
     owner_ids, phones = [], [demo_phone(index) for index in range(count)]
     for index, phone in enumerate(phones):
         issued = await request_code(

@@ -20,7 +20,14 @@ from stdnum import luhn
 from msmebazaar.msme.classification import classify_msme
 from msmebazaar.msme.sectors import SECTORS, Sector
 from msmebazaar.shared.db import utcnow
-from msmebazaar.shared.india import CRORE, LAKH, STATES, UDYAM_STATE_CODES, State
+from msmebazaar.shared.india import (
+    CRORE,
+    LAKH,
+    STATES,
+    UDYAM_STATE_CODES,
+    State,
+    parse_fiscal_year,
+)
 
 _GSTIN_ALPHABET: Final = string.digits + string.ascii_uppercase
 FISCAL_YEARS: Final = ("2022-23", "2023-24", "2024-25")
@@ -147,7 +154,7 @@ def _figures(rng: random.Random, year_established: int) -> list[dict[str, Any]]:
     margin = rng.choice((-0.04, 0.06, 0.09, 0.12, 0.15, 0.18, 0.22))
     rows = []
     for offset, year in enumerate(FISCAL_YEARS):
-        if int(year[:4]) < year_established:
+        if parse_fiscal_year(year) < year_established:
             continue
         scaled = int(revenue * (1 + rng.uniform(-0.05, 0.18)) ** (offset - 2))
         ebitda = int(scaled * (margin + rng.uniform(-0.02, 0.02)))

@@ -6,45 +6,40 @@ the revenue/EBITDA copied onto its listings for search (`refresh_listing_figures
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from msmebazaar.msme.classification import classify_msme, india_today
+from msmebazaar.msme.classification import classify_msme
 from msmebazaar.msme.models import Financials, Listing, Msme
-from msmebazaar.msme.schemas.financials import FinancialsInput, FinancialsRead
+from msmebazaar.msme.schemas.financials import FIGURE_NAMES, FinancialsInput, FinancialsRead
 from msmebazaar.shared.exceptions import ValidationError
+from msmebazaar.shared.india import (
+    InvalidIdentifier,
+    fiscal_year_start,
+    india_today,
+    parse_fiscal_year,
+    previous_fiscal_year,
+)
 
 FIRST_FISCAL_YEAR = 1950
-_FISCAL_YEAR_RE = re.compile(r"(?P<start>[0-9]{4})-(?P<end>[0-9]{2})")
-_FIGURES = tuple(FinancialsInput.model_fields)
 
 
-def current_fiscal_year_start() -> int:
-    """The calendar year in which India's current fiscal year (April to March) began."""
-    day = india_today()
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def parse_fiscal_year(raw: str) -> int:
-    """The start year of a `2024-25` fiscal year; 422 `FISCAL_YEAR_INVALID` naming the field."""
+def check_fiscal_year(raw: str) -> int:
+    """Start year of an accepted `2024-25` fiscal year; else 422 `FISCAL_YEAR_INVALID`."""
 
     def invalid(message: str) -> ValidationError:
         return ValidationError.for_field("fiscal_year", message, code="FISCAL_YEAR_INVALID")
 
-    match = _FISCAL_YEAR_RE.fullmatch(raw)
-    if match is None:
-        raise invalid("Fiscal year must look like 2024-25.")
-    start = int(match["start"])
-    if int(match["end"]) != (start + 1) % 100:
-        expected = f"{start}-{(start + 1) % 100:02d}"
-        raise invalid(f"The second part must be the next year, e.g. {expected}.")
+    try:
+        start = parse_fiscal_year(raw)
+    except InvalidIdentifier as exc:
+        raise invalid(exc.message) from exc
     if start < FIRST_FISCAL_YEAR:
         raise invalid(f"Fiscal years before {FIRST_FISCAL_YEAR}-51 are not accepted.")
-    if start > current_fiscal_year_start():
+    if start > fiscal_year_start(india_today()):
         raise invalid("That fiscal year has not started yet.")
     return start
 
@@ -107,7 +102,7 @@ async def upsert_financials(
     session: AsyncSession, msme: Msme, fiscal_year: str, data: FinancialsInput
 ) -> tuple[FinancialsRead, bool]:
     """Store one fiscal year (insert or replace); True when it was new."""
-    parse_fiscal_year(fiscal_year)
+    check_fiscal_year(fiscal_year)
     _check_figures(data)
     row = await session.scalar(
         select(Financials).where(
@@ -118,7 +113,7 @@ async def upsert_financials(
     if row is None:
         row = Financials(id=uuid.uuid4(), msme_id=msme.id, fiscal_year=fiscal_year)
         session.add(row)
-    for field in _FIGURES:
+    for field in FIGURE_NAMES:
         setattr(row, field, getattr(data, field))
     await session.flush()
     await refresh_classification(session, msme)
@@ -134,20 +129,15 @@ def _ratio(numerator: int | None, denominator: int | None) -> float | None:
     return round(numerator / denominator, 4)
 
 
-def _previous_year(fiscal_year: str) -> str:
-    start = int(fiscal_year[:4]) - 1
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
 def _derive(rows: list[Financials]) -> list[FinancialsRead]:
     by_year = {row.fiscal_year: row for row in rows}
     items = []
     for row in rows:
-        previous = by_year.get(_previous_year(row.fiscal_year))
+        previous = by_year.get(previous_fiscal_year(row.fiscal_year))
         growth = None
         if previous is not None and previous.revenue:
             growth = round((row.revenue - previous.revenue) / previous.revenue, 4)
-        figures = {field: getattr(row, field) for field in _FIGURES}
+        figures = {field: getattr(row, field) for field in FIGURE_NAMES}
         items.append(
             FinancialsRead(
                 fiscal_year=row.fiscal_year,

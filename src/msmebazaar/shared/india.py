@@ -1,5 +1,5 @@
 """Indian identifiers and formats: mobiles, states, GSTIN, PAN, Udyam, CIN, pincodes, rupees,
-fiscal years.
+India time and fiscal years.
 
 Pure functions only (`india_today` alone reads the clock): no I/O and no business rules beyond
 the identifiers' own formats.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, localcontext
 from types import MappingProxyType
 from typing import Final, Literal, NamedTuple
@@ -23,7 +23,9 @@ __all__ = [
     "CRORE",
     "GST_SPECIAL_CODES",
     "INDIA_TIMEZONE",
+    "INDIA_UTC_OFFSET",
     "LAKH",
+    "MAX_RUPEES",
     "PAN_HOLDER_TYPES",
     "STATES",
     "STATE_NAMES",
@@ -34,17 +36,22 @@ __all__ = [
     "StateKind",
     "check_gstin_consistency",
     "fiscal_year_of",
+    "fiscal_year_start",
     "fiscal_years_back",
     "format_inr",
     "format_inr_short",
     "get_state",
     "gstin_pan",
     "gstin_state_code",
+    "india_date",
+    "india_day_start",
     "india_today",
     "mask_phone",
     "normalize_indian_mobile",
     "pan_holder_type",
+    "parse_fiscal_year",
     "parse_inr_amount",
+    "previous_fiscal_year",
     "state_for_gst_code",
     "state_name_in",
     "validate_cin",
@@ -56,6 +63,8 @@ __all__ = [
 
 LAKH: Final = 100_000
 CRORE: Final = 10_000_000
+# The bound of every rupee figure: above any real one, and inside a 64-bit column.
+MAX_RUPEES: Final = 10**15
 
 
 class InvalidIdentifier(ValueError):  # noqa: N818 - name is part of the shared API
@@ -501,8 +510,16 @@ def parse_inr_amount(text: str) -> int:
     return -int(value) if match["sign"] else int(value)
 
 
-# --------------------------------------------------------------------------- fiscal years
+# --------------------------------------------------------------------------- India time
+
 INDIA_TIMEZONE: Final = ZoneInfo("Asia/Kolkata")
+# India keeps no daylight saving, so SQL may shift instants into India days by this constant.
+INDIA_UTC_OFFSET: Final = timedelta(hours=5, minutes=30)
+
+
+def india_date(at: datetime) -> date:
+    """The date in India at the (timezone-aware) instant `at`."""
+    return at.astimezone(INDIA_TIMEZONE).date()
 
 
 def india_today() -> date:
@@ -510,14 +527,54 @@ def india_today() -> date:
     return datetime.now(INDIA_TIMEZONE).date()
 
 
+def india_day_start(day: date) -> datetime:
+    """The UTC instant at which `day` begins in India."""
+    return datetime.combine(day, time(), UTC) - INDIA_UTC_OFFSET
+
+
+# --------------------------------------------------------------------------- fiscal years
+
+_FISCAL_YEAR_RE = re.compile(r"(?P<start>[0-9]{4})-(?P<end>[0-9]{2})")
+
+
+def _fiscal_year_name(start: int) -> str:
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def fiscal_year_start(day: date) -> int:
+    """The calendar year in which the Indian fiscal year (April to March) holding `day` began."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
 def fiscal_year_of(day: date) -> str:
     """The Indian fiscal year (April to March) that `day` falls in, as "2025-26"."""
-    start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
+    return _fiscal_year_name(fiscal_year_start(day))
 
 
 def fiscal_years_back(day: date, count: int) -> list[str]:
     """`count` fiscal years, newest first, starting with the one `day` falls in (still in
     progress on `day`): 2025-26, 2024-25, …"""
-    start = day.year if day.month >= 4 else day.year - 1
-    return [f"{year}-{(year + 1) % 100:02d}" for year in range(start, start - count, -1)]
+    start = fiscal_year_start(day)
+    return [_fiscal_year_name(year) for year in range(start, start - count, -1)]
+
+
+def parse_fiscal_year(raw: str) -> int:
+    """The start year of a fiscal year written "2024-25", or raise FISCAL_YEAR_INVALID."""
+    match = _FISCAL_YEAR_RE.fullmatch(raw)
+    if match is None:
+        raise InvalidIdentifier(
+            "FISCAL_YEAR_INVALID", "Fiscal year must look like 2024-25.", "format"
+        )
+    start = int(match["start"])
+    if int(match["end"]) != (start + 1) % 100:
+        raise InvalidIdentifier(
+            "FISCAL_YEAR_INVALID",
+            f"The second part must be the next year, e.g. {_fiscal_year_name(start)}.",
+            "next_year",
+        )
+    return start
+
+
+def previous_fiscal_year(fiscal_year: str) -> str:
+    """The fiscal year before a valid one: "2023-24" for "2024-25"."""
+    return _fiscal_year_name(parse_fiscal_year(fiscal_year) - 1)

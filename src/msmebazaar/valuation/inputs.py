@@ -4,42 +4,25 @@ gets its own 422 code: unknown sector, no financials, duplicate years, absurd fi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final, Protocol
+from typing import Protocol
 
+from msmebazaar.msme.service import FIGURE_NAMES
 from msmebazaar.shared.exceptions import ValidationError
-from msmebazaar.shared.india import CRORE
+from msmebazaar.shared.india import CRORE, InvalidIdentifier, parse_fiscal_year
 from msmebazaar.valuation.data import ValuationData
 from msmebazaar.valuation.engine import EngineInput, YearFigures
 from msmebazaar.valuation.schemas import FinancialsYearInput
 
-# The figures of one fiscal year, in the order forms, reports and the engine list them.
-FIGURE_NAMES: Final = (
-    "revenue",
-    "ebitda",
-    "net_profit",
-    "depreciation",
-    "interest",
-    "total_assets",
-    "total_liabilities",
-    "cash",
-    "debt",
-    "owner_salary",
-)
 MAX_YEARS = 5
 
 
 class YearLike(Protocol):
+    """A year's figures as a request or a stored profile holds them; besides the ones checked
+    here by name, every one of `FIGURE_NAMES` is read."""
+
     fiscal_year: str
     revenue: int
     ebitda: int | None
-    net_profit: int | None
-    depreciation: int | None
-    interest: int | None
-    total_assets: int | None
-    total_liabilities: int | None
-    cash: int | None
-    debt: int | None
-    owner_salary: int | None
 
 
 def check_sector(sector: str | None, data: ValuationData, field: str = "sector") -> str:
@@ -66,13 +49,12 @@ def _check_year(index: int, year: YearLike, data: ValuationData) -> None:
         raise ValidationError.for_field(
             f"{where}.ebitda", "EBITDA cannot exceed revenue.", code="EBITDA_ABOVE_REVENUE"
         )
-    start, end = int(year.fiscal_year[:4]), int(year.fiscal_year[5:])
-    if end != (start + 1) % 100:
+    try:
+        parse_fiscal_year(year.fiscal_year)
+    except InvalidIdentifier as exc:
         raise ValidationError.for_field(
-            f"{where}.fiscal_year",
-            "Fiscal year must look like 2024-25.",
-            code="FISCAL_YEAR_INVALID",
-        )
+            f"{where}.fiscal_year", "Fiscal year must look like 2024-25.", code=exc.code
+        ) from exc
 
 
 def to_years(rows: Sequence[YearLike], data: ValuationData) -> tuple[YearFigures, ...]:

@@ -4,33 +4,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# Bounds here only stop absurd JSON; the business rules (revenue cap, EBITDA ≤ revenue) are
-# checked by the service so each failure gets its own code.
-_MAX = 10**15
-Amount = Annotated[int, Field(strict=True, ge=0, le=_MAX)]
-SignedAmount = Annotated[int, Field(strict=True, ge=-_MAX, le=_MAX)]
+from msmebazaar.msme.schemas import FinancialsInput
 
 
-class FinancialsYearInput(BaseModel):
-    """One fiscal year's figures in whole rupees (the `financials` resource plus its year)."""
+class FinancialsYearInput(FinancialsInput):
+    """One fiscal year's figures in whole rupees (the `financials` resource plus its year).
 
-    model_config = ConfigDict(extra="forbid")
+    The figures' bounds only stop absurd JSON; the business rules (revenue cap, EBITDA ≤
+    revenue) are checked by the service so each failure gets its own code."""
 
     fiscal_year: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}$", examples=["2024-25"])
-    revenue: Amount = Field(examples=[8_00_00_000])
-    ebitda: SignedAmount | None = Field(None, examples=[1_20_00_000])
-    net_profit: SignedAmount | None = None
-    depreciation: Amount | None = None
-    interest: Amount | None = None
-    total_assets: Amount | None = None
-    total_liabilities: Amount | None = None
-    cash: Amount | None = None
-    debt: Amount | None = None
-    owner_salary: Amount | None = None
 
 
 class ValuationCreate(BaseModel):

@@ -6,7 +6,8 @@ from typing import Any, Final
 
 from starlette.datastructures import FormData
 
-from msmebazaar.msme.schemas import FinancialsInput, LegalForm, MsmeRead
+from msmebazaar.msme.schemas import LegalForm, MsmeRead
+from msmebazaar.msme.service import FIGURE_NAMES
 from msmebazaar.shared.india import fiscal_years_back, format_inr, india_today
 from msmebazaar.web.context import Visit
 from msmebazaar.web.forms import amount_field, int_field, text_field
@@ -29,7 +30,6 @@ TEXT_FIELDS: Final = (
     "pincode",
     "website",
 )
-FIGURES: Final = tuple(FinancialsInput.model_fields)
 FISCAL_YEARS_OFFERED: Final = 6
 
 
@@ -88,7 +88,7 @@ def amount_text(amount: int) -> str:
 def financial_values(visit: Visit, form: FormData) -> tuple[dict[str, int | None], dict[str, str]]:
     """A fiscal year's figures typed as "45 lakh" or "1,20,000"."""
     errors: dict[str, str] = {}
-    return {name: amount_field(visit, form, name, errors) for name in FIGURES}, errors
+    return {name: amount_field(visit, form, name, errors) for name in FIGURE_NAMES}, errors
 
 
 def fiscal_years() -> list[str]:

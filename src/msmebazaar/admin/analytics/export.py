@@ -15,13 +15,13 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from msmebazaar.admin.analytics.period import india_today
 from msmebazaar.admin.audit import Actor, Change, record
 from msmebazaar.admin.metrics import count_action
 from msmebazaar.admin.schemas import AuditAction, ExportDataset, ExportFormat, TargetType
 from msmebazaar.auth.service import Principal, users_after
 from msmebazaar.msme.service import interests_after, listings_after
 from msmebazaar.shared.events import SessionSource
+from msmebazaar.shared.india import india_today
 
 BATCH = 500
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): free

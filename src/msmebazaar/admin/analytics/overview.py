@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from msmebazaar.admin.analytics.period import INDIA, INDIA_OFFSET, Period
+from msmebazaar.admin.analytics.period import Period
 from msmebazaar.admin.metrics import set_queue_depth
 from msmebazaar.admin.schemas import (
     AnalyticsOverview,
@@ -41,7 +41,7 @@ from msmebazaar.msme.service import (
 )
 from msmebazaar.shared.cache import Cache
 from msmebazaar.shared.db import utcnow
-from msmebazaar.shared.india import CRORE, format_inr_short
+from msmebazaar.shared.india import CRORE, INDIA_TIMEZONE, INDIA_UTC_OFFSET, format_inr_short
 from msmebazaar.valuation.service import valuation_counts
 
 CACHE_SECONDS = 60.0
@@ -103,7 +103,7 @@ async def _matches(session: AsyncSession, period: Period) -> MatchFigures:
 
 async def overview(session: AsyncSession, period: Period) -> AnalyticsOverview:
     """The platform's figures for `period` (see the module docstring)."""
-    users = await user_counts(session, period.start, period.end, day_offset=INDIA_OFFSET)
+    users = await user_counts(session, period.start, period.end, day_offset=INDIA_UTC_OFFSET)
     profiles = await profile_counts(session)
     listings = await listing_counts(session)
     interests = await interest_counts(session, period.start, period.end)
@@ -113,7 +113,7 @@ async def overview(session: AsyncSession, period: Period) -> AnalyticsOverview:
     set_queue_depth(profiles.by_status.get("pending", 0))
     return AnalyticsOverview(
         generated_at=utcnow(),
-        period=PeriodRead(first=period.first, last=period.last, timezone=INDIA),
+        period=PeriodRead(first=period.first, last=period.last, timezone=INDIA_TIMEZONE.key),
         users=_users(users, period),
         profiles=_profiles(profiles),
         listings=ListingFigures(

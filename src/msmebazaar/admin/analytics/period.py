@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from msmebazaar.shared.db import utcnow
 from msmebazaar.shared.exceptions import ValidationError
+from msmebazaar.shared.india import india_day_start, india_today
 
-INDIA_OFFSET = timedelta(hours=5, minutes=30)  # IST, no daylight saving
-INDIA = "Asia/Kolkata"
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
-
-
-def india_today() -> date:
-    """Today's date in India."""
-    return (utcnow() + INDIA_OFFSET).date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +21,11 @@ class Period:
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.first, time(), UTC) - INDIA_OFFSET
+        return india_day_start(self.first)
 
     @property
     def end(self) -> datetime:
-        return datetime.combine(self.last + timedelta(days=1), time(), UTC) - INDIA_OFFSET
+        return india_day_start(self.last + timedelta(days=1))
 
     @property
     def days(self) -> list[date]:

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from msmebazaar.msme.schemas.profiles import MAX_RUPEES
+from msmebazaar.shared.india import MAX_RUPEES
+
+# The figures of one fiscal year, in the order forms, reports and the valuation engine list them.
+FIGURE_NAMES: Final = (
+    "revenue",
+    "ebitda",
+    "net_profit",
+    "depreciation",
+    "interest",
+    "total_assets",
+    "total_liabilities",
+    "cash",
+    "debt",
+    "owner_salary",
+)
 
 # Whole rupees; signed where a business can lose money (EBITDA, net profit).
 Amount = Annotated[int, Field(strict=True, ge=0, le=MAX_RUPEES)]

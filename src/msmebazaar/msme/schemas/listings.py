@@ -9,8 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-# Big enough for any real deal, small enough to stay inside a 64-bit column.
-MAX_ASKING_PRICE = 10**15
+from msmebazaar.shared.india import MAX_RUPEES
 
 
 class DealType(StrEnum):
@@ -45,9 +44,7 @@ STAKE_DEAL_TYPES = frozenset({DealType.STAKE_SALE, DealType.INVESTMENT})
 
 Headline = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=120)]
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=5000)]
-AskingPrice = Annotated[
-    int, Field(strict=True, gt=0, le=MAX_ASKING_PRICE, description="Whole rupees.")
-]
+AskingPrice = Annotated[int, Field(strict=True, gt=0, le=MAX_RUPEES, description="Whole rupees.")]
 StakePercent = Annotated[
     float,
     Field(gt=0, le=100, description="Share on offer, in (0, 100]; two decimals are kept."),

@@ -10,9 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from msmebazaar.msme.classification import Classification
-
-# Big enough for any real rupee figure, small enough to stay inside a 64-bit column.
-MAX_RUPEES = 10**15
+from msmebazaar.shared.india import MAX_RUPEES
 
 
 class LegalForm(StrEnum):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from functools import cache
 
+from msmebazaar.shared.india import parse_fiscal_year
 from msmebazaar.valuation.data import ResolvedMultiple, SectorMapping, ValuationData
 from msmebazaar.valuation.engine.private import Earnings, owner_earnings
 from msmebazaar.valuation.engine.types import COMPLETE_YEAR_FIELDS, EngineInput, YearFigures
@@ -52,10 +53,6 @@ class Facts:
         return self.normalised_ebitda
 
 
-def _start_year(year: YearFigures) -> int:
-    return int(year.fiscal_year[:4])
-
-
 def _normalised_ebitda(
     years: tuple[YearFigures, ...], data: ValuationData
 ) -> tuple[Decimal | None, int, Decimal]:
@@ -82,7 +79,7 @@ def _cagr(
     if len(with_revenue) < 2:
         return None, None, 0
     newest, oldest = with_revenue[0], with_revenue[-1]
-    span = _start_year(newest) - _start_year(oldest)
+    span = parse_fiscal_year(newest.fiscal_year) - parse_fiscal_year(oldest.fiscal_year)
     ratio = CONTEXT.divide(Decimal(newest.revenue), Decimal(oldest.revenue))
     raw = CONTEXT.power(ratio, CONTEXT.divide(ONE, Decimal(span))) - ONE
     raw = raw.quantize(RATE_STEP, context=CONTEXT)

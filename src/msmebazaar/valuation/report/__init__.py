@@ -28,11 +28,10 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     TableStyle,
 )
 
-from msmebazaar.msme.service import get_sector
-from msmebazaar.shared.i18n import negotiate_language
+from msmebazaar.msme.service import FIGURE_NAMES, get_sector
+from msmebazaar.shared.i18n import resolve_language
 from msmebazaar.shared.india import format_inr, format_inr_short
 from msmebazaar.valuation.data import load_data
-from msmebazaar.valuation.inputs import FIGURE_NAMES
 from msmebazaar.valuation.models import Valuation
 from msmebazaar.valuation.presenter import to_read
 from msmebazaar.valuation.report.chart import ChartRow, FootballField
@@ -83,7 +82,7 @@ class Report:
 
     def __init__(self, valuation: Valuation, language: str, business_name: str | None) -> None:
         self.valuation = valuation
-        self.language = negotiate_language(None, language)
+        self.language = resolve_language(saved=language)
         self.view: ValuationRead = to_read(valuation, self.language)
         self.business_name = business_name
         self.styles = _Styles()

@@ -12,6 +12,7 @@ from msmebazaar.auth.service import find_user_by_phone
 from msmebazaar.msme.service import get_sector
 from msmebazaar.shared.india import (
     LAKH,
+    MAX_RUPEES,
     InvalidIdentifier,
     check_gstin_consistency,
     state_for_gst_code,
@@ -65,7 +66,6 @@ from msmebazaar.whatsapp.messages import Option
 Handler = Callable[[Turn, State, UserInput], Awaitable[Outcome]]
 MAX_NAME, MAX_CITY, MAX_EMPLOYEES, MAX_DESCRIPTION = 200, 100, 10_000_000, 2000
 _STATE_FILLER = frozenset({"in", "state", "se", "me", "mein", "hai", "में", "है", "राज्य"})
-MAX_RUPEES = 10**15  # the money bound of the msme and match schemas (64-bit columns)
 _LANGUAGE_WORDS = {
     "en": {"english", "eng", "angrezi", "अंग्रेज़ी", "अंग्रेजी"},
     "hi": {"hindi", "हिन्दी", "हिंदी"},

@@ -3,12 +3,8 @@ look for; on confirmation it becomes a mandate of the match service."""
 
 from __future__ import annotations
 
-from msmebazaar.shared.india import InvalidIdentifier
-from msmebazaar.whatsapp.conversation.answers import (
-    MAX_RUPEES,
-    invalid,
-    sector_choice,
-)
+from msmebazaar.shared.india import MAX_RUPEES, InvalidIdentifier
+from msmebazaar.whatsapp.conversation.answers import invalid, sector_choice
 from msmebazaar.whatsapp.conversation.parsing import find_state, normalise, parse_range, pick
 from msmebazaar.whatsapp.conversation.questions import ANY, skip_option
 from msmebazaar.whatsapp.conversation.state import State

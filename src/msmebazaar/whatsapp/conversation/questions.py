@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from msmebazaar.msme.service import SECTORS, get_sector
-from msmebazaar.shared.india import format_inr_short
+from msmebazaar.shared.india import (
+    fiscal_year_of,
+    format_inr_short,
+    india_date,
+    previous_fiscal_year,
+)
 from msmebazaar.whatsapp.conversation.parsing import sector_name, state_name
 from msmebazaar.whatsapp.conversation.state import CANDIDATES, SECTOR_PAGE, State, Step
 from msmebazaar.whatsapp.conversation.texts import t
 from msmebazaar.whatsapp.messages import Option, Reply
 
-IST = timezone(timedelta(hours=5, minutes=30))
 PAGE_ROWS = 9  # a list holds 10 rows: nine sectors and a row to turn the page
 ANY = "any"
 OTHER = "other"  # the "another sector" button under a "did you mean" question
@@ -21,14 +25,12 @@ OTHER = "other"  # the "another sector" button under a "did you mean" question
 
 def last_fiscal_year(now: datetime) -> str:
     """The last complete Indian fiscal year (April to March) as `2024-25`."""
-    day = now.astimezone(IST).date()
-    start = (day.year if day.month >= 4 else day.year - 1) - 1
-    return f"{start}-{(start + 1) % 100:02d}"
+    return previous_fiscal_year(fiscal_year_of(india_date(now)))
 
 
 def current_year(now: datetime) -> int:
     """The calendar year in India."""
-    return now.astimezone(IST).year
+    return india_date(now).year
 
 
 def money(amount: int, language: str | None) -> str:
