@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from msmebazaar.app import SERVICES_ENV, create_app_from_env
 from msmebazaar.cli import _redact, app
 from msmebazaar.services import available_services
+from msmebazaar.shared.runtime import runtime_of
 
 runner = CliRunner()
 
@@ -249,11 +250,11 @@ async def test_create_app_from_env_without_services_env_builds_every_service(
     application = create_app_from_env()
     try:
         assert isinstance(application, FastAPI)
-        assert application.state.services == available_services()
+        assert runtime_of(application).services == available_services()
         assert "/health/ready" in application.openapi()["paths"]
     finally:
-        await application.state.db.dispose()
-        await application.state.cache.close()
+        await runtime_of(application).database.dispose()
+        await runtime_of(application).cache.close()
 
 
 async def test_create_app_from_env_serves_the_named_services(
@@ -265,7 +266,7 @@ async def test_create_app_from_env_serves_the_named_services(
 
     application = create_app_from_env()
     try:
-        assert application.state.services == built[:1]
+        assert runtime_of(application).services == built[:1]
     finally:
-        await application.state.db.dispose()
-        await application.state.cache.close()
+        await runtime_of(application).database.dispose()
+        await runtime_of(application).cache.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,7 +13,7 @@ from fastapi import FastAPI
 from msmebazaar import __version__
 from msmebazaar.services import ServiceSpec, resolve_services, with_used_services
 from msmebazaar.shared import api_docs, health
-from msmebazaar.shared.cache import Cache, create_cache
+from msmebazaar.shared.cache import Cache
 from msmebazaar.shared.config import Environment, Settings, get_settings
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.errors import install_error_handlers
@@ -33,15 +32,16 @@ from msmebazaar.shared.middleware import (
 )
 from msmebazaar.shared.outbox import start_embedded_worker
 from msmebazaar.shared.public_cache import PublicCacheMiddleware
-from msmebazaar.shared.ratelimit import RateLimiter, create_rate_limiter
+from msmebazaar.shared.ratelimit import RateLimiter
 from msmebazaar.shared.request_limits import (
     BodyTimeoutMiddleware,
     JsonBodyLimitMiddleware,
     JsonLimits,
 )
 from msmebazaar.shared.responses import COMMON_ERROR_RESPONSES, errors_as_json
+from msmebazaar.shared.runtime import RUNTIME_STATE, Runtime
 from msmebazaar.shared.sentry import init_sentry
-from msmebazaar.shared.storage import Storage, create_storage
+from msmebazaar.shared.storage import Storage
 
 SERVICES_ENV = "MSMEBAZAAR_SERVICES"
 
@@ -66,38 +66,47 @@ def create_app(
     """Build the app with the named services (default: every built one) on the shared kernel.
 
     `database`, `cache`, `rate_limiter` and `storage` may be injected (tests bind them to a test
-    transaction); whatever the factory creates itself, it also closes at shutdown.
+    transaction); whatever the factory creates itself, it also closes at shutdown. All of it,
+    and what each service adds at start-up, is the app's `Runtime` (`shared/runtime.py`).
     """
     settings = settings or get_settings()
     configure_logging(settings.observability)
     specs = resolve_services(services)
     hooked = with_used_services(specs)
     owned_db, owned_cache = database is None, cache is None
+    runtime = Runtime.build(
+        settings,
+        database=database,
+        cache=cache,
+        rate_limiter=rate_limiter,
+        storage=storage,
+        services=[spec.name for spec in specs],
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for spec in hooked:
             for hook in spec.on_startup:
                 await hook(app)
-        outbox_worker = start_embedded_worker(app.state.db, settings)
+        outbox_worker = start_embedded_worker(runtime.database, settings)
         if settings.environment is not Environment.TESTING:
             # Tests keep to one task (their sessions share one connection): they flush the
             # counts themselves (`Database.flush_counts`).
-            app.state.db.start_flushing_counts()
+            runtime.database.start_flushing_counts()
             freeze_startup_heap()
         try:
             yield
         finally:
             if outbox_worker is not None:
                 await outbox_worker.stop()
-            await app.state.db.stop_flushing_counts()
+            await runtime.database.stop_flushing_counts()
             for spec in reversed(hooked):
                 for hook in spec.on_shutdown:
                     await hook(app)
             if owned_cache:
-                await app.state.cache.close()
+                await runtime.cache.close()
             if owned_db:
-                await app.state.db.dispose()
+                await runtime.database.dispose()
 
     app = FastAPI(
         title="MSMEBazaar API",
@@ -114,14 +123,8 @@ def create_app(
         # OpenTelemetry hooks would only add per-request work.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
-    app.state.settings = settings
-    app.state.started_at = time.monotonic()
-    app.state.services = [spec.name for spec in specs]
-    init_sentry(settings, app.state.services)
-    app.state.db = database or Database.from_settings(settings.database)
-    app.state.cache = cache or create_cache(settings.redis)
-    app.state.rate_limiter = rate_limiter or create_rate_limiter(settings.redis)
-    app.state.storage = storage or create_storage(settings.storage)
+    setattr(app.state, RUNTIME_STATE, runtime)
+    init_sentry(settings, runtime.services)
 
     install_error_handlers(app)
     _document_errors_as_json(app)

@@ -18,9 +18,12 @@ from msmebazaar.match.api import SERVICE
 from msmebazaar.match.embedders import WordLlamaEmbedder
 from msmebazaar.match.index import ListingIndex
 from msmebazaar.match.models import LISTING, StoredVector
+from msmebazaar.match.runtime import match_part
 from msmebazaar.msme.models import Listing, Msme
+from msmebazaar.shared.cache import MemoryCache
 from msmebazaar.shared.config import Environment
 from msmebazaar.shared.db import Database
+from msmebazaar.shared.runtime import Runtime, runtime_of
 from tests.conftest import make_settings
 from tests.databases import counted_queries
 from tests.match.factories import active_listing
@@ -187,13 +190,13 @@ async def test_a_served_match_holds_readiness_until_its_index_has_loaded(
     database: Database,
 ) -> None:
     app = FastAPI()
-    app.state.settings = make_settings("sqlite://", environment=Environment.DEVELOPMENT)
-    app.state.db = database
+    settings = make_settings("sqlite://", environment=Environment.DEVELOPMENT)
+    app.state.runtime = Runtime.build(settings, database=database, cache=MemoryCache())
     (start,), (stop,) = SERVICE.on_startup, SERVICE.on_shutdown
     await start(app)
     try:
-        warming = app.state.warming["match index"]
-        assert warming is app.state.match_index.loaded
+        warming = runtime_of(app).warming["match index"]
+        assert warming is match_part(runtime_of(app)).index.loaded
         await asyncio.wait_for(warming.wait(), timeout=30)  # the background task's first load
     finally:
         await stop(app)

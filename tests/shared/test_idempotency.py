@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from msmebazaar.shared.idempotency import PENDING_SECONDS, _digest
+from msmebazaar.shared.runtime import runtime_of
 from tests.shared.routes import notes
 
 
@@ -89,7 +90,7 @@ async def test_a_request_still_running_answers_409_in_progress(
     record_key = "idem:" + _digest(caller.encode(), b"busy")
     fingerprint = _digest(b"POST", b"/test/notes/busy", b"", b"")
     pending = json.dumps({"state": "pending", "fingerprint": fingerprint})
-    await app.state.cache.set(record_key, pending, PENDING_SECONDS)
+    await runtime_of(app).cache.set(record_key, pending, PENDING_SECONDS)
 
     response = await kernel_client.post("/test/notes/busy", headers={"Idempotency-Key": "busy"})
 

@@ -23,6 +23,7 @@ from msmebazaar.shared.config import (
 )
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.ratelimit import RateLimiter
+from msmebazaar.shared.runtime import runtime_of
 from msmebazaar.shared.security import client_ip
 from tests.conftest import make_settings
 from tests.shared.routes import router as kernel_router
@@ -36,7 +37,7 @@ async def _client_for(
     async with LifespanManager(app):
         # Outside the testing environment match loads its index in the background and readiness
         # waits for it (shared/health.hold_readiness): start these tests from a warm app.
-        for warmed in getattr(app.state, "warming", {}).values():
+        for warmed in runtime_of(app).warming.values():
             await asyncio.wait_for(warmed.wait(), timeout=30)
         transport = httpx.ASGITransport(app=app, client=(peer, 1234))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:

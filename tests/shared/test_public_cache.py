@@ -278,7 +278,7 @@ class _Forgetful:
 
 
 def _get(path: str, query: bytes = b"") -> dict[str, Any]:
-    app = SimpleNamespace(state=SimpleNamespace(cache=_Forgetful()))
+    app = SimpleNamespace(state=SimpleNamespace(runtime=SimpleNamespace(cache=_Forgetful())))
     return {
         "type": "http",
         "method": "GET",
@@ -418,3 +418,13 @@ async def test_served_apps_renew_an_old_copy_behind_the_readers(clock: list[floa
     assert generation[0] == 2  # one renewal for all three readers
     assert renewed == ({"generation": 2}, b"hit")
     assert renewal_headers == [[]]  # renewed as an anonymous caller
+
+
+def test_the_cache_key_follows_the_language_asked_for_not_the_header_spelling() -> None:
+    def scope(language: str | None) -> Any:
+        headers = [(b"accept-language", language.encode())] if language else []
+        return {"type": "http", "path": "/listings", "query_string": b"", "headers": headers}
+
+    assert cache_key(scope("hi-IN,hi;q=0.9,en;q=0.5")) == cache_key(scope("hi"))
+    assert cache_key(scope("en-GB")) == cache_key(scope(None)) == cache_key(scope("ta"))
+    assert cache_key(scope("hi")) != cache_key(scope("en"))

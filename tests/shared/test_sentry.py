@@ -19,6 +19,7 @@ from msmebazaar.shared.cache import Cache
 from msmebazaar.shared.config import ObservabilitySettings, Settings
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.ratelimit import RateLimiter
+from msmebazaar.shared.runtime import runtime_of
 from msmebazaar.shared.sentry import init_sentry, scrub_event, service_tag
 from tests.shared.routes import router as kernel_router
 
@@ -74,7 +75,7 @@ async def test_an_unexpected_error_reaches_sentry_tagged_and_masked(
     app = create_app(
         _with_dsn(settings), ["auth"], database=database, cache=cache, rate_limiter=rate_limiter
     )
-    assert init_sentry(app.state.settings, ["auth"], transport=transport)
+    assert init_sentry(runtime_of(app).settings, ["auth"], transport=transport)
 
     async for http in _client(app):
         response = await http.post(
@@ -100,7 +101,7 @@ async def test_an_error_the_app_answers_itself_is_not_reported(
     app = create_app(
         _with_dsn(settings), ["auth"], database=database, cache=cache, rate_limiter=rate_limiter
     )
-    init_sentry(app.state.settings, ["auth"], transport=transport)
+    init_sentry(runtime_of(app).settings, ["auth"], transport=transport)
 
     async for http in _client(app):
         response = await http.get("/test/errors/not_found")

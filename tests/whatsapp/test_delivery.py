@@ -35,6 +35,7 @@ from msmebazaar.shared.messaging import (
 )
 from msmebazaar.shared.metrics import REGISTRY
 from msmebazaar.shared.outbox import OutboxMessage, OutboxWorker
+from msmebazaar.shared.runtime import Runtime
 from msmebazaar.whatsapp.messages import Envelope, Option, Reply
 from msmebazaar.whatsapp.models import InboundMessage
 from msmebazaar.whatsapp.models import OutboundMessage as SentReply
@@ -44,7 +45,7 @@ from msmebazaar.whatsapp.providers import (
     WhatsAppProvider,
     create_whatsapp_provider,
 )
-from msmebazaar.whatsapp.service import Runtime, sweep
+from msmebazaar.whatsapp.service import sweep
 
 GRAPH = f"https://graph.facebook.com/v23.0/{META_PHONE_NUMBER_ID}/messages"
 TWILIO_MESSAGES = f"{TWILIO_API_BASE}/Accounts/{TWILIO_SID}/Messages.json"
@@ -185,7 +186,7 @@ async def test_outside_the_24_hour_window_only_the_configured_template_is_sent(
     settings.whatsapp = whatsapp_settings(template_name="msmebazaar_continue")
     await _stale_message(database, phone)
 
-    await sweep(Runtime(database, cache, settings), older_than=timedelta(0))
+    await sweep(Runtime.build(settings, database=database, cache=cache), older_than=timedelta(0))
 
     (reply,) = await _replies(database, phone)
     (queued,) = await _outbox(database)
@@ -203,7 +204,7 @@ async def test_outside_the_window_without_a_template_nothing_is_sent(
 ) -> None:
     await _stale_message(database, phone)
 
-    await sweep(Runtime(database, cache, settings), older_than=timedelta(0))
+    await sweep(Runtime.build(settings, database=database, cache=cache), older_than=timedelta(0))
 
     (reply,) = await _replies(database, phone)
     assert (reply.status, reply.error) == ("not_sent", "outside the 24-hour window")

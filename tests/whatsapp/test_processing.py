@@ -22,9 +22,10 @@ from msmebazaar.shared.config import Environment, Settings
 from msmebazaar.shared.db import Database, utcnow
 from msmebazaar.shared.outbox import OutboxMessage
 from msmebazaar.shared.ratelimit import RateLimiter
+from msmebazaar.shared.runtime import Runtime
 from msmebazaar.whatsapp import processing
 from msmebazaar.whatsapp.models import Conversation, InboundMessage, OutboundMessage
-from msmebazaar.whatsapp.service import Runtime, sweep
+from msmebazaar.whatsapp.service import sweep
 
 
 async def _inbound(database: Database, phone: str, text: str, **fields: object) -> uuid.UUID:
@@ -52,7 +53,7 @@ async def test_the_sweep_answers_messages_left_unhandled(
     first = await _inbound(database, phone, "Hi", received_at=utcnow() - timedelta(minutes=2))
     second = await _inbound(database, phone, "2", received_at=utcnow() - timedelta(minutes=1))
     fresh = await _inbound(database, new_mobile(), "Hi")
-    runtime = Runtime(database, cache, settings)
+    runtime = Runtime.build(settings, database=database, cache=cache)
 
     assert await sweep(runtime, older_than=timedelta(seconds=30)) == 1
 
@@ -75,7 +76,7 @@ async def test_a_failed_handling_keeps_the_message_and_later_ones_for_the_sweep(
 ) -> None:
     first = await _inbound(database, phone, "Hi")
     second = await _inbound(database, phone, "1")
-    runtime = Runtime(database, cache, settings)
+    runtime = Runtime.build(settings, database=database, cache=cache)
 
     async def broken(*_: object) -> list[object]:
         raise RuntimeError("engine bug")
@@ -104,7 +105,7 @@ async def test_after_the_last_try_the_message_is_given_up_and_the_user_told(
         raise RuntimeError("engine bug")
 
     monkeypatch.setattr(processing, "handle", broken)
-    await processing.handle_pending(Runtime(database, cache, settings), phone)
+    await processing.handle_pending(Runtime.build(settings, database=database, cache=cache), phone)
 
     message = await _message(database, message_id)
     assert (message.status, message.attempts) == ("failed", processing.MAX_ATTEMPTS)
@@ -138,7 +139,7 @@ async def test_the_webhook_answers_before_handling_and_a_crash_loses_nothing(
             select(func.count()).where(InboundMessage.status == "pending")
         )
 
-    await sweep(Runtime(database, cache, settings), older_than=timedelta(0))
+    await sweep(Runtime.build(settings, database=database, cache=cache), older_than=timedelta(0))
 
     assert response.status_code == 200
     assert pending == 1
@@ -164,7 +165,7 @@ async def test_two_handlers_never_answer_one_message_twice(
     database, phone = committed
     for text in ("Hi", "1", "1"):
         await _inbound(database, phone, text)
-    runtime = Runtime(database, MemoryCache(), settings)
+    runtime = Runtime.build(settings, database=database, cache=MemoryCache())
 
     await asyncio.gather(*(processing.handle_pending(runtime, phone) for _ in range(3)))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import dataclass
 
 import structlog
 from fastapi import FastAPI
@@ -22,10 +23,18 @@ from msmebazaar.services import ServiceSpec
 from msmebazaar.shared.config import Environment
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.events import subscribe
+from msmebazaar.shared.runtime import runtime_of
 
 logger = structlog.get_logger("msmebazaar.admin")
 
 QUEUE_RECOUNT_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class QueueRecount:
+    """The served app's task recounting the verification queue (a runtime part)."""
+
+    task: asyncio.Task[None]
 
 
 async def _recount_forever(database: Database) -> None:
@@ -43,18 +52,21 @@ async def _start(app: FastAPI) -> None:
     subscribe(VerificationReset, on_verification_reset)
     subscribe(IdentifierConflicted, on_identifier_conflicted)
     # Tests keep to one task: their sessions share one connection.
-    if app.state.settings.environment is not Environment.TESTING:
-        app.state.admin_queue_task = asyncio.create_task(
-            _recount_forever(app.state.db), name="admin-queue-recount"
+    runtime = runtime_of(app)
+    if runtime.settings.environment is not Environment.TESTING:
+        runtime.provide(
+            QueueRecount(
+                asyncio.create_task(_recount_forever(runtime.database), name="admin-queue-recount")
+            )
         )
 
 
 async def _stop(app: FastAPI) -> None:
-    task: asyncio.Task[None] | None = getattr(app.state, "admin_queue_task", None)
-    if task is not None:
-        task.cancel()
+    recount = runtime_of(app).find(QueueRecount)
+    if recount is not None:
+        recount.task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await task
+            await recount.task
 
 
 SERVICE = ServiceSpec(

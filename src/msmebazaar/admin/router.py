@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 
 from msmebazaar.admin import moderation, profiles, users
@@ -43,6 +43,7 @@ from msmebazaar.msme.schemas import VerificationStatus
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.pagination import PageDep, page_response
 from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
+from msmebazaar.shared.runtime import RuntimeDep
 
 AdminDep = Annotated[Principal, Depends(require_role())]
 router = APIRouter(prefix="/admin", tags=["admin"], responses=error_responses(401, 403))
@@ -126,16 +127,20 @@ async def list_users(
     responses=error_responses(404, 409),
 )
 async def update_user(
-    user_id: UserId, body: AdminUserUpdate, request: Request, admin: AdminDep, session: SessionDep
+    user_id: UserId,
+    body: AdminUserUpdate,
+    runtime: RuntimeDep,
+    admin: AdminDep,
+    session: SessionDep,
 ) -> DataResponse[AdminUserChange]:
     """Suspend or reactivate a user, or change their role (never yourself, nor the last admin)."""
-    cache = request.app.state.cache
-    return ok(await users.update_user(session, cache, admin, user_id, body), "User updated.")
+    changed = await users.update_user(session, runtime.cache, admin, user_id, body)
+    return ok(changed, "User updated.")
 
 
 @router.get("/analytics/overview", response_model=DataResponse[AnalyticsOverview])
 async def analytics_overview(
-    request: Request,
+    runtime: RuntimeDep,
     admin: AdminDep,
     session: SessionDep,
     *,
@@ -148,7 +153,7 @@ async def analytics_overview(
     ] = False,
 ) -> DataResponse[AnalyticsOverview]:
     """The platform's figures: users, profiles, listings, deal flow, matches and the funnel."""
-    cache, period = request.app.state.cache, period_of(first, last)
+    cache, period = runtime.cache, period_of(first, last)
     return ok(await cached_overview(session, cache, period, fresh=fresh))
 
 
@@ -158,15 +163,16 @@ async def analytics_overview(
     responses={200: {"content": {"text/csv": {}}, "description": "The dataset as CSV."}},
 )
 async def analytics_export(
-    request: Request,
+    runtime: RuntimeDep,
     admin: AdminDep,
     dataset: ExportDataset,
     format: ExportFormat = ExportFormat.CSV,
 ) -> StreamingResponse:
     """Download listings, users or interests as CSV, streamed page by page (audited)."""
-    filename = await start_export(request.app.state.db, admin, dataset, format)
+    database = runtime.database
+    filename = await start_export(database, admin, dataset, format)
     return StreamingResponse(
-        csv_chunks(request.app.state.db, dataset),
+        csv_chunks(database, dataset),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

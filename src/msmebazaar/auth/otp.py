@@ -9,16 +9,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from msmebazaar.auth.exceptions import OtpAttemptsExceededError
+from msmebazaar.auth.exceptions import OtpAttemptsExceededError, PhoneInvalidError
 from msmebazaar.auth.models import OtpChallenge
 from msmebazaar.auth.tokens import TokenCodec, new_otp_code
 from msmebazaar.shared.config import AuthSettings, SmsSettings
-from msmebazaar.shared.db import utcnow
-from msmebazaar.shared.exceptions import RateLimitedError, ValidationError
+from msmebazaar.shared.db import dialect_insert, utcnow
+from msmebazaar.shared.exceptions import RateLimitedError
 from msmebazaar.shared.india import InvalidIdentifier, normalize_indian_mobile
 from msmebazaar.shared.metrics import counter
 from msmebazaar.shared.outbox import enqueue
@@ -58,7 +56,7 @@ def parse_phone(raw: str) -> str:
     try:
         return normalize_indian_mobile(raw)
     except InvalidIdentifier as exc:
-        raise ValidationError.for_field("phone", exc.message, code=exc.code) from exc
+        raise PhoneInvalidError.for_field("phone", exc.message) from exc
 
 
 @dataclass(frozen=True)
@@ -111,9 +109,7 @@ async def _replace_code(
     """Upsert the phone's challenge unless its last code is younger than the cooldown; atomic,
     so two racing requests cannot both send."""
     now = utcnow()
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    values = insert(OtpChallenge).values(
+    values = dialect_insert(session, OtpChallenge).values(
         phone=phone,
         code_hash=codec.otp_hash(phone, code),
         attempts=0,

@@ -4,36 +4,35 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from msmebazaar.match.config import get_match_settings
-from msmebazaar.match.index import ListingIndex
-from msmebazaar.match.notify import on_listing_changed
 from msmebazaar.match.router import router
-from msmebazaar.match.runtime import get_embedder
+from msmebazaar.match.runtime import MatchRuntime
 from msmebazaar.msme.service import ListingChanged
 from msmebazaar.services import ServiceSpec
 from msmebazaar.shared.config import Environment
-from msmebazaar.shared.events import subscribe
+from msmebazaar.shared.events import subscribe, unsubscribe
 from msmebazaar.shared.health import hold_readiness
+from msmebazaar.shared.runtime import runtime_of
 
 
 async def _start(app: FastAPI) -> None:
+    runtime = runtime_of(app)
     # Served, the index loads in the background (start-up stays fast, and no ranking waits for
     # a fingerprint check); tests keep to one task, as their sessions share one connection.
-    background = app.state.settings.environment is not Environment.TESTING
-    index = ListingIndex(
-        get_embedder(), get_match_settings().index_check_seconds, background=background
-    )
-    app.state.match_index = index
-    subscribe(ListingChanged, on_listing_changed)
-    index.start(app.state.db)
+    background = runtime.settings.environment is not Environment.TESTING
+    match = runtime.provide(MatchRuntime.build(background=background))
+    subscribe(ListingChanged, match.on_listing_changed)
+    match.index.start(runtime.database)
     if background:
         # No traffic before the first load: the first rankings would wait for it, on a worker
         # busy building the index (the load bench's cold start).
-        hold_readiness(app, "match index", index.loaded)
+        hold_readiness(app, "match index", match.index.loaded)
 
 
 async def _stop(app: FastAPI) -> None:
-    await app.state.match_index.stop()
+    runtime = runtime_of(app)
+    match = runtime.get(MatchRuntime)
+    unsubscribe(ListingChanged, match.on_listing_changed)
+    await match.index.stop()
 
 
 SERVICE = ServiceSpec(

@@ -7,7 +7,6 @@ out), so they need not add up to 100.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -58,9 +57,3 @@ class MatchSettings(BaseSettings):
             "verification": self.weight_verification,
             "age": self.weight_age,
         }
-
-
-@lru_cache
-def get_match_settings() -> MatchSettings:
-    """The match settings, read once per process."""
-    return MatchSettings()

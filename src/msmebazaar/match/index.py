@@ -29,7 +29,6 @@ import structlog
 from msmebazaar.match.embedders import Embedder, Vectors
 from msmebazaar.match.engine.tables import Floats, Ints, ListingTable, concat_rows, take_rows
 from msmebazaar.match.models import LISTING
-from msmebazaar.match.runtime import register_index
 from msmebazaar.match.vectors import current_vectors
 from msmebazaar.msme.service import (
     ListingFacts,
@@ -119,7 +118,6 @@ class ListingIndex:
         self._checked_at = float("-inf")
         self._lock = asyncio.Lock()
         self.loaded = asyncio.Event()  # set by the first load (readiness waits for it when served)
-        register_index(self)
 
     def mark_stale(self) -> None:
         """Re-read the database before the next answer (a listing changed in this process)."""

@@ -11,13 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.auth.service import get_user
-from msmebazaar.match.config import get_match_settings
-from msmebazaar.match.embedders import Vectors
+from msmebazaar.match.config import MatchSettings
+from msmebazaar.match.embedders import Embedder, Vectors
 from msmebazaar.match.engine import grade
 from msmebazaar.match.mandates import active_mandates
 from msmebazaar.match.matching import listing_vector_of, score_mandates, scoring_params
 from msmebazaar.match.models import Mandate, MatchNotification
-from msmebazaar.match.runtime import get_embedder, mark_indexes_stale
 from msmebazaar.match.texts import REASONS
 from msmebazaar.msme.service import ListingChanged, ListingFacts, listing_facts
 from msmebazaar.shared.events import SessionSource
@@ -25,19 +24,20 @@ from msmebazaar.shared.exceptions import NotFoundError
 from msmebazaar.shared.outbox import enqueue
 
 
-async def on_listing_changed(event: ListingChanged, database: SessionSource) -> None:
-    """Subscribed to `ListingChanged`: store the listing's vector, notify when it went active."""
-    mark_indexes_stale()
+async def react_to_listing(
+    event: ListingChanged, database: SessionSource, settings: MatchSettings, embedder: Embedder
+) -> None:
+    """A listing changed: store its vector, and notify mandate owners when it went active."""
     async with database.read_session() as session:
         facts = await listing_facts(session, event.listing_id)
     if facts is None:
         return
-    vector = await listing_vector_of(database, get_embedder(), facts)
+    vector = await listing_vector_of(database, embedder, facts)
     if facts.status != "active":
         return
     # Score on a read snapshot; only the messages take the writer (on SQLite, the one writer).
     async with database.read_session() as session:
-        best = await best_mandates(session, facts, vector)
+        best = await best_mandates(session, facts, vector, settings, embedder)
     if best:
         async with database.session("notify mandate owners") as session:
             await notify_mandate_owners(session, facts, best)
@@ -54,10 +54,13 @@ def _best_per_owner(
 
 
 async def best_mandates(
-    session: AsyncSession, facts: ListingFacts, vector: Vectors
+    session: AsyncSession,
+    facts: ListingFacts,
+    vector: Vectors,
+    settings: MatchSettings,
+    embedder: Embedder,
 ) -> dict[uuid.UUID, tuple[Mandate, float]]:
     """Per mandate owner, their best active mandate scoring at least the notify floor."""
-    settings, embedder = get_match_settings(), get_embedder()
     mandates = [m for m in await active_mandates(session) if m.owner_id != facts.owner_id]
     if not mandates:
         return {}

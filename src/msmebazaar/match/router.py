@@ -5,17 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
-from msmebazaar.auth.service import CurrentUser
-from msmebazaar.match import mandates, matching
-from msmebazaar.match.dependencies import (
-    CallerLanguage,
-    EmbedderDep,
-    IndexDep,
-    MandateHolder,
-    MatchSettingsDep,
-)
+from msmebazaar.auth.service import CallerLanguage, CurrentUser
+from msmebazaar.match import service
+from msmebazaar.match.dependencies import MandateHolder
 from msmebazaar.match.schemas import (
     ListingMatch,
     MandateCreate,
@@ -26,6 +20,7 @@ from msmebazaar.match.schemas import (
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.pagination import PageDep, page_response
 from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
+from msmebazaar.shared.runtime import RuntimeDep
 
 router = APIRouter(tags=["match"])
 
@@ -41,10 +36,10 @@ Limit = Annotated[int, Query(ge=1, le=100, description="How many matches, at mos
     responses=error_responses(401, 403),
 )
 async def create_mandate(
-    body: MandateCreate, user: MandateHolder, session: SessionDep, embedder: EmbedderDep
+    body: MandateCreate, user: MandateHolder, session: SessionDep, runtime: RuntimeDep
 ) -> DataResponse[MandateRead]:
     """State what you look for (buyers, investors and admins)."""
-    return ok(await mandates.create_mandate(session, user, body, embedder), "Mandate created.")
+    return ok(await service.create_mandate(session, runtime, user, body), "Mandate created.")
 
 
 @router.get(
@@ -56,7 +51,7 @@ async def list_my_mandates(
     user: CurrentUser, session: SessionDep, page: PageDep
 ) -> ListResponse[MandateRead]:
     """Your mandates, newest first."""
-    items, total = await mandates.list_mine(session, user, page)
+    items, total = await service.list_mine(session, user, page)
     return page_response(items, total=total, params=page)
 
 
@@ -69,7 +64,7 @@ async def get_mandate(
     mandate_id: MandateId, user: CurrentUser, session: SessionDep
 ) -> DataResponse[MandateRead]:
     """One of your mandates."""
-    return ok(await mandates.get_mandate(session, user, mandate_id))
+    return ok(await service.get_mandate(session, user, mandate_id))
 
 
 @router.patch(
@@ -82,10 +77,10 @@ async def update_mandate(
     body: MandateUpdate,
     user: CurrentUser,
     session: SessionDep,
-    embedder: EmbedderDep,
+    runtime: RuntimeDep,
 ) -> DataResponse[MandateRead]:
     """Change a mandate; send `version` to be told (409) if it changed since you read it."""
-    updated = await mandates.update_mandate(session, user, mandate_id, body, embedder)
+    updated = await service.update_mandate(session, runtime, user, mandate_id, body)
     return ok(updated, "Mandate updated.")
 
 
@@ -98,7 +93,7 @@ async def delete_mandate(
     mandate_id: MandateId, user: CurrentUser, session: SessionDep
 ) -> DataResponse[None]:
     """Delete one of your mandates."""
-    await mandates.delete_mandate(session, user, mandate_id)
+    await service.delete_mandate(session, user, mandate_id)
     return ok(None, "Mandate deleted.")
 
 
@@ -109,25 +104,16 @@ async def delete_mandate(
 )
 async def listings_for_mandate(
     *,
-    request: Request,
     mandate_id: MandateId,
     user: CurrentUser,
     session: SessionDep,
-    index: IndexDep,
+    runtime: RuntimeDep,
     language: CallerLanguage,
-    settings: MatchSettingsDep,
     limit: Limit = 20,
 ) -> DataResponse[list[ListingMatch]]:
     """Active listings ranked for one of your mandates, each scored and explained."""
-    found = await matching.rank_listings(
-        session,
-        request.app.state.db,
-        index,
-        user,
-        mandate_id,
-        limit=limit,
-        language=language,
-        settings=settings,
+    found = await service.listings_for_mandate(
+        session, runtime, user, mandate_id, limit=limit, language=language
     )
     return ok(found)
 
@@ -139,24 +125,15 @@ async def listings_for_mandate(
 )
 async def mandates_for_listing(
     *,
-    request: Request,
     listing_id: ListingId,
     user: CurrentUser,
     session: SessionDep,
-    embedder: EmbedderDep,
+    runtime: RuntimeDep,
     language: CallerLanguage,
-    settings: MatchSettingsDep,
     limit: Limit = 20,
 ) -> DataResponse[list[MandateMatch]]:
     """Buyers' mandates ranked for one of your listings (names shown only if they chose)."""
-    found = await matching.rank_mandates(
-        session,
-        request.app.state.db,
-        user,
-        listing_id,
-        embedder=embedder,
-        limit=limit,
-        language=language,
-        settings=settings,
+    found = await service.mandates_for_listing(
+        session, runtime, user, listing_id, limit=limit, language=language
     )
     return ok(found)

@@ -1,44 +1,49 @@
-"""Per-process state of the match service: the embedder in use and the live listing indexes."""
+"""The match service's part of the app's runtime: its settings, embedder and listing index.
+
+Built once per app at start-up (`match/api.py`) and kept in the app's `Runtime` under this class;
+read back with `match_part(runtime)` (routes get it through `MatchDep`). The `MATCH_*` settings
+are read here, once per app, not from a second process-wide settings root.
+"""
 
 from __future__ import annotations
 
-import weakref
-from typing import Protocol
+from dataclasses import dataclass
 
-from msmebazaar.match.config import get_match_settings
+from msmebazaar.match.config import MatchSettings
 from msmebazaar.match.embedders import Embedder, create_embedder
+from msmebazaar.match.index import ListingIndex
+from msmebazaar.match.notify import react_to_listing
+from msmebazaar.msme.service import ListingChanged
+from msmebazaar.shared.events import SessionSource
+from msmebazaar.shared.runtime import Runtime
 
 
-class StaleAware(Protocol):
-    """An index that can be told its data changed (`index.ListingIndex`)."""
+@dataclass(eq=False)
+class MatchRuntime:
+    """This app's match settings, embedder and in-process listing index."""
 
-    def mark_stale(self) -> None: ...
+    settings: MatchSettings
+    embedder: Embedder
+    index: ListingIndex
 
+    @classmethod
+    def build(cls, *, background: bool) -> MatchRuntime:
+        """Read the `MATCH_*` settings and make the embedder and an (empty) index."""
+        settings = MatchSettings()
+        embedder = create_embedder(settings)
+        return cls(
+            settings,
+            embedder,
+            ListingIndex(embedder, settings.index_check_seconds, background=background),
+        )
 
-_embedder: list[Embedder] = []
-_indexes: weakref.WeakSet[StaleAware] = weakref.WeakSet()
-
-
-def get_embedder() -> Embedder:
-    """The process's embedder, created from the settings on first use."""
-    if not _embedder:
-        _embedder.append(create_embedder(get_match_settings()))
-    return _embedder[0]
-
-
-def use_embedder(embedder: Embedder | None) -> None:
-    """Replace the process's embedder (`None`: back to the configured one); tests and the CLI."""
-    _embedder.clear()
-    if embedder is not None:
-        _embedder.append(embedder)
-
-
-def register_index(index: StaleAware) -> None:
-    """Let listing events reach this index."""
-    _indexes.add(index)
+    async def on_listing_changed(self, event: ListingChanged, database: SessionSource) -> None:
+        """Subscribed to `ListingChanged` while the app runs: refresh this app's index, re-embed
+        the listing and notify mandate owners (`notify.react_to_listing`)."""
+        self.index.mark_stale()
+        await react_to_listing(event, database, self.settings, self.embedder)
 
 
-def mark_indexes_stale() -> None:
-    """A listing changed in this process: every index re-reads before its next answer."""
-    for index in list(_indexes):
-        index.mark_stale()
+def match_part(runtime: Runtime) -> MatchRuntime:
+    """The match part of `runtime` (`PartMissingError` when match is not mounted and started)."""
+    return runtime.get(MatchRuntime)

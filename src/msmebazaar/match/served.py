@@ -13,19 +13,18 @@ import functools
 import secrets
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.match.models import Mandate, MatchServed
 from msmebazaar.shared.counts import CountKind, count_later
-from msmebazaar.shared.db import relax_durability, utcnow
+from msmebazaar.shared.db import dialect_insert, relax_durability
+from msmebazaar.shared.india import india_today
 
 BUCKETS = 8
-INDIA_OFFSET = timedelta(hours=5, minutes=30)  # IST has no daylight saving
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,17 +41,11 @@ class MandateCounts:
     active: int
 
 
-def india_today() -> date:
-    """Today's date in India."""
-    return (utcnow() + INDIA_OFFSET).date()
-
-
 @functools.cache
 def _upsert(dialect_name: str) -> Any:
     """The counting upsert, built once per dialect: building it took a millisecond of CPU on
     every ranking (bench/load_report.py's profile); its parameters are bound per call."""
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    statement = dialect.insert(MatchServed).values(
+    statement = dialect_insert(dialect_name, MatchServed).values(
         day=bindparam("day"),
         direction=bindparam("direction"),
         bucket=bindparam("bucket"),

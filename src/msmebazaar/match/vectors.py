@@ -8,13 +8,11 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.match.embedders import Embedder, Vectors, text_hash
 from msmebazaar.match.models import StoredVector
-from msmebazaar.shared.db import utcnow
+from msmebazaar.shared.db import dialect_insert, utcnow
 from msmebazaar.shared.events import SessionSource
 
 # Rows per INSERT: well under PostgreSQL's 32,767 bind parameters (6 per row).
@@ -72,8 +70,7 @@ async def save_vectors(
         }
         for position, (subject_id, text) in enumerate(items)
     ]
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(StoredVector)
+    statement = dialect_insert(session, StoredVector)
     replaced = {
         name: statement.excluded[name]
         for name in ("dimension", "text_hash", "vector", "updated_at")

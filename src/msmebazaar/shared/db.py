@@ -21,6 +21,7 @@ from typing import Annotated, Any
 import structlog
 from fastapi import Depends, Request
 from sqlalchemy import BigInteger, DateTime, MetaData, Uuid, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -218,7 +219,7 @@ def _ping_on_checkout(engine: AsyncEngine, timeout_seconds: float) -> None:
 
 
 class Database:
-    """An engine and its session factory; the app keeps one on `app.state.db`.
+    """An engine and its session factory; the app keeps one in its runtime (`shared/runtime.py`).
 
     Two kinds of unit of work: `session()` may write, `read_session()` may not. On SQLite,
     which has one writer, every writer goes through this process's writer lock and then
@@ -371,6 +372,20 @@ async def relax_durability(session: AsyncSession) -> None:
         await session.execute(text("SET LOCAL synchronous_commit = off"))
 
 
+# Both constructs carry `on_conflict_do_nothing` / `on_conflict_do_update` and `excluded`.
+DialectInsert = postgresql.Insert | sqlite.Insert
+
+
+def dialect_insert(bind: AsyncSession | str, table: Any) -> DialectInsert:
+    """`INSERT` into `table` in the dialect of `bind` (a session or a dialect name), for upserts."""
+    # The one place that picks an insert by dialect (tests/test_architecture.py holds it there):
+    # the two ON CONFLICT clauses are spelt alike but are different classes in SQLAlchemy.
+    name = bind if isinstance(bind, str) else bind.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
 _READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -378,7 +393,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """FastAPI dependency: the request's session; committed after the endpoint returns. A GET
     reads only (it never queues behind writers); any other method is a unit of work that may
     write."""
-    database: Database = request.app.state.db
+    database: Database = request.app.state.runtime.database  # `shared.runtime`, which imports us
     if request.method in _READING_METHODS:
         async with database.read_session() as session:
             yield session

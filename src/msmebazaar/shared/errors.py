@@ -6,7 +6,7 @@ import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Final, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 import structlog
 from fastapi import FastAPI, Request
@@ -19,6 +19,9 @@ from starlette.types import Receive, Scope, Send
 
 from msmebazaar.shared.context import current_request_id
 from msmebazaar.shared.exceptions import AppError, InternalError
+
+if TYPE_CHECKING:  # the runtime's modules import this one
+    from msmebazaar.shared.runtime import Runtime
 
 logger = structlog.get_logger("msmebazaar.errors")
 
@@ -48,9 +51,6 @@ _MESSAGE_FOR_STATUS = {
 # A 422 lists at most this many fields: a body of thousands of unknown keys must not get an
 # answer naming each (megabytes, and the time to build them).
 MAX_REPORTED_ERRORS: Final = 20
-# Where the portal registers which paths are its own and how it renders an error page
-# (web/api.py, at start-up).
-PAGE_ERRORS_STATE: Final = "portal_pages"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +79,7 @@ NOT_PORTAL_SEGMENTS: Final = frozenset(
 )
 
 
+# A part of the app's runtime: the portal provides it at start-up (web/api.py).
 @dataclass(frozen=True, slots=True)
 class PortalPages:
     """The portal's part of the path space (the first segments of its routes: `my`, `buyer`,
@@ -105,8 +106,9 @@ def _accept(scope: Scope) -> str:
 
 
 def _portal_pages(scope: Scope) -> PortalPages | None:
-    app = scope.get("app")
-    pages: PortalPages | None = getattr(app.state, PAGE_ERRORS_STATE, None) if app else None
+    # An app without a runtime (a bare test app with only the handlers) has no portal.
+    runtime: Runtime | None = getattr(getattr(scope.get("app"), "state", None), "runtime", None)
+    pages = runtime.find(PortalPages) if runtime is not None else None
     if pages is None or not pages.owns(str(scope.get("path", "")), _accept(scope)):
         return None
     return pages

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -21,6 +21,7 @@ from msmebazaar.shared.metrics import (
     render_latest,
 )
 from msmebazaar.shared.responses import DataResponse, error_responses, ok
+from msmebazaar.shared.runtime import runtime_of
 
 router = APIRouter(tags=["operations"])
 
@@ -68,15 +69,15 @@ async def _check(
 
 async def dependency_checks(request: Request) -> list[DependencyCheck]:
     """Check the database and the cache concurrently, each within the health timeout."""
-    state = request.app.state
-    timeout = state.settings.observability.health_timeout_seconds
-    database_backend = state.db.engine.dialect.name
-    checks = [_check("database", database_backend, state.db.ping, timeout)]
-    if state.cache.backend == "redis":
-        checks.append(_check("redis", "redis", state.cache.ping, timeout))
+    runtime = runtime_of(request.app)
+    timeout = runtime.settings.observability.health_timeout_seconds
+    database_backend = runtime.database.engine.dialect.name
+    checks = [_check("database", database_backend, runtime.database.ping, timeout)]
+    if runtime.cache.backend == "redis":
+        checks.append(_check("redis", "redis", runtime.cache.ping, timeout))
     results = list(await asyncio.gather(*checks))
     _record_checks(results)
-    if state.cache.backend != "redis":
+    if runtime.cache.backend != "redis":
         results.append(DependencyCheck(name="redis", status="not_configured", backend="memory"))
     return results
 
@@ -90,7 +91,8 @@ def _record_checks(checks: list[DependencyCheck]) -> None:
 
 def _record_pool(request: Request) -> None:
     # Read at scrape time, no I/O: SQLAlchemy's queue pool keeps these counts itself.
-    pool = request.app.state.db.engine.pool
+    # Any: the counts are QueuePool's, not the base Pool's; checked for just below.
+    pool: Any = runtime_of(request.app).database.engine.pool
     if not all(hasattr(pool, name) for name in ("size", "checkedin", "checkedout", "overflow")):
         return  # a pool without counts (a test's static pool)
     DB_POOL_SIZE.set(pool.size())
@@ -102,12 +104,11 @@ def _record_pool(request: Request) -> None:
 def hold_readiness(app: FastAPI, name: str, until: asyncio.Event) -> None:
     """Readiness answers 503 until `until` is set: part of the process still warming up (match's
     listing index), so a new pod gets no traffic it would serve slowly or not at all."""
-    warming: dict[str, asyncio.Event] = getattr(app.state, "warming", {})
-    app.state.warming = {**warming, name: until}
+    runtime_of(app).warming[name] = until
 
 
 def _still_warming(request: Request) -> list[str]:
-    warming: dict[str, asyncio.Event] = getattr(request.app.state, "warming", {})
+    warming = runtime_of(request.app).warming
     return sorted(name for name, done in warming.items() if not done.is_set())
 
 
@@ -142,14 +143,14 @@ async def ready(request: Request) -> DataResponse[Readiness] | JSONResponse:
 @router.get("/health", response_model=DataResponse[HealthReport])
 async def health(request: Request) -> DataResponse[HealthReport]:
     """Detailed health: version, uptime, environment, services and every dependency."""
-    state = request.app.state
+    runtime = runtime_of(request.app)
     checks = await dependency_checks(request)
     report = HealthReport(
         status=_overall(checks),
         version=__version__,
-        environment=state.settings.environment.value,
-        uptime_seconds=round(time.monotonic() - state.started_at, 3),
-        services=list(state.services),
+        environment=runtime.settings.environment.value,
+        uptime_seconds=round(time.monotonic() - runtime.started_at, 3),
+        services=list(runtime.services),
         checks=checks,
     )
     return ok(report)

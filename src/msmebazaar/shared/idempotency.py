@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from msmebazaar.shared.cache import Cache
 from msmebazaar.shared.errors import error_response
+from msmebazaar.shared.runtime import runtime_of
 from msmebazaar.shared.security import client_ip
 
 HEADER = "idempotency-key"
@@ -66,7 +67,7 @@ class IdempotencyMiddleware:
         await self._guarded(scope, key, body, send)
 
     async def _guarded(self, scope: Scope, key: str, body: bytes, send: Send) -> None:
-        cache: Cache = scope["app"].state.cache
+        cache: Cache = runtime_of(scope["app"]).cache
         record_key = "idem:" + _digest(self._caller(scope).encode(), key.encode())
         fingerprint = _digest(
             scope["method"].encode(), scope["path"].encode(), scope["query_string"], body

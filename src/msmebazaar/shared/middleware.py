@@ -34,6 +34,7 @@ from msmebazaar.shared.metrics import (
 )
 from msmebazaar.shared.ratelimit import RateLimiter
 from msmebazaar.shared.request_limits import is_json_body
+from msmebazaar.shared.runtime import runtime_of
 from msmebazaar.shared.security import client_ip
 
 access_log = structlog.get_logger("msmebazaar.access")
@@ -226,7 +227,7 @@ class RateLimitMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        limiter: RateLimiter = scope["app"].state.rate_limiter
+        limiter: RateLimiter = runtime_of(scope["app"]).rate_limiter
         result = await limiter.hit(self.limit, "ip", client_ip(scope, self.trusted_proxies))
         if not result.allowed:
             RATE_LIMITED.inc()

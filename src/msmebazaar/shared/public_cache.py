@@ -5,9 +5,9 @@ A route opts in with the `PublicCacheDep` dependency, which marks its answer
 `Cache-Control: public, max-age=N` (N = `PUBLIC_CACHE_SECONDS`); only a route whose answer is
 the same for every caller — anonymous or signed in, in any language — may do so. The middleware
 keeps such 200 answers for N seconds from when computing them began, keyed by path, query string
-(parameters sorted) and `Accept-Language`, and serves them unchanged (`X-Cache: hit`, with `Age`)
-until they expire: N is the bound on staleness (a listing closed, rejected or hidden with its
-suspended owner leaves the cached pages within N seconds).
+(parameters sorted) and the language `Accept-Language` resolves to, and serves them unchanged
+(`X-Cache: hit`, with `Age`) until they expire: N is the bound on staleness (a listing closed,
+rejected or hidden with its suspended owner leaves the cached pages within N seconds).
 Within one process, concurrent misses on one key wait for the first instead of each querying;
 an answer read once is kept in memory until the shared copy expires (so the bound holds across
 processes on one host; across hosts it is N plus their clock skew); and past half its life the
@@ -35,8 +35,10 @@ from fastapi import Depends, Request, Response
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from msmebazaar.shared.i18n import resolve_language
 from msmebazaar.shared.metrics import PUBLIC_CACHE
 from msmebazaar.shared.middleware import CACHE_FILL
+from msmebazaar.shared.runtime import runtime_of
 
 logger = structlog.get_logger("msmebazaar.public_cache")
 
@@ -57,7 +59,7 @@ def now_seconds() -> float:
 
 async def mark_public(request: Request, response: Response) -> None:
     """FastAPI dependency: this route's 200 answer is the same for everyone; cache it briefly."""
-    seconds = request.app.state.settings.app.public_cache_ttl
+    seconds = runtime_of(request.app).settings.app.public_cache_ttl
     if seconds > 0:
         response.headers["Cache-Control"] = f"public, max-age={seconds}"
 
@@ -114,8 +116,9 @@ class _Route:
 
 
 def cache_key(scope: Scope) -> str:
-    """The key of a GET: path, query string and `Accept-Language` (hashed: bounded size)."""
-    language = Headers(scope=scope).get("accept-language", "")
+    """The key of a GET: path, query string and the language asked for (hashed: bounded size)."""
+    # The language, not the raw header: "hi-IN,hi;q=0.9" and "hi" get the same answer.
+    language = resolve_language(accept_language=Headers(scope=scope).get("accept-language"))
     query = _sorted_query(scope.get("query_string", b""))
     material = b"\0".join((scope["path"].encode(), query, language.encode()))
     return KEY_PREFIX + hashlib.sha256(material).hexdigest()
@@ -247,7 +250,7 @@ class PublicCacheMiddleware:
 
     async def _shared(self, scope: Scope, key: str) -> CachedAnswer | None:
         """The answer another process stored, unless this process's own copy is as recent."""
-        raw = await scope["app"].state.cache.get(key)
+        raw = await runtime_of(scope["app"]).cache.get(key)
         answer = CachedAnswer.loads(raw) if raw is not None else None
         local = self._local.get(key)
         if answer is None or answer.expires_at <= now_seconds():
@@ -287,7 +290,7 @@ class PublicCacheMiddleware:
         self._keep(key, answer)
         if future is not None:
             self._settle(key, future, answer)  # the readers waiting need not wait for Redis
-        await scope["app"].state.cache.set(key, answer.dumps(), answer.expires_at - started)
+        await runtime_of(scope["app"]).cache.set(key, answer.dumps(), answer.expires_at - started)
         PUBLIC_CACHE.labels("miss").inc()
 
     def _answer(self, scope: Scope, recorder: _Recorder, started: float) -> CachedAnswer | None:

@@ -10,9 +10,10 @@ from msmebazaar.services import ServiceSpec
 from msmebazaar.shared.config import Environment
 from msmebazaar.shared.messaging import register_channel
 from msmebazaar.shared.middleware import API_PREFIX
+from msmebazaar.shared.runtime import runtime_of
 from msmebazaar.whatsapp.providers import create_whatsapp_provider
 from msmebazaar.whatsapp.router import SIMULATE_PATH, router
-from msmebazaar.whatsapp.service import Runtime, Sweeper
+from msmebazaar.whatsapp.service import Sweeper
 
 # The outbox worker (in the app or `msmebazaar worker`) delivers `whatsapp` messages with this.
 register_channel("whatsapp", create_whatsapp_provider)
@@ -33,19 +34,18 @@ def _hide_simulator(app: FastAPI) -> None:
 
 
 async def _start(app: FastAPI) -> None:
-    settings = app.state.settings
+    runtime = runtime_of(app)
+    settings = runtime.settings
     if settings.is_production:
         _hide_simulator(app)
     interval = settings.whatsapp.sweep_seconds
     # Tests drive the sweep themselves (their sessions share one connection).
     if interval > 0 and settings.environment is not Environment.TESTING:
-        sweeper = Sweeper(Runtime(app.state.db, app.state.cache, settings), interval)
-        sweeper.start()
-        app.state.whatsapp_sweeper = sweeper
+        runtime.provide(Sweeper(runtime, interval)).start()
 
 
 async def _stop(app: FastAPI) -> None:
-    sweeper: Sweeper | None = getattr(app.state, "whatsapp_sweeper", None)
+    sweeper = runtime_of(app).find(Sweeper)
     if sweeper is not None:
         await sweeper.stop()
 

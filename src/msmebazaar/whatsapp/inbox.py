@@ -10,11 +10,9 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from msmebazaar.shared.db import utcnow
+from msmebazaar.shared.db import dialect_insert, utcnow
 from msmebazaar.whatsapp.metrics import MESSAGES
 from msmebazaar.whatsapp.models import (
     DELIVERED,
@@ -35,10 +33,8 @@ _PROGRESS = {QUEUED: 0, SENT: 1, DELIVERED: 2, READ: 3}
 
 async def store_inbound(session: AsyncSession, event: InboundEvent) -> uuid.UUID | None:
     """Store a received message; its id, or None when it was stored before (a retry)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = (
-        insert(InboundMessage)
+        dialect_insert(session, InboundMessage)
         .values(
             id=uuid.uuid4(),
             provider=event.provider,

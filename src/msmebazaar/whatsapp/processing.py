@@ -15,19 +15,15 @@ import asyncio
 import contextlib
 import copy
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from msmebazaar.shared.cache import Cache
-from msmebazaar.shared.config import Settings
-from msmebazaar.shared.db import Database, utcnow
+from msmebazaar.shared.db import dialect_insert, utcnow
 from msmebazaar.shared.outbox import enqueue
+from msmebazaar.shared.runtime import Runtime
 from msmebazaar.whatsapp.conversation.engine import handle
 from msmebazaar.whatsapp.conversation.state import State, Step
 from msmebazaar.whatsapp.conversation.texts import t
@@ -53,22 +49,11 @@ STAGGER = timedelta(seconds=2)  # keeps a turn's replies in order through the ou
 SIMULATE = "simulate"
 
 
-@dataclass(frozen=True, slots=True)
-class Runtime:
-    """What handling needs from the app: its database, cache and settings."""
-
-    database: Database
-    cache: Cache
-    settings: Settings
-
-
 async def _locked_conversation(session: AsyncSession, phone: str) -> Conversation:
     """The phone's conversation, created if new, locked until the unit of work ends."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     now = utcnow()
     await session.execute(
-        insert(Conversation)
+        dialect_insert(session, Conversation)
         .values(
             id=uuid.uuid4(),
             phone=phone,
@@ -131,7 +116,7 @@ async def _converse(
         completed_at=conversation.completed_at,
     )
     last_seen = conversation.last_inbound_at
-    turn = Turn(session, runtime.cache, runtime.settings, message.phone, message.received_at)
+    turn = Turn(session, runtime, message.phone, message.received_at)
     answer = UserInput(message.kind, message.text, message.reply_id)
     replies = await handle(turn, state, answer, last_seen)
     conversation.step = state.step.value if state.step else None

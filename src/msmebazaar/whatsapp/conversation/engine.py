@@ -15,6 +15,7 @@ import copy
 from datetime import datetime, timedelta
 from typing import Final
 
+from msmebazaar.shared.i18n import resolve_language
 from msmebazaar.shared.india import LAKH, InvalidIdentifier, normalize_indian_mobile
 from msmebazaar.whatsapp.conversation import answers, mandate, menu
 from msmebazaar.whatsapp.conversation.finish import finish_mandate, finish_owner
@@ -185,7 +186,7 @@ async def _first_message(turn: Turn, state: State, answer: UserInput) -> Reply:
     known = await menu.known_owner(turn)
     if known is not None:
         user, businesses = known
-        state.language = language_of(text) or user.language
+        state.language = resolve_language(chosen=language_of(text), saved=user.language)
         menu.open_menu(state, businesses)
         return ask(state, turn.now).prefixed(t("welcome_back", state.language))
     state.language, role = language_of(text), role_of(text)

@@ -83,7 +83,7 @@ async def _acting_user(turn: Turn, state: State, allowed: frozenset[UserRole]) -
         state.answers.update(role_wanted=state.role, role_current=user.role.value)
         raise _Stop(Outcome(goto=Step.ROLE_SWITCH))
     change = UserUpdate(role=UserRole(str(state.role)))
-    return acting_principal(await update_me(turn.session, turn.cache, principal, change))
+    return acting_principal(await update_me(turn.session, turn.runtime.cache, principal, change))
 
 
 def legal_form_of(name: str, gstin: str | None) -> LegalForm:
@@ -224,7 +224,7 @@ async def finish_mandate(turn: Turn, state: State) -> Outcome:
     try:
         async with turn.session.begin_nested():
             principal = await _acting_user(turn, state, MANDATE_ROLES)
-            mandate = await create_mandate(turn.session, principal, data)
+            mandate = await create_mandate(turn.session, turn.runtime, principal, data)
     except _Stop as stop:
         return stop.outcome
     except AppError as exc:

@@ -7,8 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from msmebazaar.shared.cache import Cache
-from msmebazaar.shared.config import Settings
+from msmebazaar.shared.runtime import Runtime
 from msmebazaar.whatsapp.conversation.state import Step
 from msmebazaar.whatsapp.messages import Reply
 
@@ -24,14 +23,13 @@ class Turn:
     time, plus what the services called on completion need."""
 
     session: AsyncSession
-    cache: Cache
-    settings: Settings
+    runtime: Runtime
     phone: str
     now: datetime
 
     def link(self, path: str) -> str:
         """A plain link into the web app (never with a sign-in token)."""
-        return f"{self.settings.app.public_base_url.rstrip('/')}/{path.lstrip('/')}"
+        return f"{self.runtime.settings.app.public_base_url.rstrip('/')}/{path.lstrip('/')}"
 
 
 @dataclass(frozen=True, slots=True)
