@@ -15,6 +15,7 @@ from sqlalchemy import update
 from msmebazaar.auth.models import User
 from msmebazaar.auth.schemas import Principal, UserRole
 from msmebazaar.auth.service import OptionalUser, require_role
+from msmebazaar.shared.runtime import runtime_of
 from tests.auth.factories import bearer, sign_in
 
 probe = APIRouter(prefix="/test/auth")
@@ -93,9 +94,9 @@ async def test_require_role_always_admits_an_admin(
     probe_client: httpx.AsyncClient, app: FastAPI
 ) -> None:
     tokens = await sign_in(probe_client)
-    async with app.state.db.session() as session:
+    async with runtime_of(app).database.session() as session:
         await session.execute(update(User).values(role="admin"))
-    await app.state.cache.delete(f"auth:session:{_sid(tokens)}")
+    await runtime_of(app).cache.delete(f"auth:session:{_sid(tokens)}")
 
     response = await probe_client.get("/test/auth/buyers-only", headers=bearer(tokens))
 

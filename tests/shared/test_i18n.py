@@ -6,7 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from msmebazaar.shared.i18n import Catalog, HeaderLanguage, negotiate_language
+from msmebazaar.shared.i18n import Catalog, HeaderLanguage, resolve_language
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,28 @@ from msmebazaar.shared.i18n import Catalog, HeaderLanguage, negotiate_language
 def test_language_is_the_users_choice_then_the_best_supported_header_match(
     header: str | None, user: str | None, expected: str
 ) -> None:
-    assert negotiate_language(header, user) == expected
+    assert resolve_language(saved=user, accept_language=header) == expected
+
+
+@pytest.mark.parametrize(
+    ("chosen", "saved", "remembered", "header", "expected"),
+    [
+        ("hi", "en", "en", "en", "hi"),  # the message's own language first (WhatsApp)
+        (None, "hi", "en", "en", "hi"),  # then the user's saved choice
+        (None, None, "hi", "en", "hi"),  # then a visitor's cookie
+        (None, None, None, "fr, hi;q=0.5", "hi"),  # then the best header match
+        ("ta", "xx", "", "hi", "hi"),  # unsupported values are passed over
+        (None, None, None, None, "en"),
+    ],
+)
+def test_language_resolves_message_then_user_then_cookie_then_header(
+    chosen: str | None, saved: str | None, remembered: str | None, header: str | None, expected: str
+) -> None:
+    resolved = resolve_language(
+        chosen=chosen, saved=saved, remembered=remembered, accept_language=header
+    )
+
+    assert resolved == expected
 
 
 def test_catalog_fills_placeholders_in_the_asked_language() -> None:

@@ -7,11 +7,13 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from msmebazaar.app import create_app
+from msmebazaar.match.runtime import MatchRuntime
 from msmebazaar.services import load_service, with_used_services
 from msmebazaar.shared.cache import Cache
 from msmebazaar.shared.config import Settings
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.ratelimit import RateLimiter
+from msmebazaar.shared.runtime import runtime_of
 
 
 async def test_the_web_service_alone_serves_pages_health_and_metrics_but_no_api(
@@ -27,14 +29,14 @@ async def test_the_web_service_alone_serves_pages_health_and_metrics_but_no_api(
             api = await http.get("/api/v1/listings")
             health = await http.get("/health/live")
             metrics = await http.get("/metrics")
-        assert hasattr(application.state, "match_index")  # match's start-up hook ran
+        assert runtime_of(application).find(MatchRuntime)  # match's start-up hook ran
 
     assert home.status_code == 200
     assert home.headers["content-type"].startswith("text/html")
     assert api.status_code == 404
     assert health.status_code == 200
     assert metrics.status_code == 200
-    assert application.state.services == ["web"]
+    assert runtime_of(application).services == ["web"]
 
 
 async def test_the_default_app_serves_the_pages_and_the_api_together(

@@ -6,9 +6,10 @@ import uuid
 
 from pydantic import SecretStr
 
+from msmebazaar.auth.service import CookieSigner, SessionRef
 from msmebazaar.shared.config import AuthSettings
 from msmebazaar.web.context import safe_next
-from msmebazaar.web.security import CookieSigner, SessionRef, csrf_cookie_valid, new_csrf_cookie
+from msmebazaar.web.security import csrf_cookie_valid, new_csrf_cookie
 
 NOW = 1_800_000_000.0
 

@@ -4,9 +4,9 @@ CSRF, logout, suspension and the language switch."""
 from __future__ import annotations
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from msmebazaar.auth.models import AuthSession, User
+from msmebazaar.auth.models import AuthSession, RefreshToken, User
 from msmebazaar.auth.service import UserStatus, set_user_status
 from msmebazaar.shared.cache import Cache
 from msmebazaar.shared.db import Database
@@ -244,6 +244,24 @@ async def test_an_api_sign_in_and_a_web_sign_in_are_both_sessions_of_one_user(
 
     user = await _user(database, phone)
     assert len(await _sessions(database, user)) == 2
+
+
+async def test_a_web_sign_in_leaves_no_unused_refresh_token(
+    browser: httpx.AsyncClient, database: Database
+) -> None:
+    phone = await web_sign_in(browser)
+
+    user = await _user(database, phone)
+    sessions = await _sessions(database, user)
+    async with database.session() as session:
+        refresh_rows = await session.scalar(
+            select(func.count(RefreshToken.id)).where(
+                RefreshToken.session_id.in_([row.id for row in sessions])
+            )
+        )
+    assert len(sessions) == 1
+    assert refresh_rows == 0
+    assert (await browser.get("/account")).status_code == 200
 
 
 async def test_the_account_page_changes_the_role(

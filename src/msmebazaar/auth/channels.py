@@ -29,7 +29,7 @@ async def user_for_verified_phone(
     """The user of a phone another channel verified: created with `role` on first contact; an
     existing one is reused with its role unchanged (a role change needs the user's consent:
     `update_me`)."""
-    user = await user_for_sign_in(session, phone=phone, role=role, name=None, language=language)
+    user, _ = await user_for_sign_in(session, phone=phone, role=role, name=None, language=language)
     return UserRead.model_validate(user)
 
 

@@ -1,4 +1,5 @@
-"""FastAPI dependencies every service uses: the signed-in user, roles, and the token codec."""
+"""FastAPI dependencies every service uses: the signed-in user, their language, roles, and the
+token codec."""
 
 from __future__ import annotations
 
@@ -6,15 +7,16 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import structlog
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from msmebazaar.auth.exceptions import InvalidTokenError
 from msmebazaar.auth.schemas import Principal, UserRole
 from msmebazaar.auth.sessions import load_principal
 from msmebazaar.auth.tokens import TokenCodec
-from msmebazaar.shared.config import Settings
 from msmebazaar.shared.exceptions import AuthenticationError, PermissionDeniedError
+from msmebazaar.shared.i18n import LanguageCode, resolve_language
+from msmebazaar.shared.runtime import Runtime, runtime_of
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -24,14 +26,14 @@ bearer_scheme = HTTPBearer(
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 
 
-async def get_codec(request: Request) -> TokenCodec:
+def codec_of(runtime: Runtime) -> TokenCodec:
     """The app's token codec, built once from its settings (any service may need it first)."""
-    codec: TokenCodec | None = getattr(request.app.state, "auth_codec", None)
-    if codec is None:
-        settings: Settings = request.app.state.settings
-        codec = TokenCodec(settings.auth)
-        request.app.state.auth_codec = codec
-    return codec
+    return runtime.part(TokenCodec, lambda: TokenCodec(runtime.settings.auth))
+
+
+async def get_codec(request: Request) -> TokenCodec:
+    """FastAPI dependency: the app's token codec (`codec_of`)."""
+    return codec_of(runtime_of(request.app))
 
 
 CodecDep = Annotated[TokenCodec, Depends(get_codec)]
@@ -39,12 +41,12 @@ CodecDep = Annotated[TokenCodec, Depends(get_codec)]
 
 async def _authenticate(request: Request, token: str, codec: TokenCodec) -> Principal:
     claims = codec.decode_access(token)
-    state = request.app.state
+    runtime = runtime_of(request.app)
     principal = await load_principal(
-        state.db,
-        state.cache,
+        runtime.database,
+        runtime.cache,
         claims,
-        cache_seconds=state.settings.auth.session_cache_seconds,
+        cache_seconds=runtime.settings.auth.session_cache_seconds,
     )
     request.state.user_id = str(principal.id)  # read by the access log
     structlog.contextvars.bind_contextvars(user_id=str(principal.id))
@@ -71,6 +73,17 @@ async def optional_user(
 
 CurrentUser = Annotated[Principal, Depends(current_user)]
 OptionalUser = Annotated[Principal | None, Depends(optional_user)]
+
+
+async def caller_language(  # async: a plain `def` dependency costs a worker-thread hop
+    user: CurrentUser,
+    accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> LanguageCode:
+    """The signed-in caller's saved language, else `Accept-Language`, else English."""
+    return resolve_language(saved=user.user.language, accept_language=accept_language)
+
+
+CallerLanguage = Annotated[LanguageCode, Depends(caller_language)]
 
 
 def require_role(*roles: UserRole) -> Callable[..., Awaitable[Principal]]:

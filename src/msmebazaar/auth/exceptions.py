@@ -7,7 +7,14 @@ from msmebazaar.shared.exceptions import (
     BadRequestError,
     PermissionDeniedError,
     RateLimitedError,
+    ValidationError,
 )
+
+
+class PhoneInvalidError(ValidationError):
+    # Raised with the failed rule's message on the `phone` field (`auth.otp.parse_phone`).
+    default_code = "PHONE_INVALID"
+    default_message = "Enter a valid 10-digit Indian mobile number."
 
 
 class OtpInvalidError(BadRequestError):

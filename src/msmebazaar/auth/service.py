@@ -1,7 +1,9 @@
 """The auth service's public face: the only module (with `schemas`) other services import.
 
-It re-exports the request dependencies (`CurrentUser`, `OptionalUser`, `require_role`) and the
-functions other services call with ids (`get_user`, `set_user_status`).
+It re-exports the request dependencies (`CurrentUser`, `OptionalUser`, `require_role`), the
+functions other services call with ids (`get_user`, `set_user_status`), the one way a sign-in
+completes (`sign_in`) with the credentials auth issues for it (`issue_tokens` for the API, the
+portal's `CookieSigner`), and the errors callers may tell apart.
 """
 
 from __future__ import annotations
@@ -19,29 +21,50 @@ from msmebazaar.auth.admin_users import (
     users_after,
 )
 from msmebazaar.auth.channels import acting_principal, find_user_by_phone, user_for_verified_phone
+from msmebazaar.auth.cookies import CookieSigner, SessionRef
 from msmebazaar.auth.dependencies import (
+    CallerLanguage,
     CodecDep,
     CurrentUser,
     OptionalUser,
+    codec_of,
     current_user,
     get_codec,
     optional_user,
     require_role,
 )
 from msmebazaar.auth.events import UserRoleChanged
+from msmebazaar.auth.exceptions import (
+    AccountSuspendedError,
+    OtpAttemptsExceededError,
+    OtpInvalidError,
+    PhoneInvalidError,
+    RoleNotAllowedError,
+)
 from msmebazaar.auth.otp import parse_phone
 from msmebazaar.auth.schemas import Principal, UserRead, UserRole, UserStatus
-from msmebazaar.auth.sessions import logout, refresh_tokens, session_principal
-from msmebazaar.auth.signin import request_code, verify_code
+from msmebazaar.auth.sessions import issue_tokens, logout, refresh_tokens, session_principal
+from msmebazaar.auth.signin import SignIn, request_code, sign_in, verify_code
+from msmebazaar.auth.tokens import TokenCodec
 from msmebazaar.auth.users import create_or_promote_admin, get_user, set_user_status, update_me
 
 __all__ = [
+    "AccountSuspendedError",
+    "CallerLanguage",
     "CodecDep",
+    "CookieSigner",
     "CurrentUser",
     "LastAdminError",
     "OptionalUser",
+    "OtpAttemptsExceededError",
+    "OtpInvalidError",
+    "PhoneInvalidError",
     "Principal",
+    "RoleNotAllowedError",
     "SelfChangeError",
+    "SessionRef",
+    "SignIn",
+    "TokenCodec",
     "UserChange",
     "UserCounts",
     "UserRead",
@@ -51,11 +74,13 @@ __all__ = [
     "UserStatus",
     "acting_principal",
     "change_user",
+    "codec_of",
     "create_or_promote_admin",
     "current_user",
     "find_user_by_phone",
     "get_codec",
     "get_user",
+    "issue_tokens",
     "logout",
     "optional_user",
     "parse_phone",
@@ -65,6 +90,7 @@ __all__ = [
     "search_users",
     "session_principal",
     "set_user_status",
+    "sign_in",
     "signup_cohort",
     "update_me",
     "user_counts",

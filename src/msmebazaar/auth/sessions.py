@@ -39,7 +39,7 @@ def _session_key(session_id: uuid.UUID) -> str:
 
 
 def _token_pair(
-    codec: TokenCodec, user: User, session_id: uuid.UUID, token: RefreshToken, raw: str
+    codec: TokenCodec, user: UserRead, session_id: uuid.UUID, token: RefreshToken, raw: str
 ) -> TokenResponse:
     access = codec.issue_access(
         user_id=user.id,
@@ -53,7 +53,7 @@ def _token_pair(
         refresh_token=raw,
         expires_in=codec.settings.access_token_ttl_seconds,
         refresh_expires_in=codec.settings.refresh_token_ttl_seconds,
-        user=UserRead.model_validate(user),
+        user=user,
     )
 
 
@@ -73,21 +73,44 @@ def _new_token(
     )
 
 
+async def open_session(
+    session: AsyncSession, user_id: uuid.UUID, *, user_agent: str | None = None
+) -> uuid.UUID:
+    """Open a sign-in session (a row of the session table, no tokens yet); its id."""
+    auth_session = AuthSession(
+        id=uuid.uuid4(), user_id=user_id, created_at=utcnow(), user_agent=(user_agent or "")[:255]
+    )
+    session.add(auth_session)
+    await session.flush()  # no ORM relationships here, so the flushes set the insert order
+    return auth_session.id
+
+
+async def _first_pair(
+    session: AsyncSession, codec: TokenCodec, principal: Principal
+) -> TokenResponse:
+    raw = new_refresh_token()
+    token = _new_token(codec, principal.session_id, raw, utcnow(), parent=None)
+    session.add(token)
+    await session.flush()
+    return _token_pair(codec, principal.user, principal.session_id, token, raw)
+
+
+async def issue_tokens(
+    database: Database, codec: TokenCodec, principal: Principal
+) -> TokenResponse:
+    """The first access and refresh tokens of a signed-in principal's session (the API's
+    sign-in; the portal uses a cookie instead, so its sessions have no refresh token)."""
+    async with database.session() as session:
+        return await _first_pair(session, codec, principal)
+
+
 async def start_session(
     session: AsyncSession, codec: TokenCodec, user: User, *, user_agent: str | None = None
 ) -> TokenResponse:
     """Open a sign-in session (a new refresh-token family) and issue its first pair."""
-    now = utcnow()
-    auth_session = AuthSession(
-        id=uuid.uuid4(), user_id=user.id, created_at=now, user_agent=(user_agent or "")[:255]
-    )
-    raw = new_refresh_token()
-    token = _new_token(codec, auth_session.id, raw, now, parent=None)
-    session.add(auth_session)
-    await session.flush()  # no ORM relationships here, so the flushes set the insert order
-    session.add(token)
-    await session.flush()
-    return _token_pair(codec, user, auth_session.id, token, raw)
+    session_id = await open_session(session, user.id, user_agent=user_agent)
+    principal = Principal(user=UserRead.model_validate(user), session_id=session_id)
+    return await _first_pair(session, codec, principal)
 
 
 async def refresh_tokens(
@@ -128,7 +151,7 @@ async def _rotate(
     successor = _new_token(codec, session_id, successor_raw, now, parent=token_id)
     session.add(successor)
     await session.flush()
-    return _token_pair(codec, user, session_id, successor, successor_raw)
+    return _token_pair(codec, UserRead.model_validate(user), session_id, successor, successor_raw)
 
 
 async def _live_session(session: AsyncSession, session_id: uuid.UUID) -> tuple[AuthSession, User]:
@@ -164,7 +187,8 @@ async def _replay(
             and child.token_hash == refresh_token_hash(child_raw)
         ):
             _, user = await _live_session(session, token.session_id)
-            return _token_pair(codec, user, token.session_id, child, child_raw)
+            user_read = UserRead.model_validate(user)
+            return _token_pair(codec, user_read, token.session_id, child, child_raw)
     await _revoke(session, [token.session_id], "refresh_token_reuse", now)
     return token.session_id
 

@@ -1,6 +1,10 @@
-"""The sign-in flow: ask for a code, verify it, get tokens."""
+"""The sign-in flow: ask for a code, then `sign_in` with it (the API then gets tokens, the
+portal a cookie)."""
 
 from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
 
 from msmebazaar.auth.exceptions import AccountSuspendedError, OtpInvalidError, RoleNotAllowedError
 from msmebazaar.auth.otp import (
@@ -16,10 +20,12 @@ from msmebazaar.auth.schemas import (
     Language,
     OtpRequested,
     OtpVerify,
+    Principal,
     TokenResponse,
+    UserRead,
     UserStatus,
 )
-from msmebazaar.auth.sessions import start_session
+from msmebazaar.auth.sessions import issue_tokens, open_session
 from msmebazaar.auth.tokens import TokenCodec
 from msmebazaar.auth.users import record_login, user_for_sign_in
 from msmebazaar.shared.config import Settings
@@ -50,6 +56,60 @@ async def request_code(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    """A completed sign-in: the principal (the user and the session it opened) and whether
+    this sign-in created the user. Carries no credential: the caller asks auth for one (API
+    tokens through `issue_tokens`, the portal's cookie through `CookieSigner`)."""
+
+    principal: Principal
+    new_user: bool
+
+    @property
+    def session_id(self) -> uuid.UUID:
+        """The auth session this sign-in opened."""
+        return self.principal.session_id
+
+
+async def sign_in(
+    database: Database,
+    codec: TokenCodec,
+    settings: Settings,
+    request: OtpVerify,
+    *,
+    phone: str,
+    language: Language,
+    user_agent: str | None,
+) -> SignIn:
+    """Check the code and complete the sign-in, creating the user on first sign-in: the one
+    place a sign-in completes. A spent try is committed even when the answer is an error, so
+    wrong guesses always count."""
+    if request.role is not None and request.role not in SELF_SERVICE_ROLES:
+        raise RoleNotAllowedError("The admin role is given only by an administrator.")
+    signed_in: SignIn | None = None
+    error: Exception | None = None
+    async with database.session() as session:
+        check = await check_code(session, codec, phone, request.code, settings.auth)
+        if check is CodeCheck.LOCKED:
+            error = await locked_error(session, phone, settings.auth)
+        elif check is CodeCheck.VALID:
+            user, created = await user_for_sign_in(
+                session, phone=phone, role=request.role, name=request.name, language=language
+            )
+            if user.status == UserStatus.SUSPENDED:
+                error = AccountSuspendedError()
+            else:
+                session_id = await open_session(session, user.id, user_agent=user_agent)
+                principal = Principal(user=UserRead.model_validate(user), session_id=session_id)
+                signed_in = SignIn(principal, new_user=created)
+    if signed_in is not None:  # counted once committed
+        record_check(CodeCheck.VALID.value)
+        record_login(signed_in.principal.role)
+        return signed_in
+    record_check("suspended" if isinstance(error, AccountSuspendedError) else check.value)
+    raise error or OtpInvalidError()
+
+
 async def verify_code(
     database: Database,
     codec: TokenCodec,
@@ -60,27 +120,8 @@ async def verify_code(
     language: Language,
     user_agent: str | None,
 ) -> TokenResponse:
-    """Check the code and sign in, creating the user on first sign-in. A spent try is
-    committed even when the answer is an error, so wrong guesses always count."""
-    if request.role is not None and request.role not in SELF_SERVICE_ROLES:
-        raise RoleNotAllowedError("The admin role is given only by an administrator.")
-    tokens: TokenResponse | None = None
-    error: Exception | None = None
-    async with database.session() as session:
-        check = await check_code(session, codec, phone, request.code, settings.auth)
-        if check is CodeCheck.LOCKED:
-            error = await locked_error(session, phone, settings.auth)
-        elif check is CodeCheck.VALID:
-            user = await user_for_sign_in(
-                session, phone=phone, role=request.role, name=request.name, language=language
-            )
-            if user.status == UserStatus.SUSPENDED:
-                error = AccountSuspendedError()
-            else:
-                tokens = await start_session(session, codec, user, user_agent=user_agent)
-    if tokens is not None:  # counted once committed
-        record_check(CodeCheck.VALID.value)
-        record_login(tokens.user.role)
-        return tokens
-    record_check("suspended" if isinstance(error, AccountSuspendedError) else check.value)
-    raise error or OtpInvalidError()
+    """`sign_in`, then the session's first token pair (the API's answer to a verified code)."""
+    signed_in = await sign_in(
+        database, codec, settings, request, phone=phone, language=language, user_agent=user_agent
+    )
+    return await issue_tokens(database, codec, signed_in.principal)

@@ -37,10 +37,12 @@ async def user_for_sign_in(
     role: UserRole | None,
     name: str | None,
     language: Language,
-) -> User:
-    """The user of a verified phone, created on first sign-in; a role given later is ignored."""
+) -> tuple[User, bool]:
+    """The user of a verified phone, created on first sign-in (then True); a role given later
+    is ignored."""
     now = utcnow()
     user = await session.scalar(select(User).where(User.phone == phone))
+    created = user is None
     if user is None:
         user = User(
             id=uuid.uuid4(),
@@ -59,7 +61,7 @@ async def user_for_sign_in(
         user.phone_verified_at = user.phone_verified_at or now
         user.name = user.name or name
     await session.flush()
-    return user
+    return user, created
 
 
 def record_login(role: str) -> None:

@@ -1,4 +1,4 @@
-"""Texts for people in the caller's language: the user's choice, else `Accept-Language`.
+"""Texts for people in the caller's language, picked one way everywhere (`resolve_language`).
 
 English and Hindi are supported. Each service keeps its own `Catalog` of texts next to the rules
 that produce them; a catalog refuses to be built with a text missing in either language.
@@ -39,23 +39,30 @@ def _weighted_tags(header: str) -> list[tuple[float, int, str]]:
     return sorted(tags)
 
 
-def negotiate_language(
-    accept_language: str | None, user_language: str | None = None
+def resolve_language(
+    *,
+    chosen: str | None = None,
+    saved: str | None = None,
+    remembered: str | None = None,
+    accept_language: str | None = None,
 ) -> LanguageCode:
-    """The user's saved language if supported, else the best `Accept-Language` match, else en."""
-    if user_language and (chosen := _as_supported(user_language)):
-        return chosen
+    """The caller's language: what this message itself is in, else the user's saved choice,
+    else a visitor's remembered choice (a cookie), else the best `Accept-Language` match, else
+    English. An unsupported value at any step is passed over."""
+    for value in (chosen, saved, remembered):
+        if value and (supported := _as_supported(value)):
+            return supported
     for _, _, tag in _weighted_tags(accept_language or ""):
-        if chosen := _as_supported(tag):
-            return chosen
+        if supported := _as_supported(tag):
+            return supported
     return DEFAULT_LANGUAGE
 
 
-def header_language(
+async def header_language(  # async: a plain `def` dependency costs a worker-thread hop
     accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> LanguageCode:
     """FastAPI dependency: the language `Accept-Language` asks for (en or hi)."""
-    return negotiate_language(accept_language)
+    return resolve_language(accept_language=accept_language)
 
 
 HeaderLanguage = Annotated[LanguageCode, Depends(header_language)]

@@ -10,7 +10,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRouter, iter_route_contexts
 
 from msmebazaar.services import ServiceSpec
-from msmebazaar.shared.errors import PAGE_ERRORS_STATE, PortalPages
+from msmebazaar.shared.errors import PortalPages
+from msmebazaar.shared.runtime import runtime_of
 from msmebazaar.web.pages import refusal_page
 from msmebazaar.web.routes import build_router
 
@@ -26,7 +27,7 @@ def first_segments(router: APIRouter) -> frozenset[str]:
 async def answer_errors_as_pages(app: FastAPI) -> None:
     """Every error under the portal's paths is a page, even those answered outside the page
     routes (an unknown path, a rate limit, overload, a stalled or oversized body)."""
-    setattr(app.state, PAGE_ERRORS_STATE, PortalPages(first_segments(ROUTER), refusal_page))
+    runtime_of(app).provide(PortalPages(first_segments(ROUTER), refusal_page))
 
 
 SERVICE = ServiceSpec(

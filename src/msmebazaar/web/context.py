@@ -15,20 +15,24 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import State
 
-from msmebazaar.auth.service import Principal, UserRole, session_principal
+from msmebazaar.auth.service import (
+    CookieSigner,
+    Principal,
+    SessionRef,
+    UserRole,
+    session_principal,
+)
 from msmebazaar.shared.config import Settings
 from msmebazaar.shared.exceptions import AuthenticationError, PermissionDeniedError
-from msmebazaar.shared.i18n import LanguageCode, negotiate_language
+from msmebazaar.shared.i18n import LanguageCode, resolve_language
+from msmebazaar.shared.runtime import Runtime, runtime_of
 from msmebazaar.web.rendering import render_template
 from msmebazaar.web.security import (
     CSRF_COOKIE,
     FLASH_COOKIE,
     LANGUAGE_COOKIE,
     SESSION_COOKIE,
-    CookieSigner,
-    SessionRef,
     csrf_cookie_valid,
     new_csrf_cookie,
 )
@@ -47,14 +51,9 @@ class SignInRequired(Exception):  # noqa: N818 - a control-flow signal, not an e
     """The page needs a signed-in visitor: answered with a redirect to the sign-in page."""
 
 
-def signer_of(state: State) -> CookieSigner:
-    """The app's cookie signer, built once from its settings."""
-    signer: CookieSigner | None = getattr(state, "web_signer", None)
-    if signer is None:
-        settings: Settings = state.settings
-        signer = CookieSigner(settings.auth)
-        state.web_signer = signer
-    return signer
+def signer_of(runtime: Runtime) -> CookieSigner:
+    """The app's cookie signer (auth's, keyed from auth's secret), built once from its settings."""
+    return runtime.part(CookieSigner, lambda: CookieSigner(runtime.settings.auth))
 
 
 @dataclass
@@ -70,19 +69,18 @@ class Visit:
     _cookie_changes: list[Callable[[Response], None]] = field(default_factory=list)
 
     @property
-    def state(self) -> State:
-        state: State = self.request.app.state
-        return state
+    def runtime(self) -> Runtime:
+        """The app's runtime (`shared/runtime.py`)."""
+        return runtime_of(self.request.app)
 
     @property
     def settings(self) -> Settings:
-        settings: Settings = self.state.settings
-        return settings
+        return self.runtime.settings
 
     @property
     def csrf_token(self) -> str:
         session_id = self.viewer.session_id if self.viewer else None
-        return signer_of(self.state).csrf_token(self.csrf_cookie, session_id)
+        return signer_of(self.runtime).csrf_token(self.csrf_cookie, session_id)
 
     @property
     def user(self) -> Principal:
@@ -183,15 +181,15 @@ def sign_in_url(next_url: str) -> str:
     return f"/signin?next={quote(safe_next(next_url), safe='/')}"
 
 
-async def _viewer(visit_state: State, ref: SessionRef | None) -> tuple[Principal | None, str]:
+async def _viewer(runtime: Runtime, ref: SessionRef | None) -> tuple[Principal | None, str]:
     """The principal behind a session cookie, and why there is none ("", "ended", "suspended")."""
     if ref is None:
         return None, ""
-    settings: Settings = visit_state.settings
+    settings = runtime.settings
     try:
         principal = await session_principal(
-            visit_state.db,
-            visit_state.cache,
+            runtime.database,
+            runtime.cache,
             user_id=ref.user_id,
             session_id=ref.session_id,
             cache_seconds=settings.auth.session_cache_seconds,
@@ -204,10 +202,10 @@ async def _viewer(visit_state: State, ref: SessionRef | None) -> tuple[Principal
 
 
 def _language(request: Request, viewer: Principal | None) -> LanguageCode:
-    if viewer is not None:
-        return negotiate_language(None, viewer.user.language.value)
-    return negotiate_language(
-        request.headers.get("accept-language"), request.cookies.get(LANGUAGE_COOKIE)
+    return resolve_language(
+        saved=viewer.user.language.value if viewer is not None else None,
+        remembered=request.cookies.get(LANGUAGE_COOKIE),
+        accept_language=request.headers.get("accept-language"),
     )
 
 
@@ -216,10 +214,10 @@ async def current_visit(request: Request) -> Visit:
     existing: Visit | None = getattr(request.state, "web_visit", None)
     if existing is not None:
         return existing
-    state = request.app.state
-    signer = signer_of(state)
+    runtime = runtime_of(request.app)
+    signer = signer_of(runtime)
     cookie = request.cookies.get(SESSION_COOKIE)
-    viewer, ended = await _viewer(state, signer.read_session(cookie))
+    viewer, ended = await _viewer(runtime, signer.read_session(cookie))
     if viewer is not None:
         request.state.user_id = str(viewer.id)  # read by the access log
     csrf = request.cookies.get(CSRF_COOKIE)

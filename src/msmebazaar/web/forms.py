@@ -65,7 +65,7 @@ async def checked_form(request: Request, visit: VisitDep) -> FormData:
     if not isinstance(token, str):
         token = request.headers.get(CSRF_HEADER)
     session_id = visit.viewer.session_id if visit.viewer else None
-    valid = signer_of(visit.state).csrf_valid(token, visit.csrf_cookie, session_id)
+    valid = signer_of(visit.runtime).csrf_valid(token, visit.csrf_cookie, session_id)
     if not valid or not _same_origin(request, visit):
         raise CsrfFailedError()
     return form

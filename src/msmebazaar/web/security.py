@@ -1,26 +1,13 @@
-"""The portal's cookies: a signed session cookie tied to an auth sign-in session, and CSRF tokens.
+"""The portal's cookie names and the browser's random CSRF cookie.
 
-The session cookie names a row of auth's session table (the same table as the API's refresh
-tokens), so logging out, a revoked token family and a suspension end a browser's session exactly
-as they end an app's. It carries no secret of its own: only an HMAC over the session id, the user
-id and an expiry, keyed by the server's JWT key material.
-
-CSRF: each browser gets a random `mb_csrf` cookie; forms carry an HMAC of it bound to the
-sign-in session (a signed double submit). A cross-site page can neither read the cookie nor
-compute the token.
+The session cookie and the CSRF tokens are signed by auth (`auth.service.CookieSigner`), with
+keys derived from auth's secret there; the portal only sets and clears the cookies. Each browser
+gets a random `mb_csrf` cookie; forms carry auth's HMAC of it bound to the sign-in session.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
-import time
-import uuid
-from dataclasses import dataclass
-
-from msmebazaar.shared.config import AuthSettings
 
 SESSION_COOKIE = "mb_session"
 CSRF_COOKIE = "mb_csrf"
@@ -29,75 +16,6 @@ FLASH_COOKIE = "mb_flash"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 _CSRF_COOKIE_BYTES = 32
-_MAX_COOKIE_CHARS = 256
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _key_material(settings: AuthSettings) -> bytes:
-    if settings.jwt_algorithm == "RS256" and settings.jwt_private_key is not None:
-        return settings.jwt_private_key.get_secret_value().encode()
-    return settings.jwt_secret.get_secret_value().encode()
-
-
-@dataclass(frozen=True, slots=True)
-class SessionRef:
-    """What a valid session cookie names: an auth session and its user."""
-
-    session_id: uuid.UUID
-    user_id: uuid.UUID
-
-
-class CookieSigner:
-    """Signs and checks the session cookie and CSRF tokens (one key per purpose)."""
-
-    def __init__(self, settings: AuthSettings) -> None:
-        material = _key_material(settings)
-        self._session_key = hmac.new(material, b"msmebazaar/web-session", hashlib.sha256).digest()
-        self._csrf_key = hmac.new(material, b"msmebazaar/web-csrf", hashlib.sha256).digest()
-        self.session_seconds = settings.refresh_token_ttl_seconds
-
-    def _mac(self, payload: str) -> str:
-        return _b64(hmac.new(self._session_key, payload.encode(), hashlib.sha256).digest())
-
-    def session_cookie(self, ref: SessionRef, *, now: float | None = None) -> str:
-        """The cookie value for a sign-in session, valid as long as its refresh tokens."""
-        expires = int(now if now is not None else time.time()) + self.session_seconds
-        payload = f"{ref.session_id.hex}.{ref.user_id.hex}.{expires}"
-        return f"{payload}.{self._mac(payload)}"
-
-    def read_session(self, value: str | None, *, now: float | None = None) -> SessionRef | None:
-        """The session a cookie names, or None when it is absent, forged or expired."""
-        if not value or len(value) > _MAX_COOKIE_CHARS:
-            return None
-        parts = value.split(".")
-        if len(parts) != 4:
-            return None
-        payload, mac = ".".join(parts[:3]), parts[3]
-        if not hmac.compare_digest(mac, self._mac(payload)):
-            return None
-        session_hex, user_hex, expires = parts[:3]
-        if not expires.isdigit() or int(expires) <= (now if now is not None else time.time()):
-            return None
-        try:
-            return SessionRef(uuid.UUID(hex=session_hex), uuid.UUID(hex=user_hex))
-        except ValueError:
-            return None
-
-    def csrf_token(self, csrf_cookie: str, session_id: uuid.UUID | None) -> str:
-        """The token forms carry: bound to the browser's CSRF cookie and its sign-in session."""
-        binding = f"{csrf_cookie}|{session_id.hex if session_id else ''}"
-        return _b64(hmac.new(self._csrf_key, binding.encode(), hashlib.sha256).digest())
-
-    def csrf_valid(
-        self, token: str | None, csrf_cookie: str | None, session_id: uuid.UUID | None
-    ) -> bool:
-        """Whether a submitted token matches this browser and session (constant time)."""
-        if not token or not csrf_cookie or len(token) > _MAX_COOKIE_CHARS:
-            return False
-        return hmac.compare_digest(token, self.csrf_token(csrf_cookie, session_id))
 
 
 def new_csrf_cookie() -> str:

@@ -39,6 +39,7 @@ from msmebazaar.msme.service import listings_in_review
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.exceptions import AppError, NotFoundError
 from msmebazaar.shared.pagination import MAX_PAGE, PageParams
+from msmebazaar.shared.runtime import RuntimeDep
 from msmebazaar.web.admin_view import analytics_charts
 from msmebazaar.web.context import AdminVisit, Visit
 from msmebazaar.web.forms import FormDep, app_error_fields, schema_errors, text_field
@@ -64,11 +65,11 @@ async def analytics_page(visit: AdminVisit, session: SessionDep) -> Response:
 
 
 @router.get("/exports/{dataset}.csv")
-async def export_page(dataset: str, request: Request, visit: AdminVisit) -> Response:
+async def export_page(dataset: str, runtime: RuntimeDep, visit: AdminVisit) -> Response:
     """Download listings, users or interests as CSV: the API's export, audited the same way."""
     if dataset not in set(ExportDataset):
         raise NotFoundError()
-    chosen, database = ExportDataset(dataset), request.app.state.db
+    chosen, database = ExportDataset(dataset), runtime.database
     filename = await start_export(database, visit.user, chosen, ExportFormat.CSV)
     return visit.finish(
         StreamingResponse(
@@ -264,11 +265,17 @@ async def users_page(request: Request, visit: AdminVisit, session: SessionDep) -
 
 @router.post("/users/{user_id}")
 async def update_user_page(
-    user_id: str, request: Request, visit: AdminVisit, session: SessionDep, form: FormDep
+    user_id: str,
+    *,
+    request: Request,
+    runtime: RuntimeDep,
+    visit: AdminVisit,
+    session: SessionDep,
+    form: FormDep,
 ) -> Response:
     """Suspend, reactivate or change the role of a user (never yourself, nor the last admin)."""
     identifier, admin = parse_id(user_id), visit.user
-    cache = request.app.state.cache
+    cache = runtime.cache
     try:
         body = AdminUserUpdate(
             status=text_field(form, "status"),

@@ -124,7 +124,9 @@ async def create_mandate_page(visit: BuyerVisit, session: SessionDep, form: Form
     if not errors:
         try:
             data = MandateCreate.model_validate(fields)
-            created = await in_savepoint(session, lambda: create_mandate(session, viewer, data))
+            created = await in_savepoint(
+                session, lambda: create_mandate(session, visit.runtime, viewer, data)
+            )
         except pydantic.ValidationError as exc:
             errors = schema_errors(visit, exc)
         except AppError as exc:
@@ -140,7 +142,7 @@ async def mandate_page(mandate_id: str, visit: BuyerVisit, session: SessionDep) 
     viewer = visit.user
     mandate = await get_mandate(session, viewer, parse_id(mandate_id))
     matches = await listings_for_mandate(
-        session, visit.state, viewer, mandate.id, limit=MATCHES_SHOWN, language=visit.language
+        session, visit.runtime, viewer, mandate.id, limit=MATCHES_SHOWN, language=visit.language
     )
     return visit.render("buyer/mandate.html", mandate=mandate, matches=matches)
 
@@ -167,7 +169,9 @@ async def update_mandate_page(
     if not errors:
         try:
             data = MandateUpdate.model_validate(fields)
-            await in_savepoint(session, lambda: update_mandate(session, viewer, identifier, data))
+            await in_savepoint(
+                session, lambda: update_mandate(session, visit.runtime, viewer, identifier, data)
+            )
         except pydantic.ValidationError as exc:
             errors = schema_errors(visit, exc)
         except AppError as exc:

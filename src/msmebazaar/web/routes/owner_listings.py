@@ -126,7 +126,7 @@ async def listing_detail(listing_id: str, visit: OwnerVisit, session: SessionDep
     viewer = visit.user
     listing = await owned_listing(session, viewer, parse_id(listing_id))
     matches = await mandates_for_listing(
-        session, visit.state, viewer, listing.id, limit=MATCHES_SHOWN, language=visit.language
+        session, visit.runtime, viewer, listing.id, limit=MATCHES_SHOWN, language=visit.language
     )
     return visit.render("owner/listing.html", listing=listing, matches=matches)
 
@@ -187,7 +187,7 @@ async def _listing_action(
             raise
         listing = await owned_listing(session, viewer, listing_id)
         matches = await mandates_for_listing(
-            session, visit.state, viewer, listing_id, limit=MATCHES_SHOWN, language=visit.language
+            session, visit.runtime, viewer, listing_id, limit=MATCHES_SHOWN, language=visit.language
         )
         errors = app_error_fields(visit, exc)
         return visit.render(

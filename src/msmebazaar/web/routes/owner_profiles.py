@@ -8,7 +8,7 @@ from typing import Annotated, Any, Final
 from urllib.parse import quote
 
 import pydantic
-from fastapi import Query, Request
+from fastapi import Query
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
@@ -32,6 +32,7 @@ from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.exceptions import AppError
 from msmebazaar.shared.india import STATE_NAMES
 from msmebazaar.shared.pagination import PageParams
+from msmebazaar.shared.runtime import Runtime, RuntimeDep
 from msmebazaar.valuation.schemas import ValuationCreate
 from msmebazaar.valuation.service import create_valuation, list_profile_valuations
 from msmebazaar.web.context import OwnerVisit, SignedInVisit, Visit
@@ -111,18 +112,18 @@ def _explained(visit: Visit, form: FormData, exc: AppError) -> dict[str, str]:
     return app_error_fields(visit, exc) | identifier_errors(visit, values)
 
 
-def _allowance(request: Request) -> ConflictAllowance:
+def _allowance(runtime: Runtime) -> ConflictAllowance:
     # The API's daily allowance of identifier conflicts: the form is no way around it. A refused
     # claim's audit event is committed with the page's unit of work (the savepoint is undone).
-    return ConflictAllowance(request.app.state.rate_limiter)
+    return ConflictAllowance(runtime.rate_limiter)
 
 
 @router.post("/new")
 async def create_profile_page(
-    request: Request, visit: OwnerVisit, session: SessionDep, form: FormDep
+    runtime: RuntimeDep, visit: OwnerVisit, session: SessionDep, form: FormDep
 ) -> Response:
     """Create a profile (pending until an admin verifies it)."""
-    viewer, allowance = visit.user, _allowance(request)
+    viewer, allowance = visit.user, _allowance(runtime)
     try:
         data = MsmeCreate.model_validate(
             {k: v for k, v in _checked_values(visit, form).items() if v is not None}
@@ -221,10 +222,10 @@ async def edit_profile_form(msme_id: str, visit: OwnerVisit, session: SessionDep
 
 @router.post("/{msme_id}/edit")
 async def update_profile_page(
-    msme_id: str, request: Request, visit: OwnerVisit, session: SessionDep, form: FormDep
+    msme_id: str, runtime: RuntimeDep, visit: OwnerVisit, session: SessionDep, form: FormDep
 ) -> Response:
     """Save the profile; a change to the name or an identifier sends it back for verification."""
-    identifier, viewer, allowance = parse_id(msme_id), visit.user, _allowance(request)
+    identifier, viewer, allowance = parse_id(msme_id), visit.user, _allowance(runtime)
     version = text_field(form, "version")
     try:
         values = _checked_values(visit, form) | {
@@ -280,7 +281,7 @@ async def save_financials_page(
 
 @router.post("/{msme_id}/documents")
 async def upload_document_page(
-    msme_id: str, request: Request, visit: OwnerVisit, session: SessionDep, form: FormDep
+    msme_id: str, runtime: RuntimeDep, visit: OwnerVisit, session: SessionDep, form: FormDep
 ) -> Response:
     """Upload a document (PDF, PNG or JPEG, at most 10 MB; 50 documents and 200 MB a profile)."""
     identifier, viewer = parse_id(msme_id), visit.user
@@ -291,7 +292,7 @@ async def upload_document_page(
     if kind is None or kind not in {item.value for item in DocumentKind}:
         return _refused_upload(visit, identifier, "KIND_REQUIRED")
     data = await upload.read(MAX_DOCUMENT_BYTES + 1)
-    storage = request.app.state.storage
+    storage = runtime.storage
     try:
         stored = await in_savepoint(
             session,
@@ -336,12 +337,10 @@ async def run_valuation_page(
 
 @documents_router.get("/documents/{document_id}")
 async def download_document_page(
-    document_id: str, request: Request, visit: SignedInVisit, session: SessionDep
+    document_id: str, runtime: RuntimeDep, visit: SignedInVisit, session: SessionDep
 ) -> Response:
     """A document's file (owner, admins and buyers whose interest was accepted)."""
-    download = await download_document(
-        session, request.app.state.storage, parse_id(document_id), visit.user
-    )
+    download = await download_document(session, runtime.storage, parse_id(document_id), visit.user)
     disposition = f"attachment; filename*=UTF-8''{quote(download.filename)}"
     return Response(
         download.data,

@@ -14,13 +14,15 @@ from starlette.datastructures import FormData
 
 from msmebazaar.auth.schemas import SELF_SERVICE_ROLES, Language, OtpVerify, UserRole, UserUpdate
 from msmebazaar.auth.service import (
-    find_user_by_phone,
+    OtpInvalidError,
+    PhoneInvalidError,
+    SessionRef,
     get_codec,
     logout,
     parse_phone,
     request_code,
+    sign_in,
     update_me,
-    verify_code,
 )
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.exceptions import AppError
@@ -35,13 +37,7 @@ from msmebazaar.web.context import (
 )
 from msmebazaar.web.forms import FormDep, app_error_fields, schema_errors, text_field
 from msmebazaar.web.pages import in_savepoint, page_router
-from msmebazaar.web.security import (
-    CSRF_COOKIE,
-    LANGUAGE_COOKIE,
-    SESSION_COOKIE,
-    SessionRef,
-    new_csrf_cookie,
-)
+from msmebazaar.web.security import CSRF_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE, new_csrf_cookie
 
 router = page_router()
 
@@ -69,16 +65,16 @@ async def send_code(request: Request, visit: VisitDep, form: FormDep) -> Respons
     """Send a sign-in code by SMS (the same limits as the API)."""
     raw_phone = text_field(form, "phone") or ""
     next_url = safe_next(text_field(form, "next"), "")
-    state = request.app.state
+    runtime = visit.runtime
     try:
         phone = parse_phone(raw_phone)
         issued = await request_code(
-            state.db,
-            state.rate_limiter,
+            runtime.database,
+            runtime.rate_limiter,
             await get_codec(request),
-            state.settings,
+            runtime.settings,
             phone=phone,
-            client_ip=client_ip(request.scope, state.settings.app.trusted_proxies),
+            client_ip=client_ip(request.scope, runtime.settings.app.trusted_proxies),
         )
     except AppError as exc:
         return visit.render(
@@ -93,7 +89,7 @@ async def send_code(request: Request, visit: VisitDep, form: FormDep) -> Respons
 
 
 def _phone_error(visit: Visit, exc: AppError) -> dict[str, str]:
-    return {"phone": visit.t("signin.phone_invalid")} if exc.code == "PHONE_INVALID" else {}
+    return {"phone": visit.t("signin.phone_invalid")} if isinstance(exc, PhoneInvalidError) else {}
 
 
 def _resend_at(visit: Visit, form: FormData) -> int:
@@ -133,27 +129,22 @@ async def check_code(request: Request, visit: VisitDep, form: FormDep) -> Respon
     next_url = safe_next(text_field(form, "next"), "")
     raw_phone = text_field(form, "phone") or ""
     role = text_field(form, "role")
-    state = request.app.state
+    runtime = visit.runtime
     resend_at = _resend_at(visit, form)
     try:
         phone = parse_phone(raw_phone)
-        # Read before the code is checked, told only once it was right: no anonymous caller
-        # learns whether a number has an account.
-        # A short read of its own: `verify_code` runs its own unit of work, which may not
-        # open inside the request's.
-        async with state.db.read_session() as reading:
-            known = await find_user_by_phone(reading, phone) is not None
         body = OtpVerify(
             phone=phone,
             code=text_field(form, "code") or "",
             role=UserRole(role) if role in {r.value for r in SELF_SERVICE_ROLES} else None,
             name=text_field(form, "name"),
         )
-        codec = await get_codec(request)
-        tokens = await verify_code(
-            state.db,
-            codec,
-            state.settings,
+        # Whether the user is new is told only once the code was right: no anonymous caller
+        # learns whether a number has an account.
+        signed_in = await sign_in(
+            runtime.database,
+            await get_codec(request),
+            runtime.settings,
             body,
             phone=phone,
             language=Language(visit.language),
@@ -164,24 +155,23 @@ async def check_code(request: Request, visit: VisitDep, form: FormDep) -> Respon
         return _code_form(visit, raw_phone, next_url, None, errors, resend_at=resend_at, status=422)
     except AppError as exc:
         errors = app_error_fields(visit, exc)
-        if exc.code == "OTP_INVALID":
+        if isinstance(exc, OtpInvalidError):
             errors = {"code": visit.t("error.OTP_INVALID")}
         return _code_form(
             visit, raw_phone, next_url, None, errors, resend_at=resend_at, status=exc.status_code
         )
-    session_id = codec.decode_access(tokens.access_token).session_id
-    signer = signer_of(state)
+    signer = signer_of(runtime)
     visit.set_cookie(
         SESSION_COOKIE,
-        signer.session_cookie(SessionRef(session_id, tokens.user.id)),
+        signer.session_cookie(SessionRef.of(signed_in.principal)),
         signer.session_seconds,
     )
     visit.set_cookie(CSRF_COOKIE, new_csrf_cookie(), language_cookie_age())  # a new browser secret
-    if not known and body.role is None:
+    if signed_in.new_user and body.role is None:
         welcome = f"/welcome?next={quote(next_url, safe='/')}" if next_url else "/welcome"
         return visit.redirect(welcome, flash="flash.signed_in")
     return visit.redirect(
-        safe_next(next_url, HOME_OF_ROLE[tokens.user.role]), flash="flash.signed_in"
+        safe_next(next_url, HOME_OF_ROLE[signed_in.principal.role]), flash="flash.signed_in"
     )
 
 
@@ -223,7 +213,7 @@ async def choose_role(
         fields["name"] = name
     try:
         changes = UserUpdate.model_validate(fields)
-        cache = request.app.state.cache
+        cache = visit.runtime.cache
         await in_savepoint(session, lambda: update_me(session, cache, viewer, changes))
     except pydantic.ValidationError as exc:
         return _welcome_page(visit, next_url, schema_errors(visit, exc), form, status=422)
@@ -239,7 +229,7 @@ async def sign_out(
 ) -> Response:
     """End this sign-in session (the same as the API's logout)."""
     if visit.viewer is not None:
-        await logout(session, request.app.state.cache, visit.viewer, "")
+        await logout(session, visit.runtime.cache, visit.viewer, "")
     visit.delete_cookie(SESSION_COOKIE)
     return visit.redirect("/", flash="flash.signed_out")
 
@@ -255,7 +245,7 @@ async def choose_language(
     visit.set_cookie(LANGUAGE_COOKIE, chosen, language_cookie_age())
     if visit.viewer is not None:
         changes = UserUpdate(language=Language(chosen))
-        await update_me(session, request.app.state.cache, visit.viewer, changes)
+        await update_me(session, visit.runtime.cache, visit.viewer, changes)
     return visit.redirect(safe_next(text_field(form, "next")))
 
 
@@ -283,7 +273,7 @@ async def update_account(
         if values["email"] is None:
             fields["email"] = None
         changes = UserUpdate.model_validate(fields)
-        cache = request.app.state.cache
+        cache = visit.runtime.cache
         await in_savepoint(session, lambda: update_me(session, cache, viewer, changes))
     except pydantic.ValidationError as exc:
         errors = schema_errors(visit, exc)
