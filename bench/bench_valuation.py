@@ -28,7 +28,7 @@ from msmebazaar.valuation.data import load_data
 from msmebazaar.valuation.engine import EngineInput, YearFigures, value_business
 from msmebazaar.valuation.presenter import result_json
 from msmebazaar.valuation.report import render_report
-from msmebazaar.valuation.service import new_valuation
+from msmebazaar.valuation.valuations import new_valuation
 
 CLIENTS = 20
 SECTORS = sorted(load_data().sectors)

@@ -20,7 +20,7 @@ from msmebazaar.valuation.models import Valuation
 from msmebazaar.valuation.presenter import to_read
 from msmebazaar.valuation.report import render_report
 from msmebazaar.valuation.report.fonts import FONT_DIR
-from msmebazaar.valuation.service import new_valuation
+from msmebazaar.valuation.valuations import new_valuation
 from tests.auth.factories import Actor
 from tests.valuation.factories import VALUATIONS, ad_hoc_payload, profile_with_years
 from tests.valuation.helpers import engine_input, year

@@ -14,13 +14,18 @@ from msmebazaar.shared.db import Database
 from msmebazaar.valuation.data import current_version
 from msmebazaar.valuation.models import Valuation
 from tests.auth.factories import Actor
-from tests.msme.factories import make_listing, make_msme
+from tests.msme.factories import MSMES, make_interest, make_listing, make_msme
 from tests.valuation.factories import VALUATIONS, ad_hoc_payload, profile_with_years, year_payload
 
 
 async def _stored(connection: AsyncConnection) -> Any:
     """The one stored valuation row (columns by name)."""
     return (await connection.execute(select(*Valuation.__table__.c))).one()
+
+
+async def _count_valuations(database: Database) -> int:
+    async with database.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(Valuation)) or 0)
 
 
 async def _count(connection: AsyncConnection) -> int:
@@ -231,6 +236,23 @@ async def test_another_user_gets_403_for_a_public_profile(
     response = await client.post(VALUATIONS, json={"msme_id": str(msme.id)}, headers=buyer.headers)
 
     assert response.status_code == 403
+
+
+async def test_an_accepted_buyer_gets_the_same_answer_as_from_msme(
+    client: httpx.AsyncClient, owner: Actor, buyer: Actor, database: Database
+) -> None:
+    # One rule (msme's `owned_profile`) for both services: an accepted buyer of an anonymous
+    # listing may see the profile, so changing or valuing it is 403, not 404.
+    msme = await profile_with_years(database, owner.id)
+    listing = await make_listing(database, msme, anonymous=True)
+    await make_interest(database, listing, buyer.id)
+
+    valued = await client.post(VALUATIONS, json={"msme_id": str(msme.id)}, headers=buyer.headers)
+    changed = await client.patch(f"{MSMES}/{msme.id}", json={"employees": 3}, headers=buyer.headers)
+
+    assert (valued.status_code, changed.status_code) == (403, 403)
+    assert valued.json()["error"]["code"] == changed.json()["error"]["code"] == "MSME_FORBIDDEN"
+    assert await _count_valuations(database) == 0
 
 
 async def test_unknown_profile_is_404(client: httpx.AsyncClient, owner: Actor) -> None:

@@ -18,7 +18,7 @@ from msmebazaar.valuation.data import current_version, load_data
 from msmebazaar.valuation.engine import value_business
 from msmebazaar.valuation.models import Valuation
 from msmebazaar.valuation.presenter import to_read
-from msmebazaar.valuation.service import new_valuation
+from msmebazaar.valuation.valuations import new_valuation
 from msmebazaar.valuation.verify import verify_valuations
 from tests.auth.factories import Actor
 from tests.valuation.factories import VALUATIONS, ad_hoc_payload, year_payload

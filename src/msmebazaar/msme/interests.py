@@ -10,12 +10,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from msmebazaar.auth.service import Principal, UserRead, UserRole, get_user
+from msmebazaar.msme.access import is_public_listing
 from msmebazaar.msme.cards import build_card
 from msmebazaar.msme.events import InterestChanged
 from msmebazaar.msme.exceptions import (
@@ -25,7 +26,6 @@ from msmebazaar.msme.exceptions import (
     InterestStatusConflictError,
     ListingNotFoundError,
 )
-from msmebazaar.msme.listing_access import is_public_listing
 from msmebazaar.msme.models import Interest, Listing, Msme
 from msmebazaar.msme.schemas.interests import (
     Contact,
@@ -320,3 +320,16 @@ async def list_received(
             item.buyer_contact = _contact(buyer)
         items.append(item)
     return items, total
+
+
+async def interest_limit_reached(
+    session: AsyncSession, buyer_id: uuid.UUID, listing_id: uuid.UUID
+) -> bool:
+    """Whether the buyer has sent as many interests in the listing as one buyer may."""
+    # The same count `send_interest` refuses at: withdrawn interests are counted too.
+    sent = await session.scalar(
+        select(func.count())
+        .select_from(Interest)
+        .where(Interest.listing_id == listing_id, Interest.buyer_id == buyer_id)
+    )
+    return (sent or 0) >= MAX_INTERESTS_PER_BUYER_PER_LISTING

@@ -16,6 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from msmebazaar.auth.service import Principal, get_user
+from msmebazaar.msme.access import (
+    get_listing,
+    get_listing_for_viewer,
+    is_listing_insider,
+    is_public_listing,
+    owned_profile,
+)
 from msmebazaar.msme.anonymity import BusinessFacts, scan_listing_text
 from msmebazaar.msme.cards import build_card, build_detail
 from msmebazaar.msme.events import ListingChanged
@@ -23,19 +30,12 @@ from msmebazaar.msme.exceptions import (
     ListingNotEditableError,
     ListingNotFoundError,
     ListingStatusConflictError,
-    MsmeNotFoundError,
     MsmeNotVerifiedError,
     VersionConflictError,
 )
 from msmebazaar.msme.financials import refresh_listing_figures
-from msmebazaar.msme.listing_access import (
-    get_listing,
-    get_listing_for_viewer,
-    is_listing_insider,
-    is_public_listing,
-)
 from msmebazaar.msme.models import Listing, Msme
-from msmebazaar.msme.privacy import is_insider, profile_visible
+from msmebazaar.msme.privacy import is_insider
 from msmebazaar.msme.schemas.listings import (
     STAKE_DEAL_TYPES,
     DealType,
@@ -49,7 +49,7 @@ from msmebazaar.msme.schemas.listings import (
 from msmebazaar.shared.counts import CountKind, count_later
 from msmebazaar.shared.db import relax_durability, utcnow
 from msmebazaar.shared.events import publish
-from msmebazaar.shared.exceptions import PermissionDeniedError, ValidationError
+from msmebazaar.shared.exceptions import ValidationError
 from msmebazaar.shared.metrics import counter
 from msmebazaar.shared.pagination import PageParams, paginate
 
@@ -111,24 +111,11 @@ async def withdraw_profile_listings(session: AsyncSession, msme_id: uuid.UUID) -
     return closed
 
 
-async def _owned_profile(session: AsyncSession, msme_id: uuid.UUID, user: Principal) -> Msme:
-    msme = await session.get(Msme, msme_id)
-    if msme is None or msme.deleted_at is not None:
-        raise MsmeNotFoundError()
-    if not is_insider(msme, user):
-        if await profile_visible(session, msme, user):
-            raise PermissionDeniedError(
-                "Only the profile's owner or an admin may list it.", code="MSME_FORBIDDEN"
-            )
-        raise MsmeNotFoundError()
-    return msme
-
-
 async def create_listing(
     session: AsyncSession, user: Principal, data: ListingCreate
 ) -> ListingRead:
     """Create a draft listing of one of the caller's profiles (admins: of any profile)."""
-    msme = await _owned_profile(session, data.msme_id, user)
+    msme = await owned_profile(session, user, data.msme_id)
     listing = Listing(
         id=uuid.uuid4(),
         msme_id=msme.id,
@@ -333,3 +320,23 @@ async def moderate_listing(
         admin_id=str(admin_id),
     )
     return read
+
+
+async def listings_in_review(
+    session: AsyncSession, params: PageParams
+) -> tuple[list[ListingDetail], int]:
+    """Submitted listings waiting for an admin, oldest first, each with its full card (admins
+    see the identity) for the moderation queue."""
+    statement = (
+        select(Listing)
+        .where(Listing.status == "submitted")
+        .order_by(Listing.submitted_at.asc(), Listing.id)
+    )
+    rows, total = await paginate(session, statement, params)
+    profiles = {
+        row.id: row
+        for row in await session.scalars(
+            select(Msme).where(Msme.id.in_([listing.msme_id for listing in rows]))
+        )
+    }
+    return [build_detail(listing, profiles[listing.msme_id]) for listing in rows], total

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from msmebazaar.auth.service import Principal, UserRole
-from msmebazaar.msme.classification import Classification, classify_msme, india_today
+from msmebazaar.msme.access import get_live_msme
+from msmebazaar.msme.classification import Classification, classify_msme
 from msmebazaar.msme.conflicts import ConflictAllowance
 from msmebazaar.msme.events import IdentifierConflicted, VerificationReset
 from msmebazaar.msme.exceptions import (
@@ -24,13 +25,12 @@ from msmebazaar.msme.identifiers import check_profile_fields
 from msmebazaar.msme.listings import withdraw_profile_listings
 from msmebazaar.msme.models import Listing, Msme
 from msmebazaar.msme.privacy import anonymous_listing_exists, identity_visible
-from msmebazaar.msme.repository import get_live_msme
 from msmebazaar.msme.schemas.profiles import MsmeCard, MsmeCreate, MsmeRead, MsmeUpdate
 from msmebazaar.msme.sectors import get_sector
 from msmebazaar.shared.db import utcnow
 from msmebazaar.shared.events import publish
 from msmebazaar.shared.exceptions import ValidationError
-from msmebazaar.shared.india import get_state
+from msmebazaar.shared.india import get_state, india_today
 from msmebazaar.shared.metrics import counter
 from msmebazaar.shared.pagination import PageParams, paginate
 

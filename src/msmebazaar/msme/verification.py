@@ -15,10 +15,10 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from msmebazaar.msme.access import get_live_msme
 from msmebazaar.msme.events import ListingChanged
 from msmebazaar.msme.exceptions import VersionConflictError
 from msmebazaar.msme.models import Document, Financials, Listing, Msme
-from msmebazaar.msme.repository import get_live_msme
 from msmebazaar.msme.schemas.documents import DocumentRead
 from msmebazaar.msme.schemas.profiles import MsmeRead, VerificationStatus
 from msmebazaar.msme.schemas.review import (

@@ -8,8 +8,3 @@ from msmebazaar.shared.exceptions import NotFoundError
 class ValuationNotFoundError(NotFoundError):
     default_code = "VALUATION_NOT_FOUND"
     default_message = "Valuation not found."
-
-
-class MsmeNotFoundError(NotFoundError):
-    default_code = "MSME_NOT_FOUND"
-    default_message = "Business profile not found."

@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path
+from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from msmebazaar.auth.service import CurrentUser
+from msmebazaar.auth.service import CallerLanguage, CurrentUser
 from msmebazaar.shared.db import SessionDep
-from msmebazaar.shared.i18n import LanguageCode, negotiate_language
 from msmebazaar.shared.pagination import PageDep, page_response
 from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
 from msmebazaar.valuation import service
@@ -25,17 +24,6 @@ _PDF_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 ValuationIdPath = Annotated[uuid.UUID, Path(description="The valuation's id.")]
 MsmeIdPath = Annotated[uuid.UUID, Path(description="The business profile's id.")]
-
-
-async def caller_language(  # async: a plain `def` dependency costs a worker-thread hop
-    user: CurrentUser,
-    accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> LanguageCode:
-    """The signed-in caller's saved language, else `Accept-Language`, else English."""
-    return negotiate_language(accept_language, user.user.language)
-
-
-Language = Annotated[LanguageCode, Depends(caller_language)]
 
 
 @router.get(
@@ -54,7 +42,7 @@ async def list_sector_multiples() -> DataResponse[SectorMultiplesRead]:
     responses=error_responses(401, 403, 404, 422),
 )
 async def create_valuation(
-    body: ValuationCreate, session: SessionDep, user: CurrentUser, language: Language
+    body: ValuationCreate, session: SessionDep, user: CurrentUser, language: CallerLanguage
 ) -> DataResponse[ValuationRead]:
     """Value a profile (`msme_id`, owner or admin) or ad hoc figures (`sector`, `financials`)."""
     created = await service.create_valuation(session, user, body, language)
@@ -67,7 +55,7 @@ async def create_valuation(
     responses=error_responses(401, 404),
 )
 async def read_valuation(
-    valuation_id: ValuationIdPath, session: SessionDep, user: CurrentUser, language: Language
+    valuation_id: ValuationIdPath, session: SessionDep, user: CurrentUser, language: CallerLanguage
 ) -> DataResponse[ValuationRead]:
     """One valuation (its creator, the profile's owner, admins)."""
     return ok(await service.get_valuation(session, user, valuation_id, language))
@@ -79,7 +67,7 @@ async def read_valuation(
     responses=_PDF_RESPONSES,
 )
 async def valuation_report(
-    valuation_id: ValuationIdPath, session: SessionDep, user: CurrentUser, language: Language
+    valuation_id: ValuationIdPath, session: SessionDep, user: CurrentUser, language: CallerLanguage
 ) -> Response:
     """The valuation as a 2–3 page PDF report in the caller's language (English or Hindi)."""
     pdf = await service.report_pdf(session, user, valuation_id, language)
@@ -97,7 +85,11 @@ async def valuation_report(
     responses=error_responses(401, 404),
 )
 async def list_profile_valuations(
-    msme_id: MsmeIdPath, page: PageDep, session: SessionDep, user: CurrentUser, language: Language
+    msme_id: MsmeIdPath,
+    page: PageDep,
+    session: SessionDep,
+    user: CurrentUser,
+    language: CallerLanguage,
 ) -> ListResponse[ValuationRead]:
     """A profile's valuation history, newest first (its current owner or an admin)."""
     items, total = await service.list_profile_valuations(session, user, msme_id, page, language)

@@ -6,23 +6,18 @@ import uuid
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, UploadFile
 from fastapi.responses import Response
 
-from msmebazaar.msme import documents, portal
+from msmebazaar.msme import documents, service
 from msmebazaar.msme.dependencies import InsiderMsme, MsmeIdPath, SignedIn
 from msmebazaar.msme.schemas.documents import DocumentKind, DocumentRead
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.pagination import PageDep, page_response
 from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
-from msmebazaar.shared.storage import Storage
+from msmebazaar.shared.runtime import RuntimeDep
 
 router = APIRouter(tags=["msme"])
-
-
-def _storage(request: Request) -> Storage:
-    storage: Storage = request.app.state.storage
-    return storage
 
 
 @router.post(
@@ -39,7 +34,7 @@ def _storage(request: Request) -> Storage:
     },
 )
 async def upload_document(
-    request: Request,
+    runtime: RuntimeDep,
     response: Response,
     *,
     msme_id: MsmeIdPath,
@@ -52,8 +47,8 @@ async def upload_document(
     # One byte past the limit is enough to know the file is too large.
     data = await file.read(documents.MAX_DOCUMENT_BYTES + 1)
     upload = documents.Upload(kind=kind, filename=file.filename, data=data)
-    database = request.app.state.db
-    stored = await portal.store_owned_document(database, _storage(request), user, msme_id, upload)
+    database, storage = runtime.database, runtime.storage
+    stored = await service.store_owned_document(database, storage, user, msme_id, upload)
     if not stored.created:
         response.status_code = 200
         return ok(stored.document, "This file is on the profile already.")
@@ -87,12 +82,12 @@ async def list_documents(
 async def download_document(
     *,
     document_id: Annotated[uuid.UUID, Path(description="The document's id.")],
-    request: Request,
+    runtime: RuntimeDep,
     session: SessionDep,
     user: SignedIn,
 ) -> Response:
     """Download a document's file (owner, admins and buyers whose interest was accepted)."""
-    download = await documents.download_document(session, _storage(request), document_id, user)
+    download = await documents.download_document(session, runtime.storage, document_id, user)
     fallback = documents.ascii_filename(download.filename)
     disposition = (
         f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(download.filename)}"

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Depends, Path
 
 from msmebazaar.auth.service import Principal, UserRole, require_role
 from msmebazaar.msme import interests
-from msmebazaar.msme.dependencies import SignedIn
-from msmebazaar.msme.listing_access import ListingIdPath
+from msmebazaar.msme.dependencies import ListingIdPath, SignedIn
 from msmebazaar.msme.schemas.interests import (
     InterestCreate,
     InterestRead,

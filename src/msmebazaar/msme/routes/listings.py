@@ -8,10 +8,8 @@ from fastapi import APIRouter, Depends, Query
 
 from msmebazaar.auth.service import OptionalUser, Principal, UserRole, require_role
 from msmebazaar.msme import listings, search
-from msmebazaar.msme.dependencies import SignedIn
-from msmebazaar.msme.listing_access import ListingIdPath, OwnedListing
+from msmebazaar.msme.dependencies import ListingIdPath, OwnedListing, SignedIn
 from msmebazaar.msme.schemas.listings import (
-    MAX_ASKING_PRICE,
     DealType,
     ListingCard,
     ListingCreate,
@@ -22,6 +20,7 @@ from msmebazaar.msme.schemas.listings import (
     ListingView,
 )
 from msmebazaar.shared.db import SessionDep
+from msmebazaar.shared.india import MAX_RUPEES
 from msmebazaar.shared.pagination import PageDep, page_response
 from msmebazaar.shared.public_cache import PublicCacheDep
 from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
@@ -29,7 +28,7 @@ from msmebazaar.shared.responses import DataResponse, ListResponse, error_respon
 router = APIRouter(prefix="/listings", tags=["listings"])
 
 OwnerDep = Annotated[Principal, Depends(require_role(UserRole.MSME_OWNER))]
-Rupees = Annotated[int | None, Query(ge=0, le=MAX_ASKING_PRICE, description="Whole rupees.")]
+Rupees = Annotated[int | None, Query(ge=0, le=MAX_RUPEES, description="Whole rupees.")]
 
 
 @router.get("/mine", response_model=ListResponse[ListingRead], responses=error_responses(401))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
 from msmebazaar.auth.service import OptionalUser, Principal, UserRole, require_role
-from msmebazaar.msme import portal, profiles
+from msmebazaar.msme import profiles, service
 from msmebazaar.msme.classification import Classification
 from msmebazaar.msme.conflicts import ConflictAllowance
 from msmebazaar.msme.dependencies import MsmeIdPath, OwnedMsme, SignedIn, VisibleMsme
@@ -23,15 +23,16 @@ from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.pagination import PageDep, page_response
 from msmebazaar.shared.public_cache import PublicCacheDep
 from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
+from msmebazaar.shared.runtime import RuntimeDep
 
 router = APIRouter(prefix="/msmes", tags=["msme"])
 
 OwnerDep = Annotated[Principal, Depends(require_role(UserRole.MSME_OWNER))]
 
 
-async def conflict_allowance(request: Request) -> ConflictAllowance:
+async def conflict_allowance(runtime: RuntimeDep) -> ConflictAllowance:
     """Each user's daily allowance of identifier conflicts, on the app's rate limiter."""
-    return ConflictAllowance(request.app.state.rate_limiter)
+    return ConflictAllowance(runtime.rate_limiter)
 
 
 AllowanceDep = Annotated[ConflictAllowance, Depends(conflict_allowance)]
@@ -92,10 +93,10 @@ async def discover_profiles(
     responses=error_responses(401, 403, 409, 429),
 )
 async def create_profile(
-    body: MsmeCreate, request: Request, owner: OwnerDep, allowance: AllowanceDep
+    body: MsmeCreate, runtime: RuntimeDep, owner: OwnerDep, allowance: AllowanceDep
 ) -> DataResponse[MsmeRead]:
     """Create a business profile (`pending` until an admin verifies it)."""
-    created = await portal.register_profile(request.app.state.db, allowance, owner, body)
+    created = await service.register_profile(runtime.database, allowance, owner, body)
     return ok(created, "Profile created.")
 
 
@@ -119,13 +120,13 @@ async def get_profile(
 async def update_profile(
     msme_id: MsmeIdPath,
     body: MsmeUpdate,
-    request: Request,
+    runtime: RuntimeDep,
     user: SignedIn,
     allowance: AllowanceDep,
 ) -> DataResponse[MsmeRead]:
     """Change a profile you own; send `version` to refuse a stale edit (409)."""
-    database = request.app.state.db
-    changed = await portal.change_owned_profile(database, allowance, user, msme_id, body)
+    database = runtime.database
+    changed = await service.change_owned_profile(database, allowance, user, msme_id, body)
     return ok(changed, "Profile updated.")
 
 
