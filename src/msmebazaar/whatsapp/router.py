@@ -11,9 +11,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
+from msmebazaar.shared.config import Settings
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.exceptions import NotFoundError
 from msmebazaar.shared.responses import DataResponse, error_responses, ok
+from msmebazaar.shared.runtime import RuntimeDep
 from msmebazaar.whatsapp import service
 from msmebazaar.whatsapp.schemas import SimulateRequest, SimulateResult, WebhookReceipt
 
@@ -28,18 +30,9 @@ _TWIML: dict[int | str, dict[str, Any]] = {
 }
 
 
-def runtime(request: Request) -> service.Runtime:
-    """What handling a message needs from the app."""
-    state = request.app.state
-    return service.Runtime(database=state.db, cache=state.cache, settings=state.settings)
-
-
-RuntimeDep = Annotated[service.Runtime, Depends(runtime)]
-
-
-def public_url(request: Request) -> str:
+def public_url(request: Request, settings: Settings) -> str:
     """The URL the provider called, as the public sees it (`PUBLIC_BASE_URL` + path + query)."""
-    base = request.app.state.settings.app.public_base_url.rstrip("/")
+    base = settings.app.public_base_url.rstrip("/")
     query = request.url.query
     return f"{base}{request.url.path}" + (f"?{query}" if query else "")
 
@@ -50,48 +43,48 @@ def public_url(request: Request) -> str:
     responses={200: {"content": {"text/plain": {}}}, **error_responses(403)},
 )
 async def meta_handshake(
-    request: Request,
+    runtime: RuntimeDep,
     mode: Annotated[str | None, Query(alias="hub.mode", max_length=32)] = None,
     token: Annotated[str | None, Query(alias="hub.verify_token", max_length=256)] = None,
     challenge: Annotated[str | None, Query(alias="hub.challenge", max_length=256)] = None,
 ) -> PlainTextResponse:
     """Meta's subscription handshake: echoes `hub.challenge` when the verify token matches."""
-    settings = request.app.state.settings
-    return PlainTextResponse(service.meta_handshake(settings, mode, token, challenge))
+    handshake = service.meta_handshake(runtime.settings, mode, token, challenge)
+    return PlainTextResponse(handshake)
 
 
 @router.post(
     "/webhook", response_model=DataResponse[WebhookReceipt], responses=error_responses(400, 403)
 )
 async def meta_webhook(
-    request: Request, session: SessionDep, background: BackgroundTasks, handler: RuntimeDep
+    request: Request, session: SessionDep, background: BackgroundTasks, runtime: RuntimeDep
 ) -> DataResponse[WebhookReceipt]:
     """Meta Cloud API webhook (`X-Hub-Signature-256`): messages are stored, statuses recorded."""
     receipt, phones = await service.receive_meta(
         session,
-        request.app.state.settings,
+        runtime.settings,
         await request.body(),
         request.headers.get("x-hub-signature-256"),
     )
     if phones:
-        background.add_task(service.handle_in_background, handler, phones)
+        background.add_task(service.handle_in_background, runtime, phones)
     return ok(receipt, "Received.")
 
 
 @router.post("/twilio", response_class=Response, responses={**_TWIML, **error_responses(400, 403)})
 async def twilio_webhook(
-    request: Request, session: SessionDep, background: BackgroundTasks, handler: RuntimeDep
+    request: Request, session: SessionDep, background: BackgroundTasks, runtime: RuntimeDep
 ) -> Response:
     """Twilio WhatsApp webhook (form-encoded, `X-Twilio-Signature` over the public URL)."""
     _, phones = await service.receive_twilio(
         session,
-        request.app.state.settings,
+        runtime.settings,
         await request.body(),
-        public_url(request),
+        public_url(request, runtime.settings),
         request.headers.get("x-twilio-signature"),
     )
     if phones:
-        background.add_task(service.handle_in_background, handler, phones)
+        background.add_task(service.handle_in_background, runtime, phones)
     return Response(EMPTY_TWIML, media_type="text/xml")
 
 
@@ -101,23 +94,24 @@ async def twilio_webhook(
 async def twilio_status(
     request: Request,
     session: SessionDep,
+    runtime: RuntimeDep,
     ref: Annotated[str | None, Query(max_length=64, description="Our message id.")] = None,
 ) -> Response:
     """Twilio status callback (`StatusCallback` of our messages): sent, delivered, read, failed."""
     await service.receive_twilio_status(
         session,
-        request.app.state.settings,
+        runtime.settings,
         body=await request.body(),
-        url=public_url(request),
+        url=public_url(request, runtime.settings),
         signature=request.headers.get("x-twilio-signature"),
         ref=ref,
     )
     return Response(EMPTY_TWIML, media_type="text/xml")
 
 
-def not_in_production(request: Request) -> None:
+async def not_in_production(runtime: RuntimeDep) -> None:
     """The simulator does not exist in production."""
-    if request.app.state.settings.is_production:
+    if runtime.settings.is_production:
         raise NotFoundError("Not found.")
 
 
@@ -127,6 +121,6 @@ def not_in_production(request: Request) -> None:
     responses=error_responses(404, 503),
     dependencies=[Depends(not_in_production)],
 )
-async def simulate(body: SimulateRequest, handler: RuntimeDep) -> DataResponse[SimulateResult]:
+async def simulate(body: SimulateRequest, runtime: RuntimeDep) -> DataResponse[SimulateResult]:
     """Send one message to the bot and get its replies (for demos and tests; not in production)."""
-    return ok(await service.simulate(handler, body))
+    return ok(await service.simulate(runtime, body))
