@@ -44,7 +44,7 @@ from msmebazaar.auth.exceptions import (
 from msmebazaar.auth.otp import parse_phone
 from msmebazaar.auth.schemas import Principal, UserRead, UserRole, UserStatus
 from msmebazaar.auth.sessions import issue_tokens, logout, refresh_tokens, session_principal
-from msmebazaar.auth.signin import SignIn, request_code, sign_in, verify_code
+from msmebazaar.auth.signin import SignIn, request_code, sign_in
 from msmebazaar.auth.tokens import TokenCodec
 from msmebazaar.auth.users import create_or_promote_admin, get_user, set_user_status, update_me
 
@@ -96,5 +96,4 @@ __all__ = [
     "user_counts",
     "user_for_verified_phone",
     "users_after",
-    "verify_code",
 ]

@@ -21,11 +21,10 @@ from msmebazaar.auth.schemas import (
     OtpRequested,
     OtpVerify,
     Principal,
-    TokenResponse,
     UserRead,
     UserStatus,
 )
-from msmebazaar.auth.sessions import issue_tokens, open_session
+from msmebazaar.auth.sessions import open_session
 from msmebazaar.auth.tokens import TokenCodec
 from msmebazaar.auth.users import record_login, user_for_sign_in
 from msmebazaar.shared.config import Settings
@@ -108,20 +107,3 @@ async def sign_in(
         return signed_in
     record_check("suspended" if isinstance(error, AccountSuspendedError) else check.value)
     raise error or OtpInvalidError()
-
-
-async def verify_code(
-    database: Database,
-    codec: TokenCodec,
-    settings: Settings,
-    request: OtpVerify,
-    *,
-    phone: str,
-    language: Language,
-    user_agent: str | None,
-) -> TokenResponse:
-    """`sign_in`, then the session's first token pair (the API's answer to a verified code)."""
-    signed_in = await sign_in(
-        database, codec, settings, request, phone=phone, language=language, user_agent=user_agent
-    )
-    return await issue_tokens(database, codec, signed_in.principal)

@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Table, delete, func, insert, select
 
 from msmebazaar.auth.schemas import Language, OtpVerify, UserRole
-from msmebazaar.auth.service import TokenCodec, request_code, verify_code
+from msmebazaar.auth.service import TokenCodec, request_code, sign_in
 from msmebazaar.msme.demo_data import DemoBusiness, demo_business
 from msmebazaar.msme.models import Financials, Listing, Msme
 from msmebazaar.msme.search import optimize_search_index
@@ -91,10 +91,10 @@ async def create_demo_owners(database: Database, settings: Settings, count: int)
             role=UserRole.MSME_OWNER,
             name=_OWNER_NAMES[index % len(_OWNER_NAMES)],
         )
-        tokens = await verify_code(
+        signed_in = await sign_in(
             database, codec, settings, request, phone=phone, language=Language.EN, user_agent=None
         )
-        owner_ids.append(tokens.user.id)
+        owner_ids.append(signed_in.principal.id)
     async with database.session() as session:
         # The sign-in codes were never meant to reach a phone: drop their queued SMS.
         await session.execute(delete(OutboxMessage).where(OutboxMessage.recipient.in_(phones)))
