@@ -11,11 +11,17 @@ from typing import Any
 from fastapi import FastAPI
 
 from msmebazaar import __version__
-from msmebazaar.services import ServiceSpec, resolve_services, with_used_services
+from msmebazaar.services import (
+    ServiceSpec,
+    resolve_services,
+    subscriptions_of,
+    with_used_services,
+)
 from msmebazaar.shared import api_docs, health
 from msmebazaar.shared.cache import Cache
 from msmebazaar.shared.config import Environment, Settings, get_settings
 from msmebazaar.shared.db import Database
+from msmebazaar.shared.dispatch import hosted_dispatcher
 from msmebazaar.shared.errors import install_error_handlers
 from msmebazaar.shared.idempotency import IdempotencyMiddleware
 from msmebazaar.shared.logging import configure_logging
@@ -30,7 +36,7 @@ from msmebazaar.shared.middleware import (
     TrustedHostMiddleware,
     route_template,
 )
-from msmebazaar.shared.outbox import start_embedded_worker
+from msmebazaar.shared.outbox import embedded_worker_enabled, start_embedded_worker
 from msmebazaar.shared.public_cache import PublicCacheMiddleware
 from msmebazaar.shared.ratelimit import RateLimiter
 from msmebazaar.shared.request_limits import (
@@ -89,6 +95,14 @@ def create_app(
             for hook in spec.on_startup:
                 await hook(app)
         outbox_worker = start_embedded_worker(runtime.database, settings)
+        # Tests deliver events in the committing task (one task: their sessions share one
+        # connection); the single-process default delivers in the background, like the outbox.
+        dispatcher = hosted_dispatcher(
+            runtime,
+            subscriptions_of(hooked),
+            embedded=embedded_worker_enabled(settings),
+            inline=settings.environment is Environment.TESTING,
+        )
         if settings.environment is not Environment.TESTING:
             # Tests keep to one task (their sessions share one connection): they flush the
             # counts themselves (`Database.flush_counts`).
@@ -97,6 +111,8 @@ def create_app(
         try:
             yield
         finally:
+            if dispatcher is not None:
+                await dispatcher.stop()
             if outbox_worker is not None:
                 await outbox_worker.stop()
             await runtime.database.stop_flushing_counts()

@@ -20,8 +20,8 @@ from msmebazaar.services import SERVICE_NAMES, available_services, load_service
 from msmebazaar.shared.config import get_settings
 from msmebazaar.shared.db import upgrade_database
 from msmebazaar.shared.metrics import REGISTRY
-from msmebazaar.shared.outbox import run_standalone_worker
 from msmebazaar.shared.sentry import init_sentry
+from msmebazaar.worker import run_worker
 
 app = typer.Typer(
     name="msmebazaar",
@@ -100,15 +100,16 @@ def worker(
         typer.Option(min=0, max=65535, help="Port for Prometheus' /metrics on HOST (0: none)."),
     ] = 9100,
 ) -> None:
-    """Deliver queued outbound messages (SMS, WhatsApp) until stopped (SIGTERM)."""
+    """Deliver queued outbound messages (SMS, WhatsApp) and domain events to every service's
+    handlers until stopped (SIGTERM)."""
     settings = get_settings()
     init_sentry(settings, ["worker"])
-    console.print(f"[bold]MSMEBazaar[/] outbox worker on {_redact(settings.database.url)}")
+    console.print(f"[bold]MSMEBazaar[/] worker on {_redact(settings.database.url)}")
     if metrics_port:
         start_http_server(metrics_port, addr=settings.app.host, registry=REGISTRY)
         console.print(f"  metrics   http://{settings.app.host}:{metrics_port}/metrics")
     with _exit_zero_on_sigterm():
-        asyncio.run(run_standalone_worker(settings))
+        asyncio.run(run_worker(settings))
 
 
 def _exit_cleanly(_signum: int, _frame: FrameType | None) -> None:

@@ -1,7 +1,8 @@
 """The six services (and the web portal) and how the app finds them.
 
 Each service package that exists exposes `SERVICE` (a `ServiceSpec`) in its `api` module: its
-routers, the hooks it needs at start-up and shutdown, and its CLI commands. A service that is not
+routers, the hooks it needs at start-up and shutdown, its handlers of domain events, and its CLI
+commands. A service that is not
 built yet is simply absent. The web portal is not an API service but is selected like one
 (`--service web`): its pages are mounted at the root, and it runs the hooks of the services whose
 functions it calls.
@@ -18,6 +19,7 @@ from typing import Any
 import typer
 from fastapi import APIRouter, FastAPI
 
+from msmebazaar.shared.dispatch import Subscription
 from msmebazaar.shared.middleware import API_PREFIX
 
 SERVICE_NAMES: tuple[str, ...] = (
@@ -48,6 +50,9 @@ class ServiceSpec:
     # Services whose start-up and shutdown hooks this one needs when served without them (their
     # routers are not mounted): the web portal calls every service's functions.
     uses: Sequence[str] = ()
+    # Its handlers of domain events (`shared/dispatch.py`): run by `msmebazaar worker`, and by
+    # the app itself wherever the outbox worker runs embedded.
+    subscriptions: Sequence[Subscription] = ()
 
 
 class UnknownServiceError(ValueError):
@@ -99,6 +104,12 @@ def with_used_services(specs: Sequence[ServiceSpec]) -> list[ServiceSpec]:
     present = {spec.name for spec in specs}
     used = {name for spec in specs for name in spec.uses if name not in present and is_built(name)}
     return [load_service(name) for name in SERVICE_NAMES if name in used] + list(specs)
+
+
+def subscriptions_of(specs: Sequence[ServiceSpec]) -> list[Subscription]:
+    """The handlers of domain events of `specs` (each handler once)."""
+    found = {sub.handler: sub for spec in specs for sub in spec.subscriptions}
+    return list(found.values())
 
 
 def import_all_models() -> None:

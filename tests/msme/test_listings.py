@@ -17,6 +17,7 @@ from msmebazaar.shared.db import Database
 from msmebazaar.shared.exceptions import ValidationError
 from msmebazaar.shared.metrics import REGISTRY
 from tests.auth.factories import Actor
+from tests.events import stored_events
 from tests.msme.factories import listing_payload, make_financials, make_listing, make_msme
 
 LISTINGS = "/api/v1/listings"
@@ -542,22 +543,13 @@ async def test_each_listing_change_is_announced_after_the_commit(
     client: httpx.AsyncClient, database: Database, owner: Actor
 ) -> None:
     from msmebazaar.msme.service import ListingChanged  # noqa: PLC0415
-    from msmebazaar.shared.events import SessionSource, subscribe, unsubscribe  # noqa: PLC0415
 
-    seen: list[ListingChanged] = []
-
-    async def record(event: ListingChanged, _: SessionSource) -> None:
-        seen.append(event)
-
-    subscribe(ListingChanged, record)
-    try:
-        msme = await make_msme(database, owner.id)
-        created = await client.post(LISTINGS, json=listing_payload(msme.id), headers=owner.headers)
-        listing_id = created.json()["data"]["id"]
-        await client.post(f"{LISTINGS}/{listing_id}/submit", headers=owner.headers)
-        await client.post(f"{LISTINGS}/{listing_id}/submit", headers=owner.headers)  # 409
-    finally:
-        unsubscribe(ListingChanged, record)
+    msme = await make_msme(database, owner.id)
+    created = await client.post(LISTINGS, json=listing_payload(msme.id), headers=owner.headers)
+    listing_id = created.json()["data"]["id"]
+    await client.post(f"{LISTINGS}/{listing_id}/submit", headers=owner.headers)
+    await client.post(f"{LISTINGS}/{listing_id}/submit", headers=owner.headers)  # 409
+    seen = await stored_events(database, ListingChanged)
 
     assert [(str(event.listing_id), event.status) for event in seen] == [
         (listing_id, "draft"),

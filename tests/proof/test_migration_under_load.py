@@ -33,7 +33,9 @@ from msmebazaar.auth.models import User
 from msmebazaar.msme.interests import MAX_INTERESTS_PER_BUYER_PER_LISTING
 from msmebazaar.msme.models import Interest, Listing
 from msmebazaar.shared.config import DatabaseSettings
-from msmebazaar.shared.db import Database, upgrade_database
+from msmebazaar.shared.db import Base, Database, upgrade_database
+from msmebazaar.shared.dispatch import FailedEvent, HandlerCursor
+from msmebazaar.shared.events import StoredEvent
 from tests.auth.factories import Actor, new_phone, sign_in
 from tests.conftest import TEST_DATABASE_URL
 from tests.databases import scratch_postgres_database
@@ -62,16 +64,28 @@ DURING_MIGRATION = 20  # requests answered while it ran: a floor that a loaded m
 @pytest.fixture
 async def url_at_0008(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A fresh database of the run's backend at revision 0008 (the throwaway cluster's on a
-    PostgreSQL run)."""
+    PostgreSQL run), plus the domain event tables of 0012, which the code under test writes
+    to and which 0009 leaves alone."""
     if not TEST_DATABASE_URL:
         url = f"sqlite+aiosqlite:///{tmp_path / 'migrating.db'}"
         upgrade_database(url, "0008")
+        await _add_event_tables(url)
         yield url
         return
     server: ThrowawayPostgres = request.getfixturevalue("throwaway_postgres")
     async with scratch_postgres_database(server.url, "migrating") as url:
         upgrade_database(url, "0008")
+        await _add_event_tables(url)
         yield url
+
+
+async def _add_event_tables(url: str) -> None:
+    database = Database.from_settings(DatabaseSettings(url=url))
+    names = (StoredEvent.__tablename__, HandlerCursor.__tablename__, FailedEvent.__tablename__)
+    tables = [Base.metadata.tables[name] for name in names]
+    async with database.engine.begin() as connection:
+        await connection.run_sync(lambda sync: Base.metadata.create_all(sync, tables=tables))
+    await database.dispose()
 
 
 @dataclass

@@ -27,9 +27,9 @@ from msmebazaar.shared.outbox import (
     backoff_seconds,
     embedded_worker_enabled,
     enqueue,
-    run_standalone_worker,
     start_embedded_worker,
 )
+from msmebazaar.worker import run_worker
 
 SETTINGS = OutboxSettings(max_attempts=3, backoff_base_seconds=2, backoff_max_seconds=60)
 
@@ -346,7 +346,7 @@ async def test_standalone_worker_delivers_until_sigterm(
     await _enqueue(database, body="delivered by the worker")
     await database.dispose()
 
-    task = asyncio.create_task(run_standalone_worker(settings))
+    task = asyncio.create_task(run_worker(settings))
     await asyncio.sleep(0.5)
     os.kill(os.getpid(), signal.SIGTERM)
     await asyncio.wait_for(task, timeout=5)

@@ -22,7 +22,7 @@ from msmebazaar.msme.service import IdentifierConflicted, VerificationReset
 from msmebazaar.services import ServiceSpec
 from msmebazaar.shared.config import Environment
 from msmebazaar.shared.db import Database
-from msmebazaar.shared.events import subscribe
+from msmebazaar.shared.dispatch import Subscription
 from msmebazaar.shared.runtime import runtime_of
 
 logger = structlog.get_logger("msmebazaar.admin")
@@ -48,9 +48,6 @@ async def _recount_forever(database: Database) -> None:
 
 
 async def _start(app: FastAPI) -> None:
-    subscribe(UserRoleChanged, on_user_role_changed)
-    subscribe(VerificationReset, on_verification_reset)
-    subscribe(IdentifierConflicted, on_identifier_conflicted)
     # Tests keep to one task: their sessions share one connection.
     runtime = runtime_of(app)
     if runtime.settings.environment is not Environment.TESTING:
@@ -74,6 +71,14 @@ SERVICE = ServiceSpec(
     routers=[router],
     on_startup=[_start],
     on_shutdown=[_stop],
+    # The audit of changes made in other services, wherever those services run.
+    subscriptions=[
+        Subscription("admin.audit_role_change", (UserRoleChanged,), on_user_role_changed),
+        Subscription("admin.audit_verification_reset", (VerificationReset,), on_verification_reset),
+        Subscription(
+            "admin.audit_identifier_conflict", (IdentifierConflicted,), on_identifier_conflicted
+        ),
+    ],
     tags=[
         {
             "name": "admin",

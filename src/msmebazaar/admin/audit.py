@@ -29,7 +29,7 @@ from msmebazaar.auth.service import Principal, UserRoleChanged
 from msmebazaar.msme.service import IdentifierConflicted, VerificationReset
 from msmebazaar.shared.context import current_request_id
 from msmebazaar.shared.db import utcnow
-from msmebazaar.shared.events import SessionSource
+from msmebazaar.shared.dispatch import Delivery
 from msmebazaar.shared.pagination import PageParams, paginate
 
 logger = structlog.get_logger("msmebazaar.admin.audit")
@@ -164,7 +164,7 @@ async def identifier_conflicts(
     return found
 
 
-async def on_user_role_changed(event: UserRoleChanged, database: SessionSource) -> None:
+async def on_user_role_changed(event: UserRoleChanged, delivery: Delivery) -> None:
     """Subscribed to `UserRoleChanged`: audit a user's switch of their own role."""
     change = Change(
         action=AuditAction.USER_ROLE_CHANGED,
@@ -174,11 +174,11 @@ async def on_user_role_changed(event: UserRoleChanged, database: SessionSource) 
         after={"role": event.after},
         reason="Chosen by the user (PATCH /auth/me).",
     )
-    async with database.session() as session:
+    async with delivery.database.session() as session:
         record(session, Actor(event.user_id, event.before), change)
 
 
-async def on_verification_reset(event: VerificationReset, database: SessionSource) -> None:
+async def on_verification_reset(event: VerificationReset, delivery: Delivery) -> None:
     """Subscribed to `VerificationReset`: audit an owner's edit that voided a decision."""
     change = Change(
         action=AuditAction.MSME_VERIFICATION_RESET,
@@ -188,12 +188,12 @@ async def on_verification_reset(event: VerificationReset, database: SessionSourc
         after={"verification_status": "pending"},
         reason="Changed by the owner: " + ", ".join(event.changed_fields) + ".",
     )
-    async with database.session() as session:
+    async with delivery.database.session() as session:
         record(session, Actor(event.editor_id, event.editor_role), change)
         await recount_queue(session)
 
 
-async def on_identifier_conflicted(event: IdentifierConflicted, database: SessionSource) -> None:
+async def on_identifier_conflicted(event: IdentifierConflicted, delivery: Delivery) -> None:
     """Subscribed to `IdentifierConflicted`: audit a refused claim of a profile's identifier,
     against that profile (where the admins see it in the verification queue)."""
     change = Change(
@@ -208,5 +208,5 @@ async def on_identifier_conflicted(event: IdentifierConflicted, database: Sessio
         },
         reason=f"Another user claimed this profile's {event.field}; it was refused (409).",
     )
-    async with database.session() as session:
+    async with delivery.database.session() as session:
         record(session, Actor(event.user_id, event.user_role), change)

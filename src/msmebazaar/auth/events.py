@@ -1,9 +1,11 @@
-"""Domain events the auth service publishes (delivered after the commit, `shared/events.py`)."""
+"""Domain events the auth service publishes (stored with the commit, delivered by the dispatcher:
+`shared/events.py`, `shared/dispatch.py`; listed in docs/architecture.md)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import ClassVar
 
 from msmebazaar.shared.events import DomainEvent
 
@@ -15,6 +17,8 @@ class UserRoleChanged(DomainEvent):
     Changes an admin makes through the admin service are audited there, in their own
     transaction, and are not announced again.
     """
+
+    event_name: ClassVar[str] = "auth.user_role_changed"
 
     user_id: uuid.UUID
     before: str

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from msmebazaar.match.router import router
-from msmebazaar.match.runtime import MatchRuntime
+from msmebazaar.match.runtime import MatchRuntime, react_to_listing_change
 from msmebazaar.msme.service import ListingChanged
 from msmebazaar.services import ServiceSpec
 from msmebazaar.shared.config import Environment
-from msmebazaar.shared.events import subscribe, unsubscribe
+from msmebazaar.shared.dispatch import Subscription
 from msmebazaar.shared.health import hold_readiness
 from msmebazaar.shared.runtime import runtime_of
 
@@ -20,7 +20,6 @@ async def _start(app: FastAPI) -> None:
     # a fingerprint check); tests keep to one task, as their sessions share one connection.
     background = runtime.settings.environment is not Environment.TESTING
     match = runtime.provide(MatchRuntime.build(background=background))
-    subscribe(ListingChanged, match.on_listing_changed)
     match.index.start(runtime.database)
     if background:
         # No traffic before the first load: the first rankings would wait for it, on a worker
@@ -30,9 +29,7 @@ async def _start(app: FastAPI) -> None:
 
 async def _stop(app: FastAPI) -> None:
     runtime = runtime_of(app)
-    match = runtime.get(MatchRuntime)
-    unsubscribe(ListingChanged, match.on_listing_changed)
-    await match.index.stop()
+    await runtime.get(MatchRuntime).index.stop()
 
 
 SERVICE = ServiceSpec(
@@ -40,6 +37,9 @@ SERVICE = ServiceSpec(
     routers=[router],
     on_startup=[_start],
     on_shutdown=[_stop],
+    subscriptions=[
+        Subscription("match.react_to_listing", (ListingChanged,), react_to_listing_change)
+    ],
     tags=[
         {
             "name": "match",

@@ -37,7 +37,7 @@ from msmebazaar.msme.service import (
     changed_listing_facts,
     listing_stamp,
 )
-from msmebazaar.shared.events import SessionSource
+from msmebazaar.shared.session_source import SessionSource
 
 logger = structlog.get_logger("msmebazaar.match.index")
 

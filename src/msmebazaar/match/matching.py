@@ -36,9 +36,9 @@ from msmebazaar.match.schemas import BuyerCard, Grade, ListingMatch, MandateCard
 from msmebazaar.match.served import count_served
 from msmebazaar.match.vectors import current_vectors, from_bytes, load_vectors
 from msmebazaar.msme.service import ListingFacts, listing_facts, public_listing_cards
-from msmebazaar.shared.events import SessionSource
 from msmebazaar.shared.exceptions import NotFoundError, PermissionDeniedError
 from msmebazaar.shared.metrics import REGISTRY, counter
+from msmebazaar.shared.session_source import SessionSource
 
 MATCH_REQUESTS = counter(
     "match_requests_total", "Match rankings served, by direction.", ("direction",)

@@ -19,9 +19,9 @@ from msmebazaar.match.matching import listing_vector_of, score_mandates, scoring
 from msmebazaar.match.models import Mandate, MatchNotification
 from msmebazaar.match.texts import REASONS
 from msmebazaar.msme.service import ListingChanged, ListingFacts, listing_facts
-from msmebazaar.shared.events import SessionSource
 from msmebazaar.shared.exceptions import NotFoundError
 from msmebazaar.shared.outbox import enqueue
+from msmebazaar.shared.session_source import SessionSource
 
 
 async def react_to_listing(

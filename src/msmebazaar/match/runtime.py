@@ -14,8 +14,9 @@ from msmebazaar.match.embedders import Embedder, create_embedder
 from msmebazaar.match.index import ListingIndex
 from msmebazaar.match.notify import react_to_listing
 from msmebazaar.msme.service import ListingChanged
-from msmebazaar.shared.events import SessionSource
+from msmebazaar.shared.dispatch import Delivery
 from msmebazaar.shared.runtime import Runtime
+from msmebazaar.shared.session_source import SessionSource
 
 
 @dataclass(eq=False)
@@ -38,8 +39,8 @@ class MatchRuntime:
         )
 
     async def on_listing_changed(self, event: ListingChanged, database: SessionSource) -> None:
-        """Subscribed to `ListingChanged` while the app runs: refresh this app's index, re-embed
-        the listing and notify mandate owners (`notify.react_to_listing`)."""
+        """A listing changed: refresh this process's index, re-embed the listing and notify
+        mandate owners (`notify.react_to_listing`)."""
         self.index.mark_stale()
         await react_to_listing(event, database, self.settings, self.embedder)
 
@@ -47,3 +48,10 @@ class MatchRuntime:
 def match_part(runtime: Runtime) -> MatchRuntime:
     """The match part of `runtime` (`PartMissingError` when match is not mounted and started)."""
     return runtime.get(MatchRuntime)
+
+
+async def react_to_listing_change(event: ListingChanged, delivery: Delivery) -> None:
+    """Subscribed to `ListingChanged`: the match part of the hosting process (the served app's,
+    or one built on first use in `msmebazaar worker`) reacts to it."""
+    match = delivery.runtime.part(MatchRuntime, lambda: MatchRuntime.build(background=False))
+    await match.on_listing_changed(event, delivery.database)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from msmebazaar.match.embedders import Embedder, Vectors, text_hash
 from msmebazaar.match.models import StoredVector
 from msmebazaar.shared.db import dialect_insert, utcnow
-from msmebazaar.shared.events import SessionSource
+from msmebazaar.shared.session_source import SessionSource
 
 # Rows per INSERT: well under PostgreSQL's 32,767 bind parameters (6 per row).
 _CHUNK = 2000

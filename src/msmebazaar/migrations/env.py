@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+import msmebazaar.shared.dispatch
 import msmebazaar.shared.outbox  # noqa: F401 - registers `outbox_messages` on the metadata
 from msmebazaar.msme.search import is_search_object
 from msmebazaar.services import import_all_models

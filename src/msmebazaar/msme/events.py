@@ -1,9 +1,11 @@
-"""Domain events the msme service publishes (delivered after the commit, `shared/events.py`)."""
+"""Domain events the msme service publishes (stored with the commit, delivered by the dispatcher:
+`shared/events.py`, `shared/dispatch.py`; listed in docs/architecture.md)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import ClassVar
 
 from msmebazaar.shared.events import DomainEvent
 
@@ -11,6 +13,8 @@ from msmebazaar.shared.events import DomainEvent
 @dataclass(frozen=True)
 class ListingChanged(DomainEvent):
     """A listing was created, edited or changed status (match re-embeds it, admin audits it)."""
+
+    event_name: ClassVar[str] = "msme.listing_changed"
 
     listing_id: uuid.UUID
     msme_id: uuid.UUID
@@ -20,6 +24,8 @@ class ListingChanged(DomainEvent):
 @dataclass(frozen=True)
 class InterestChanged(DomainEvent):
     """An interest was sent, accepted, declined or withdrawn."""
+
+    event_name: ClassVar[str] = "msme.interest_changed"
 
     interest_id: uuid.UUID
     listing_id: uuid.UUID
@@ -31,6 +37,8 @@ class InterestChanged(DomainEvent):
 class VerificationReset(DomainEvent):
     """An owner's change to the legal name or an identifier sent a verified or rejected profile
     back to `pending` (admin audits it and its queue grows)."""
+
+    event_name: ClassVar[str] = "msme.verification_reset"
 
     msme_id: uuid.UUID
     owner_id: uuid.UUID
@@ -44,6 +52,8 @@ class VerificationReset(DomainEvent):
 class IdentifierConflicted(DomainEvent):
     """A user claimed a GSTIN or Udyam number that another live profile holds, and was refused
     (admin audits it beside that profile, where a dispute will be decided)."""
+
+    event_name: ClassVar[str] = "msme.identifier_conflicted"
 
     msme_id: uuid.UUID  # the profile holding the identifier
     field: str

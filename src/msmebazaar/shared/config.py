@@ -233,6 +233,20 @@ class OutboxSettings(_Group):
     lease_seconds: float = Field(120.0, gt=0, validation_alias="OUTBOX_LEASE_SECONDS")
 
 
+class EventSettings(_Group):
+    # How often an idle dispatcher looks for new events (the app's own commits wake it at once).
+    poll_seconds: float = Field(0.2, gt=0, validation_alias="EVENTS_POLL_SECONDS")
+    batch_size: int = Field(100, ge=1, le=1000, validation_alias="EVENTS_BATCH_SIZE")
+    # A handler that fails this many times on one event gives it up (dead letter) and goes on.
+    max_attempts: int = Field(5, ge=1, validation_alias="EVENTS_MAX_ATTEMPTS")
+    backoff_base_seconds: float = Field(1.0, gt=0, validation_alias="EVENTS_BACKOFF_BASE_SECONDS")
+    backoff_max_seconds: float = Field(300.0, gt=0, validation_alias="EVENTS_BACKOFF_MAX_SECONDS")
+    # A dispatcher holds a handler for this long per batch; one that dies is replaced after it.
+    lease_seconds: float = Field(30.0, gt=0, validation_alias="EVENTS_LEASE_SECONDS")
+    # Events every handler has taken are deleted once they are this old.
+    retention_days: float = Field(7.0, gt=0, validation_alias="EVENTS_RETENTION_DAYS")
+
+
 class StorageSettings(_Group):
     url: str = Field("file://var/documents", validation_alias="STORAGE_URL")
     s3_endpoint_url: str | None = Field(None, validation_alias="S3_ENDPOINT_URL")
@@ -257,6 +271,7 @@ class Settings(_Group):
     sms: SmsSettings = Field(default_factory=SmsSettings)
     whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+    events: EventSettings = Field(default_factory=EventSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from msmebazaar.shared.events import SessionSource
+from msmebazaar.shared.session_source import SessionSource
 
 logger = structlog.get_logger("msmebazaar.counts")
 

@@ -12,7 +12,7 @@ import contextlib
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +34,6 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from msmebazaar.shared import events
 from msmebazaar.shared.config import DatabaseSettings
 from msmebazaar.shared.counts import FLUSH_SECONDS, PendingCounts, take_counted
 
@@ -46,6 +45,8 @@ _WRITES = "msmebazaar_writes"
 _READ_ONLY = "msmebazaar_read_only"
 # A unit of work that holds the writer longer than this is a bug: it is logged (issue 16).
 LONG_WRITE_SECONDS = 1.0
+# The session flag `shared.events` sets when a commit stored domain events.
+EVENTS_COMMITTED = "msmebazaar_events_committed"
 
 
 class ReadOnlySessionError(RuntimeError):
@@ -262,6 +263,9 @@ class Database:
         self._one_writer = engine.dialect.name == "sqlite"
         self._writer = asyncio.Lock()
         self._writer_task: asyncio.Task[Any] | None = None
+        # Called after a unit of work committed domain events: the app's event dispatcher,
+        # when it runs in this process (`shared/dispatch.py`), delivers them or wakes up.
+        self.after_events: Callable[[], Awaitable[None]] | None = None
 
     @classmethod
     def from_settings(cls, settings: DatabaseSettings) -> Database:
@@ -271,8 +275,9 @@ class Database:
     @asynccontextmanager
     async def session(self, unit: str | None = None) -> AsyncIterator[AsyncSession]:
         """One unit of work that may write: commit if the block succeeds, roll back if it
-        raises; then deliver the domain events it published (only when it committed). `unit`
-        names it (a route or a job) in the log when it holds the writer too long."""
+        raises. The domain events it published are stored with the commit (`shared.events`);
+        the dispatcher of this process, if any, is told afterwards. `unit` names it (a route or
+        a job) in the log when it holds the writer too long."""
         async with self._write_turn():
             started = time.monotonic()
             async with self.sessionmaker() as session:
@@ -283,13 +288,12 @@ class Database:
                     await session.commit()
                 except BaseException:
                     await session.rollback()
-                    events.discard_pending(session)
                     raise
-                committed = events.take_pending(session)
+                stored_events = session.info.pop(EVENTS_COMMITTED, False)
                 self.counts.add(take_counted(session))
             _warn_if_long(unit, time.monotonic() - started)
-        if committed:
-            await events.dispatch(committed, self)
+        if stored_events and self.after_events is not None:
+            await self.after_events()
 
     @asynccontextmanager
     async def read_session(self) -> AsyncIterator[AsyncSession]:

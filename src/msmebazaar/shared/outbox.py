@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from sqlalchemy import Index, Row, String, Text, and_, func, or_, select, update
@@ -106,7 +105,14 @@ class _Claimed:
     sensitive: bool
 
 
-def backoff_seconds(attempts: int, settings: OutboxSettings) -> float:
+class Backoff(Protocol):
+    """Settings of a doubling wait between tries (the outbox's and the event dispatcher's)."""
+
+    backoff_base_seconds: float
+    backoff_max_seconds: float
+
+
+def backoff_seconds(attempts: int, settings: Backoff) -> float:
     """Delay before the next try after `attempts` failed ones: doubling, capped."""
     delay = settings.backoff_base_seconds * 2 ** max(0, attempts - 1)
     return float(min(settings.backoff_max_seconds, delay))
@@ -282,20 +288,3 @@ def start_embedded_worker(database: Database, settings: Settings) -> OutboxWorke
     worker = OutboxWorker(database, create_providers(settings), settings.outbox)
     worker.start()
     return worker
-
-
-async def run_standalone_worker(settings: Settings) -> None:
-    """`msmebazaar worker`: deliver until SIGINT or SIGTERM, then finish the batch in hand."""
-    database = Database.from_settings(settings.database)
-    worker = OutboxWorker(database, create_providers(settings), settings.outbox)
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, worker.request_stop)
-    logger.info("outbox_worker_started", channels=sorted(worker.providers))
-    try:
-        await worker.run()
-    finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(signum)
-        await worker.stop()
-        await database.dispose()

@@ -20,8 +20,8 @@ from msmebazaar.admin.metrics import count_action
 from msmebazaar.admin.schemas import AuditAction, ExportDataset, ExportFormat, TargetType
 from msmebazaar.auth.service import Principal, users_after
 from msmebazaar.msme.service import interests_after, listings_after
-from msmebazaar.shared.events import SessionSource
 from msmebazaar.shared.india import india_today
+from msmebazaar.shared.session_source import SessionSource
 
 BATCH = 500
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): free
