@@ -32,6 +32,7 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", f"{ADMIN}/analytics/overview", None),
     ("GET", f"{ADMIN}/analytics/export?dataset=users", None),
     ("GET", AUDIT, None),
+    ("GET", f"{ADMIN}/events/failed", None),
 ]  # fmt: skip
 
 

@@ -154,6 +154,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
         f"GET {API}/admin/analytics/overview",
         f"GET {API}/admin/analytics/export",
         f"GET {API}/admin/audit-log",
+        f"GET {API}/admin/events/failed",
     ),
     # whatsapp
     **_rules(

@@ -14,6 +14,7 @@ from msmebazaar.admin.analytics.export import csv_chunks, start_export
 from msmebazaar.admin.analytics.overview import cached_overview
 from msmebazaar.admin.analytics.period import period_of
 from msmebazaar.admin.audit import AuditFilters, list_entries
+from msmebazaar.admin.events import failed_events
 from msmebazaar.admin.schemas import (
     AdminUserChange,
     AdminUserUpdate,
@@ -22,6 +23,7 @@ from msmebazaar.admin.schemas import (
     AuditEntryRead,
     ExportDataset,
     ExportFormat,
+    FailedEventRead,
     ModerationDecisionCreate,
     ModerationResult,
     TransferCreate,
@@ -191,4 +193,18 @@ async def audit_log(
     """The audit log, newest first: every admin action and sensitive change."""
     filters = AuditFilters(actor=actor, target=target, action=action)
     items, total = await list_entries(session, filters, page)
+    return page_response(items, total=total, params=page)
+
+
+@router.get("/events/failed", response_model=ListResponse[FailedEventRead])
+async def failed_event_list(
+    admin: AdminDep,
+    session: SessionDep,
+    page: PageDep,
+    handler: Annotated[
+        str | None, Query(max_length=100, description="Only this handler's dead letters.")
+    ] = None,
+) -> ListResponse[FailedEventRead]:
+    """Domain events a handler gave up after its last try (dead letters), newest first."""
+    items, total = await failed_events(session, page, handler)
     return page_response(items, total=total, params=page)

@@ -124,6 +124,23 @@ class AdminUserChange(BaseModel):
     listings_changed: int = Field(description="Listings hidden (suspension) or shown again.")
 
 
+class FailedEventRead(BaseModel):
+    """A domain event one handler gave up after its last try (a dead letter)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    handler: str = Field(description="The handler that gave it up, e.g. `admin.audit_role_change`.")
+    event_id: uuid.UUID
+    event_name: str = Field(examples=["auth.user_role_changed"])
+    aggregate_id: str = Field(
+        description="What the event is about (a user, profile or listing id)."
+    )
+    attempts: int
+    error: str = Field(description="The kind of failure (the exception's type; never its data).")
+    failed_at: datetime
+
+
 class AuditEntryRead(BaseModel):
     """One audit row: who did what to which target, before → after, why, in which request."""
 
