@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import httpx
@@ -227,12 +227,24 @@ async def wait_until_serving(port: int) -> None:
     raise AssertionError(f"the server on port {port} did not start within a minute")
 
 
-def start_app_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
-    """`msmebazaar serve` (the production entry point) on 127.0.0.1:`port`."""
+def start_app_server(
+    env: dict[str, str], port: int, workers: int, services: Sequence[str] = ()
+) -> subprocess.Popen[bytes]:
+    """`msmebazaar serve` (the production entry point) on 127.0.0.1:`port`: every service, or
+    only `services` (one process per service, as the per-service deployment runs them)."""
     command = [
         sys.executable, "-m", "msmebazaar", "serve",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+        *(option for name in services for option in ("--service", name)),
     ]  # fmt: skip
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        command, env=os.environ | env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """`msmebazaar worker` (outbox and domain events), without its metrics port."""
+    command = [sys.executable, "-m", "msmebazaar", "worker", "--metrics-port", "0"]
     return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         command, env=os.environ | env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
