@@ -7,11 +7,11 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from msmebazaar.shared.cache import MemoryCache
 from msmebazaar.shared.config import EventSettings, Settings
@@ -208,10 +208,10 @@ async def test_after_its_last_try_an_event_is_a_dead_letter_and_the_handler_goes
     assert _metric("events_dead_lettered_total", handler) == 1
 
 
-async def test_an_event_this_build_cannot_read_becomes_a_dead_letter(
+async def test_an_event_this_build_cannot_read_waits_for_one_that_can(
     database: Database, settings: Settings
 ) -> None:
-    async with database.session() as session:
+    async with database.session() as session:  # stored by a newer build (version 99)
         session.add(
             StoredEvent(
                 id=uuid.uuid4(),
@@ -229,8 +229,12 @@ async def test_an_event_this_build_cannot_read_becomes_a_dead_letter(
         await asyncio.sleep(0.005)
 
     async with database.read_session() as session:
-        (dead,) = list(await session.scalars(select(FailedEvent)))
-    assert dead.error == "UnknownEventError"
+        dead = list(await session.scalars(select(FailedEvent)))
+        cursor = await session.get(HandlerCursor, "test.writer")
+    assert dead == []
+    assert cursor is not None
+    assert (cursor.position, cursor.last_error) == (0, "UnknownEventError")
+    assert cursor.attempts > FAST.max_attempts
     with pytest.raises(UnknownEventError):
         decode("test.no_such_event", 1, "{}")
 
@@ -301,3 +305,102 @@ async def test_old_events_every_handler_took_are_pruned(
     assert await _stored_count(database) == 1
     await dispatcher.record_pending()
     assert _metric("events_pending", "test.writer") == 1
+
+
+async def test_a_rolled_back_savepoint_drops_its_own_events_but_not_refusals(database: Database) -> None:
+    kept, dropped = ThingChanged(uuid.uuid4(), "kept"), ThingChanged(uuid.uuid4(), "dropped")
+    async with database.session() as session:
+        publish(session, kept)
+        savepoint = await session.begin_nested()
+        publish(session, dropped)
+        publish(session, OtherThing(7), refusal=True)  # a refusal is a fact: it stays
+        await savepoint.rollback()
+        async with session.begin_nested():  # a savepoint released: nothing is stored yet
+            publish(session, ThingChanged(kept.thing_id, "also kept"))
+        assert await session.scalar(select(func.count()).select_from(StoredEvent)) == 0
+
+    async with database.read_session() as session:
+        rows = list(await session.scalars(select(StoredEvent).order_by(StoredEvent.position)))
+    notes = [decode(row.name, row.version, row.payload) for row in rows]
+    assert notes == [kept, OtherThing(7), ThingChanged(kept.thing_id, "also kept")]
+
+
+async def test_a_savepoint_release_takes_no_ordering_lock(database: Database) -> None:
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("the ordering lock is PostgreSQL's (SQLite has one writer)")
+    held = text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+    )
+    async with database.session() as session:
+        publish(session, ThingChanged(uuid.uuid4()))
+        async with session.begin_nested():
+            pass
+        assert await session.scalar(held) == 0  # only the unit's commit takes it
+
+
+async def test_a_position_is_never_given_twice_even_after_everything_was_pruned(
+    database: Database, settings: Settings
+) -> None:
+    await _publish(database, ThingChanged(uuid.uuid4()), ThingChanged(uuid.uuid4()))
+    dispatcher = _dispatcher(database, settings)
+    await dispatcher.run_once()
+    async with database.session() as session:
+        before = await session.scalar(select(func.max(StoredEvent.position)))
+        await session.execute(
+            update(StoredEvent).values(
+                created_at=utcnow() - timedelta(days=FAST.retention_days + 1)
+            )
+        )
+    assert await dispatcher.prune() == 2
+    new = ThingChanged(uuid.uuid4(), "after the prune")
+
+    await _publish(database, new)
+    await dispatcher.run_once()
+
+    async with database.read_session() as session:
+        after = await session.scalar(select(func.max(StoredEvent.position)))
+    assert before is not None
+    assert after is not None
+    assert after > before
+    assert (await _written(database))[-1] == f"{new.thing_id}:after the prune"
+
+
+async def test_each_event_taken_renews_the_lease(database: Database, settings: Settings) -> None:
+    leases: list[object] = []
+
+    async def note_the_lease(event: ThingChanged, delivery: Delivery) -> None:
+        async with delivery.database.read_session() as session:
+            leases.append(
+                await session.scalar(
+                    select(HandlerCursor.locked_until).where(HandlerCursor.handler == "test.lease")
+                )
+            )
+        await asyncio.sleep(0.01)
+
+    await _publish(database, ThingChanged(uuid.uuid4()), ThingChanged(uuid.uuid4()))
+    dispatcher = _dispatcher(database, settings, note_the_lease, name="test.lease")
+
+    assert await dispatcher.run_once() == 2
+
+    first, second = leases
+    assert isinstance(first, datetime)
+    assert isinstance(second, datetime)
+    assert second > first
+
+
+async def test_a_failed_inline_delivery_never_fails_the_committed_change(
+    database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dispatcher = _dispatcher(database, settings)
+
+    async def broken() -> int:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(dispatcher, "run_once", broken)
+    database.after_events = dispatcher.deliver_now
+    try:
+        await _publish(database, ThingChanged(uuid.uuid4()))  # does not raise
+    finally:
+        database.after_events = None
+
+    assert await _stored_count(database) == 1

@@ -96,6 +96,7 @@ async def _ensure_unique(
                 user_role=claimant.role.value,
                 claiming_msme_id=None if current is None else current.id,
             ),
+            refusal=True,  # kept when `keeping_conflicts` rolls the refused change back
         )
         if allowance is not None:
             await allowance.spend(claimant)

@@ -18,7 +18,9 @@ the outbox in that same unit, so they too happen once.
 A failing event stops its handler (later events wait: order is kept) and is tried again after a
 doubling wait; after `EVENTS_MAX_ATTEMPTS` tries it is given up for that handler, recorded in
 `event_failures` (the dead letters admins list at `GET /api/v1/admin/events/failed`) and counted,
-and the handler goes on. Other handlers are not held up.
+and the handler goes on. Other handlers are not held up. An event this build cannot read (a
+newer version, stored by a newer build during a rolling deploy) is never given up: it waits, with
+the same doubling wait, for a build that can.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import contextlib
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -40,7 +42,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from msmebazaar.shared.config import EventSettings
 from msmebazaar.shared.db import Base, Database, UUIDPrimaryKey, dialect_insert, utcnow
-from msmebazaar.shared.events import DomainEvent, Position, StoredEvent, decode
+from msmebazaar.shared.events import (
+    DomainEvent,
+    Position,
+    StoredEvent,
+    UnknownEventError,
+    decode,
+)
 from msmebazaar.shared.metrics import counter, gauge
 from msmebazaar.shared.outbox import backoff_seconds
 from msmebazaar.shared.runtime import Runtime
@@ -140,15 +148,25 @@ class LeaseLostError(RuntimeError):
 
 class _Joined:
     """A `SessionSource` whose writing unit is the delivery's: a handler opening
-    `database.session()` writes in the unit that also moves its cursor."""
+    `database.session()` writes in the unit that also moves its cursor. The unit opens on first
+    use, so what the handler computes before writing does not hold SQLite's one writer."""
 
-    def __init__(self, database: Database, session: AsyncSession) -> None:
+    def __init__(self, database: Database, stack: AsyncExitStack, handler: str) -> None:
         self._database = database
-        self._session = session
+        self._stack = stack
+        self._handler = handler
+        self._unit: AsyncSession | None = None
+
+    async def unit(self) -> AsyncSession:
+        """The delivery's unit of work, opened now if the handler has not opened it."""
+        if self._unit is None:
+            opened = self._database.session(f"event {self._handler}")
+            self._unit = await self._stack.enter_async_context(opened)
+        return self._unit
 
     @asynccontextmanager
     async def _same(self) -> AsyncIterator[AsyncSession]:
-        yield self._session
+        yield await self.unit()
 
     def session(self, unit: str | None = None) -> AbstractAsyncContextManager[AsyncSession]:
         """The delivery's unit of work (committed by the dispatcher, not here)."""
@@ -182,7 +200,8 @@ class EventDispatcher:
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._delivering = False
+        self._one_delivery = asyncio.Lock()
+        self._delivering_task: asyncio.Task[Any] | None = None
         self._again = False
         self._housekept_at = 0.0
 
@@ -211,19 +230,24 @@ class EventDispatcher:
         return taken
 
     async def deliver_now(self) -> None:
-        """Deliver in the calling task (tests: right after a commit, as the caller waits). A
-        commit made by a handler meanwhile is picked up by the same call."""
-        if self._delivering:
-            self._again = True
+        """Deliver in the calling task, right after its commit (tests). One delivery runs at a
+        time: a caller waits for the one in progress and then runs its own, so its events are
+        handled when it returns; a commit made by a handler meanwhile is picked up by the same
+        call. A failure is logged, never raised: the caller's change is committed."""
+        if self._delivering_task is asyncio.current_task():
+            self._again = True  # a handler's own commit: the loop below goes round again
             return
-        self._delivering = True
-        try:
-            self._again = True
-            while self._again:
-                self._again = False
-                await self.run_once()
-        finally:
-            self._delivering = False
+        async with self._one_delivery:
+            self._delivering_task = asyncio.current_task()
+            try:
+                self._again = True
+                while self._again:
+                    self._again = False
+                    await self.run_once()
+            except Exception as exc:
+                logger.warning("event_dispatch_failed", error=type(exc).__name__)
+            finally:
+                self._delivering_task = None
 
     async def wake(self) -> None:
         """Look for events now instead of at the next poll (this process just stored some)."""
@@ -276,8 +300,8 @@ class EventDispatcher:
         taken = 0
         try:
             for stored in await self._events_after(sub, position):
-                if not await self._deliver(sub, stored, token):
-                    break
+                if self._stop.is_set() or not await self._deliver(sub, stored, token):
+                    break  # stopping: the rest wait for the next holder
                 taken += 1
         finally:
             await self._release(sub.handler, token)
@@ -329,9 +353,11 @@ class EventDispatcher:
     async def _deliver(self, sub: Subscription, stored: StoredEvent, token: uuid.UUID) -> bool:
         try:
             event = decode(stored.name, stored.version, stored.payload)
-            async with self.database.session(f"event {sub.handler}") as session:
-                await sub.handle(event, Delivery(_Joined(self.database, session), self.runtime))
-                await _move_cursor(session, sub.handler, token, stored.position)
+            async with AsyncExitStack() as stack:  # commits the unit, if opened, on the way out
+                joined = _Joined(self.database, stack, sub.handler)
+                await sub.handle(event, Delivery(joined, self.runtime))
+                lease = timedelta(seconds=self.settings.lease_seconds)
+                await _move_cursor(await joined.unit(), sub.handler, token, stored.position, lease)
         except LeaseLostError:
             logger.warning("event_lease_lost", handler=sub.handler)
             return False
@@ -357,7 +383,10 @@ class EventDispatcher:
             if cursor is None:
                 return  # taken over meanwhile: the new holder tries again
             attempts = cursor.attempts + 1
-            if attempts < self.settings.max_attempts:
+            # An event this build cannot read (a newer version, written by a newer build in a
+            # rolling deploy) waits for a build that can: it is never given up.
+            unreadable = isinstance(exc, UnknownEventError)
+            if attempts < self.settings.max_attempts or unreadable:
                 cursor.attempts = attempts
                 cursor.last_error = error
                 delay = backoff_seconds(attempts, self.settings)
@@ -447,12 +476,13 @@ class EventDispatcher:
 
 
 async def _move_cursor(
-    session: AsyncSession, handler: str, token: uuid.UUID, position: int
+    session: AsyncSession, handler: str, token: uuid.UUID, position: int, lease: timedelta
 ) -> None:
+    # Each event taken renews the lease: a long batch is not taken over while it progresses.
     moved = await session.execute(
         update(HandlerCursor)
         .where(HandlerCursor.handler == handler, HandlerCursor.lease == token)
-        .values(position=position, attempts=0, last_error=None)
+        .values(position=position, attempts=0, last_error=None, locked_until=utcnow() + lease)
         .execution_options(synchronize_session=False)
     )
     if cast(CursorResult[Any], moved).rowcount != 1:

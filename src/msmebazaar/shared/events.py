@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 from pydantic import TypeAdapter
 from sqlalchemy import BigInteger, Index, Integer, String, Text, event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from msmebazaar.shared.db import EVENTS_COMMITTED, Base, utcnow
 
@@ -83,7 +83,12 @@ class StoredEvent(Base):
     """An event as committed with its change; read by the dispatcher in `position` order."""
 
     __tablename__ = "domain_events"
-    __table_args__ = (Index("ix_domain_events_created_at", "created_at"),)
+    # AUTOINCREMENT on SQLite: a position is never given twice, even once pruning has emptied
+    # the table (a plain row id would start again after the highest one left).
+    __table_args__ = (
+        Index("ix_domain_events_created_at", "created_at"),
+        {"sqlite_autoincrement": True},
+    )
 
     position: Mapped[int] = mapped_column(Position, primary_key=True, autoincrement=True)
     id: Mapped[uuid.UUID] = mapped_column(unique=True)
@@ -94,11 +99,23 @@ class StoredEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-def publish(session: AsyncSession, event: DomainEvent) -> None:
-    """Queue an event on the session; it is stored when the session commits, never otherwise."""
+@dataclass(frozen=True)
+class Pending:
+    """An event published in a unit of work, and the savepoint it was published in (if any):
+    rolling that savepoint back drops the event."""
+
+    event: DomainEvent
+    transaction: SessionTransaction | None
+
+
+def publish(session: AsyncSession, event: DomainEvent, *, refusal: bool = False) -> None:
+    """Queue an event on the session; it is stored when the session commits, never otherwise.
+    Rolling back the savepoint it was published in drops it, unless it reports a `refusal`:
+    the refused change is undone, but that it was refused stays a fact (and is audited)."""
     if not getattr(type(event), "event_name", None):
         raise TypeError(f"{type(event).__qualname__} has no event_name")
-    session.info.setdefault(_PENDING_KEY, []).append(event)
+    savepoint = None if refusal else session.sync_session.get_nested_transaction()
+    session.info.setdefault(_PENDING_KEY, []).append(Pending(event, savepoint))
 
 
 _ADAPTERS: dict[type[DomainEvent], TypeAdapter[Any]] = {}
@@ -142,7 +159,11 @@ def _stored(event: DomainEvent) -> StoredEvent:
 @event.listens_for(Session, "before_commit")
 def _store_pending(session: Session) -> None:
     """Write the unit of work's events in its own transaction, in commit order (module doc)."""
-    pending: list[DomainEvent] = session.info.pop(_PENDING_KEY, [])
+    # SQLAlchemy calls this on a savepoint's release too: only the unit's own commit counts
+    # (holding the ordering lock from a savepoint on would hold it for the rest of the unit).
+    if session.in_nested_transaction():
+        return
+    pending: list[Pending] = session.info.get(_PENDING_KEY, [])
     if not pending:
         return
     if session.get_bind().dialect.name == "postgresql":
@@ -150,15 +171,33 @@ def _store_pending(session: Session) -> None:
         # must never happen while this one holds the lock those may be waiting for.
         session.flush()
         session.execute(select(func.pg_advisory_xact_lock(EVENT_ORDER_LOCK)))
-    session.add_all([_stored(event) for event in pending])
+    session.add_all([_stored(item.event) for item in pending])
     session.flush()
+    session.info.pop(_PENDING_KEY, None)  # written: kept no longer (a failed write keeps them)
     session.info[EVENTS_COMMITTED] = True
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _forget_pending(session: Session, _previous: Any) -> None:
-    """A rolled-back unit of work happened not at all: its events are dropped with it."""
+def _forget_pending(session: Session, rolled_back: SessionTransaction) -> None:
+    """What was rolled back happened not at all: its events are dropped with it (a savepoint's
+    own, or the whole unit's)."""
+    if rolled_back.nested:
+        kept = [
+            item
+            for item in session.info.get(_PENDING_KEY, [])
+            if not _inside(item.transaction, rolled_back)
+        ]
+        session.info[_PENDING_KEY] = kept
+        return
     if session.in_transaction():
-        return  # only a savepoint rolled back; the unit of work goes on
+        return  # a rollback of something inside the unit that is not a savepoint
     session.info.pop(_PENDING_KEY, None)
     session.info.pop(EVENTS_COMMITTED, None)
+
+
+def _inside(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False

@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("position", name=op.f("pk_domain_events")),
         sa.UniqueConstraint("id", name=op.f("uq_domain_events_id")),
+        sqlite_autoincrement=True,  # a position is never given twice, even after pruning
     )
     op.create_index("ix_domain_events_created_at", "domain_events", ["created_at"])
     op.create_table(
