@@ -307,7 +307,9 @@ async def test_old_events_every_handler_took_are_pruned(
     assert _metric("events_pending", "test.writer") == 1
 
 
-async def test_a_rolled_back_savepoint_drops_its_own_events_but_not_refusals(database: Database) -> None:
+async def test_a_rolled_back_savepoint_drops_its_own_events_but_not_refusals(
+    database: Database,
+) -> None:
     kept, dropped = ThingChanged(uuid.uuid4(), "kept"), ThingChanged(uuid.uuid4(), "dropped")
     async with database.session() as session:
         publish(session, kept)
