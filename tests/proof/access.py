@@ -83,6 +83,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
         f"POST {API}/auth/logout",
         f"GET {API}/auth/me",
         f"PATCH {API}/auth/me",
+        f"GET {API}/auth/sessions",
+        f"DELETE {API}/auth/sessions/{{session_id}}",
     ),
     # msme: profiles, financials, documents
     **_rules("msme", Access.PUBLIC, f"GET {API}/msmes/sectors", f"GET {API}/msmes"),
@@ -192,6 +194,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
         "POST /welcome",
         "GET /account",
         "POST /account",
+        "POST /account/sessions/{session_id}/end",
         "GET /valuations/{valuation_id}",
         "GET /valuations/{valuation_id}/report.pdf",
         "GET /documents/{document_id}",

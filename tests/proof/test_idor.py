@@ -17,6 +17,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from msmebazaar.auth.models import AuthSession
 from msmebazaar.match.models import Mandate
 from msmebazaar.msme.models import Document, Financials, Interest, Listing, Msme
 from msmebazaar.shared.db import Database
@@ -69,6 +70,7 @@ ATTACKS: dict[tuple[str, str], dict[str, Any]] = {
     ("DELETE", f"{API}/mandates/{{mandate_id}}"): {},
     ("GET", f"{API}/matches/mandates/{{mandate_id}}"): {},
     ("GET", f"{API}/matches/listings/{{listing_id}}"): {},
+    ("DELETE", f"{API}/auth/sessions/{{session_id}}"): {},
 }
 # Id-bearing routes that are not attackable this way: admins' (the matrix proves them admin
 # only) and providers' (signed webhooks).
@@ -100,6 +102,8 @@ async def _victims(
     third = await signed_in(client, database, "msme_owner")
     elsewhere = await make_listing(database, await make_msme(database, third.id))
     interest = await make_interest(database, elsewhere, buyer.id, status="pending")
+    sessions = await client.get(f"{API}/auth/sessions", headers=owner.headers)
+    (owners_session,) = sessions.json()["data"]
     return Victims(
         {
             "msme_id": str(msme.id),
@@ -109,6 +113,7 @@ async def _victims(
             "valuation_id": valued.json()["data"]["id"],
             "mandate_id": mandate.json()["data"]["id"],
             "interest_id": str(interest.id),
+            "session_id": owners_session["id"],
         }
     )
 
@@ -139,6 +144,9 @@ async def _snapshot(connection: AsyncConnection, ids: dict[str, str]) -> dict[st
         ),
         "interest": await one(
             select(Interest.status).where(Interest.id == uuid.UUID(ids["interest_id"]))
+        ),
+        "session": await one(
+            select(AuthSession.revoked_at).where(AuthSession.id == uuid.UUID(ids["session_id"]))
         ),
     }
 

@@ -119,3 +119,12 @@ def test_counts_take_the_form_their_language_needs(
 def test_a_counted_text_without_its_other_form_is_refused() -> None:
     with pytest.raises(ValueError, match="both forms"):
         Catalog({"x.one": {"en": "{count} x", "hi": "{count} x"}})
+
+
+def test_every_audit_action_has_a_label_in_both_languages() -> None:
+    # The audit-log page names every action in its filter: one without a label breaks the page.
+    from msmebazaar.admin.schemas import AuditAction  # noqa: PLC0415
+
+    missing = [action.value for action in AuditAction if not has_text(f"audit_action.{action}")]
+
+    assert missing == []

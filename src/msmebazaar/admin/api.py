@@ -12,12 +12,13 @@ from fastapi import FastAPI
 
 from msmebazaar.admin.audit import (
     on_identifier_conflicted,
+    on_session_ended,
     on_user_role_changed,
     on_verification_reset,
 )
 from msmebazaar.admin.metrics import recount_queue
 from msmebazaar.admin.router import router
-from msmebazaar.auth.service import UserRoleChanged
+from msmebazaar.auth.service import SessionEnded, UserRoleChanged
 from msmebazaar.msme.service import IdentifierConflicted, VerificationReset
 from msmebazaar.services import ServiceSpec
 from msmebazaar.shared.config import Environment
@@ -74,6 +75,7 @@ SERVICE = ServiceSpec(
     # The audit of changes made in other services, wherever those services run.
     subscriptions=[
         Subscription("admin.audit_role_change", (UserRoleChanged,), on_user_role_changed),
+        Subscription("admin.audit_session_end", (SessionEnded,), on_session_ended),
         Subscription("admin.audit_verification_reset", (VerificationReset,), on_verification_reset),
         Subscription(
             "admin.audit_identifier_conflict", (IdentifierConflicted,), on_identifier_conflicted

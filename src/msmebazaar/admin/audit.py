@@ -25,7 +25,7 @@ from msmebazaar.admin.schemas import (
     IdentifierConflictRead,
     TargetType,
 )
-from msmebazaar.auth.service import Principal, UserRoleChanged
+from msmebazaar.auth.service import Principal, SessionEnded, UserRoleChanged
 from msmebazaar.msme.service import IdentifierConflicted, VerificationReset
 from msmebazaar.shared.context import current_request_id
 from msmebazaar.shared.db import utcnow
@@ -176,6 +176,22 @@ async def on_user_role_changed(event: UserRoleChanged, delivery: Delivery) -> No
     )
     async with delivery.database.session() as session:
         record(session, Actor(event.user_id, event.before), change)
+
+
+async def on_session_ended(event: SessionEnded, delivery: Delivery) -> None:
+    """Subscribed to `SessionEnded`: audit a user's ending of one of their sign-ins."""
+    change = Change(
+        action=AuditAction.USER_SESSION_ENDED,
+        target_type=TargetType.USER,
+        target_id=event.user_id,
+        after={
+            "session_id": str(event.session_id),
+            "ended_from_session_id": str(event.ended_from_session_id),
+        },
+        reason="Ended by the user (DELETE /auth/sessions/{id}).",
+    )
+    async with delivery.database.session() as session:
+        record(session, Actor(event.user_id, None), change)
 
 
 async def on_verification_reset(event: VerificationReset, delivery: Delivery) -> None:

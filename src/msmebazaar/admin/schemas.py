@@ -33,6 +33,7 @@ class AuditAction(StrEnum):
     LISTING_MODERATED = "listing.moderated"
     USER_STATUS_CHANGED = "user.status_changed"
     USER_ROLE_CHANGED = "user.role_changed"
+    USER_SESSION_ENDED = "user.session_ended"
     DATA_EXPORTED = "data.exported"
 
 

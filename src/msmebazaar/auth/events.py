@@ -23,3 +23,14 @@ class UserRoleChanged(DomainEvent):
     user_id: uuid.UUID
     before: str
     after: str
+
+
+@dataclass(frozen=True)
+class SessionEnded(DomainEvent):
+    """A user ended one of their own sign-ins (`DELETE /auth/sessions/{id}`); admin audits it."""
+
+    event_name: ClassVar[str] = "auth.session_ended"
+
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+    ended_from_session_id: uuid.UUID  # the sign-in that asked (itself, when it ended itself)

@@ -68,6 +68,9 @@ class AuthSession(UUIDPrimaryKey, Base):
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(String(32))
     user_agent: Mapped[str | None] = mapped_column(String(255))
+    # Where it came from (a /24 or /48 network, never the address) and when last used.
+    ip_prefix: Mapped[str | None] = mapped_column(String(64))
+    last_seen_at: Mapped[datetime | None]
 
 
 class RefreshToken(UUIDPrimaryKey, Base):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
 
 from msmebazaar.auth import service
 from msmebazaar.auth.schemas import (
@@ -13,13 +16,15 @@ from msmebazaar.auth.schemas import (
     OtpRequested,
     OtpVerify,
     RefreshRequest,
+    SessionRead,
     TokenResponse,
     UserRead,
     UserUpdate,
 )
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.i18n import HeaderLanguage
-from msmebazaar.shared.responses import DataResponse, error_responses, ok
+from msmebazaar.shared.pagination import PageDep, page_response
+from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
 from msmebazaar.shared.runtime import RuntimeDep
 from msmebazaar.shared.security import client_ip
 
@@ -72,6 +77,7 @@ async def verify_otp(
         phone=service.parse_phone(body.phone),
         language=Language(language),
         user_agent=request.headers.get("user-agent"),
+        client_ip=client_ip(request.scope, runtime.settings.app.trusted_proxies),
     )
     tokens = await service.issue_tokens(runtime.database, codec, signed_in.principal)
     return ok(tokens, "Signed in.")
@@ -119,3 +125,31 @@ async def update_me(
     """Change your name, email, language, or role among msme_owner, buyer and investor."""
     updated = await service.update_me(session, runtime.cache, user, body)
     return ok(updated, "Profile updated.")
+
+
+@router.get("/sessions", response_model=ListResponse[SessionRead], responses=error_responses(401))
+async def my_sessions(
+    runtime: RuntimeDep, session: SessionDep, user: service.CurrentUser, page: PageDep
+) -> ListResponse[SessionRead]:
+    """My live sign-ins (apps and browsers): device, network, when made and last used."""
+    found = await service.list_sessions(session, user, runtime.settings.auth)
+    shown = found[page.offset : page.offset + page.page_size]
+    return page_response(shown, total=len(found), params=page)
+
+
+@router.delete(
+    "/sessions/{session_id}",
+    response_model=DataResponse[SessionRead],
+    responses=error_responses(401, 404),
+)
+async def end_my_session(
+    session_id: Annotated[uuid.UUID, Path(description="One of my sign-ins' id.")],
+    runtime: RuntimeDep,
+    session: SessionDep,
+    user: service.CurrentUser,
+) -> DataResponse[SessionRead]:
+    """End one of my sign-ins at once: its tokens and its portal cookie stop working."""
+    ended = await service.end_session(
+        session, runtime.cache, user, session_id, runtime.settings.auth
+    )
+    return ok(ended, "Signed out of that sign-in.")

@@ -113,6 +113,20 @@ class LogoutResult(BaseModel):
     sessions_ended: int = Field(description="Sign-in sessions ended by this call.")
 
 
+class SessionRead(BaseModel):
+    """One of my live sign-ins (an app's tokens or a browser's cookie)."""
+
+    id: uuid.UUID
+    device: str | None = Field(description="The browser or app it signed in from, as it said.")
+    ip_prefix: str | None = Field(
+        description="The network it signed in from (a /24 or /48), never the address itself.",
+        examples=["203.0.113.0/24"],
+    )
+    created_at: datetime
+    last_seen_at: datetime = Field(description="When it was last used (to a minute or so).")
+    current: bool = Field(description="Whether this is the sign-in making the request.")
+
+
 class UserUpdate(_Strict):
     """Fields left out are unchanged; `email: null` clears the email."""
 

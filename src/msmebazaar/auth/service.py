@@ -33,7 +33,8 @@ from msmebazaar.auth.dependencies import (
     optional_user,
     require_role,
 )
-from msmebazaar.auth.events import UserRoleChanged
+from msmebazaar.auth.devices import SessionNotFoundError, end_session, list_sessions
+from msmebazaar.auth.events import SessionEnded, UserRoleChanged
 from msmebazaar.auth.exceptions import (
     AccountSuspendedError,
     OtpAttemptsExceededError,
@@ -62,6 +63,8 @@ __all__ = [
     "Principal",
     "RoleNotAllowedError",
     "SelfChangeError",
+    "SessionEnded",
+    "SessionNotFoundError",
     "SessionRef",
     "SignIn",
     "TokenCodec",
@@ -77,10 +80,12 @@ __all__ = [
     "codec_of",
     "create_or_promote_admin",
     "current_user",
+    "end_session",
     "find_user_by_phone",
     "get_codec",
     "get_user",
     "issue_tokens",
+    "list_sessions",
     "logout",
     "optional_user",
     "parse_phone",

@@ -26,7 +26,9 @@ from msmebazaar.auth.tokens import (
     refresh_token_hash,
 )
 from msmebazaar.shared.cache import Cache
+from msmebazaar.shared.counts import CountKind, count_later
 from msmebazaar.shared.db import Database, utcnow
+from msmebazaar.shared.security import ip_prefix
 
 _REVOKED = "revoked"
 # A revoked session never comes back, so its marker may outlive the liveness cache by far; writing
@@ -74,11 +76,21 @@ def _new_token(
 
 
 async def open_session(
-    session: AsyncSession, user_id: uuid.UUID, *, user_agent: str | None = None
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    user_agent: str | None = None,
+    client_ip: str | None = None,
 ) -> uuid.UUID:
     """Open a sign-in session (a row of the session table, no tokens yet); its id."""
+    now = utcnow()
     auth_session = AuthSession(
-        id=uuid.uuid4(), user_id=user_id, created_at=utcnow(), user_agent=(user_agent or "")[:255]
+        id=uuid.uuid4(),
+        user_id=user_id,
+        created_at=now,
+        last_seen_at=now,
+        user_agent=(user_agent or "")[:255],
+        ip_prefix=ip_prefix(client_ip),
     )
     session.add(auth_session)
     await session.flush()  # no ORM relationships here, so the flushes set the insert order
@@ -146,7 +158,7 @@ async def _rotate(
     if expires_at <= now:
         raise TokenExpiredError("The refresh token has expired. Sign in again.")
     auth_session, user = await _live_session(session, session_id)
-    auth_session.last_refreshed_at = now
+    auth_session.last_refreshed_at = auth_session.last_seen_at = now
     successor_raw = codec.successor_refresh_token(raw)
     successor = _new_token(codec, session_id, successor_raw, now, parent=token_id)
     session.add(successor)
@@ -221,8 +233,16 @@ async def logout(session: AsyncSession, cache: Cache, principal: Principal, raw:
         )
         if owned is not None:
             families.add(owned)
-    ended = await _revoke(session, sorted(families), "logout", utcnow())
-    for session_id in families:
+    return await end_sessions(session, cache, sorted(families), "logout")
+
+
+async def end_sessions(
+    session: AsyncSession, cache: Cache, session_ids: list[uuid.UUID], reason: str
+) -> int:
+    """End sessions at once: their refresh tokens and portal cookies stop working, and their
+    access tokens fail the next liveness check (the cached check is overwritten); how many."""
+    ended = await _revoke(session, session_ids, reason, utcnow())
+    for session_id in session_ids:
         await cache.set(_session_key(session_id), _REVOKED, _REVOKED_MARKER_SECONDS)
     return ended
 
@@ -303,6 +323,21 @@ async def _session_snapshot(database: Database, session_id: uuid.UUID) -> str:
     )
     async with database.read_session() as session:
         row = (await session.execute(statement)).one_or_none()
+        if row is not None and row[0] is None:
+            count_later(session, SESSIONS_SEEN, session_id)  # "last seen", written in a batch
     if row is None or row[0] is not None:
         return _REVOKED
     return UserRead.model_validate(row[1]).model_dump_json()
+
+
+async def _mark_seen(session: AsyncSession, seen: dict[Any, int]) -> None:
+    await session.execute(
+        update(AuthSession)
+        .where(AuthSession.id.in_(list(seen)))
+        .values(last_seen_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+# A session's liveness is read once per `AUTH_SESSION_CACHE_SECONDS`: each read marks it seen.
+SESSIONS_SEEN = CountKind("auth sessions seen", _mark_seen)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from msmebazaar.auth.devices import is_new_device, notify_new_device
 from msmebazaar.auth.exceptions import AccountSuspendedError, OtpInvalidError, RoleNotAllowedError
 from msmebazaar.auth.otp import (
     CodeCheck,
@@ -30,6 +31,7 @@ from msmebazaar.auth.users import record_login, user_for_sign_in
 from msmebazaar.shared.config import Settings
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.ratelimit import RateLimiter
+from msmebazaar.shared.security import ip_prefix
 
 
 async def request_code(
@@ -79,6 +81,7 @@ async def sign_in(
     phone: str,
     language: Language,
     user_agent: str | None,
+    client_ip: str | None = None,
 ) -> SignIn:
     """Check the code and complete the sign-in, creating the user on first sign-in: the one
     place a sign-in completes. A spent try is committed even when the answer is an error, so
@@ -98,7 +101,12 @@ async def sign_in(
             if user.status == UserStatus.SUSPENDED:
                 error = AccountSuspendedError()
             else:
-                session_id = await open_session(session, user.id, user_agent=user_agent)
+                if not created and await is_new_device(session, user.id, user_agent):
+                    network = ip_prefix(client_ip)
+                    notify_new_device(session, user, user_agent=user_agent, network=network)
+                session_id = await open_session(
+                    session, user.id, user_agent=user_agent, client_ip=client_ip
+                )
                 principal = Principal(user=UserRead.model_validate(user), session_id=session_id)
                 signed_in = SignIn(principal, new_user=created)
     if signed_in is not None:  # counted once committed

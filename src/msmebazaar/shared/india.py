@@ -527,6 +527,11 @@ def india_today() -> date:
     return datetime.now(INDIA_TIMEZONE).date()
 
 
+def india_time_text(at: datetime) -> str:
+    """The instant `at` as people in India read it: `07 Dec 2026, 14:05 IST`."""
+    return at.astimezone(INDIA_TIMEZONE).strftime("%d %b %Y, %H:%M IST")
+
+
 def india_day_start(day: date) -> datetime:
     """The UTC instant at which `day` begins in India."""
     return datetime.combine(day, time(), UTC) - INDIA_UTC_OFFSET

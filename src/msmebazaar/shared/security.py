@@ -47,3 +47,16 @@ def _is_ip(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def ip_prefix(address: str | None) -> str | None:
+    """The network an address belongs to, as much as a user needs to recognise a sign-in and no
+    more: a /24 for IPv4, a /48 for IPv6 (None for anything that is not an IP address)."""
+    if not address:
+        return None
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    bits = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{bits}", strict=False))

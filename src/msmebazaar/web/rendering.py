@@ -13,7 +13,7 @@ from jinja2.runtime import Context
 
 from msmebazaar.msme.schemas import MsmeRead
 from msmebazaar.msme.service import Sector, get_sector
-from msmebazaar.shared.india import format_inr, format_inr_short, state_name_in
+from msmebazaar.shared.india import INDIA_TIMEZONE, format_inr, format_inr_short, state_name_in
 from msmebazaar.valuation.service import MarketEvidenceRead, evidence_sentence
 from msmebazaar.web.static_files import static_url
 from msmebazaar.web.texts import text
@@ -66,6 +66,16 @@ def day(context: Context, moment: datetime | None) -> str:
         return "—"
     months = _HINDI_MONTHS if _lang(context) == "hi" else _ENGLISH_MONTHS
     return f"{moment.day} {months[moment.month - 1]} {moment.year}"
+
+
+@pass_context
+def india_moment(context: Context, moment: datetime | None) -> str:
+    """An instant as India reads it: "12 Mar 2026, 14:05 IST" (Hindi month names on Hindi
+    pages)."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone(INDIA_TIMEZONE)
+    return f"{day(context, local)}, {local:%H:%M} IST"
 
 
 def percent(value: float | None, digits: int = 1) -> str:
@@ -153,6 +163,7 @@ def build_environment() -> Environment:
         inr_full=inr_full,
         band=band,
         day=day,
+        india_moment=india_moment,
         percent=percent,
         sector_name=sector_name,
         options=options,

@@ -4,20 +4,25 @@ language switch and the account page."""
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Annotated, Final
 from urllib.parse import quote
 
 import pydantic
 from fastapi import Query, Request
 from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
 from msmebazaar.auth.schemas import SELF_SERVICE_ROLES, Language, OtpVerify, UserRole, UserUpdate
 from msmebazaar.auth.service import (
     OtpInvalidError,
     PhoneInvalidError,
+    SessionNotFoundError,
     SessionRef,
+    end_session,
     get_codec,
+    list_sessions,
     logout,
     parse_phone,
     request_code,
@@ -149,6 +154,7 @@ async def check_code(request: Request, visit: VisitDep, form: FormDep) -> Respon
             phone=phone,
             language=Language(visit.language),
             user_agent=request.headers.get("user-agent"),
+            client_ip=client_ip(request.scope, runtime.settings.app.trusted_proxies),
         )
     except pydantic.ValidationError as exc:
         errors = schema_errors(visit, exc)
@@ -250,9 +256,45 @@ async def choose_language(
 
 
 @router.get("/account")
-async def account_page(visit: SignedInVisit) -> Response:
-    """Your name, email, language and role."""
-    return visit.render("auth/account.html", errors={}, role_choices=ROLE_CHOICES, values=None)
+async def account_page(visit: SignedInVisit, session: SessionDep) -> Response:
+    """Your name, email, language and role, and where you are signed in."""
+    return await _account_page(visit, session, errors={}, values=None)
+
+
+async def _account_page(
+    visit: Visit,
+    session: AsyncSession,
+    *,
+    errors: dict[str, str],
+    values: dict[str, str | None] | None,
+    status: int = 200,
+) -> Response:
+    sessions = await list_sessions(session, visit.user, visit.runtime.settings.auth)
+    return visit.render(
+        "auth/account.html",
+        status=status,
+        errors=errors,
+        role_choices=ROLE_CHOICES,
+        values=values,
+        sessions=sessions,
+    )
+
+
+@router.post("/account/sessions/{session_id}/end")
+async def end_sign_in(
+    session_id: uuid.UUID, visit: SignedInVisit, session: SessionDep, form: FormDep
+) -> Response:
+    """End one of your sign-ins (this browser's too): it can no longer use your account."""
+    try:
+        ended = await end_session(
+            session, visit.runtime.cache, visit.user, session_id, visit.runtime.settings.auth
+        )
+    except SessionNotFoundError:
+        return visit.redirect("/account#sign-ins", flash="flash.session_not_found")
+    if ended.current:
+        visit.delete_cookie(SESSION_COOKIE)
+        return visit.redirect("/", flash="flash.session_ended")
+    return visit.redirect("/account#sign-ins", flash="flash.session_ended")
 
 
 @router.post("/account")
@@ -281,6 +323,4 @@ async def update_account(
         errors = app_error_fields(visit, exc)
     else:
         return visit.redirect("/account", flash="flash.account_saved")
-    return visit.render(
-        "auth/account.html", status=422, errors=errors, role_choices=ROLE_CHOICES, values=values
-    )
+    return await _account_page(visit, session, errors=errors, values=values, status=422)

@@ -99,6 +99,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "User role changed",
         "hi": "उपयोगकर्ता की भूमिका बदली",
     },
+    "audit_action.user.session_ended": {
+        "en": "User ended a sign-in",
+        "hi": "उपयोगकर्ता ने एक साइन-इन बंद किया",
+    },
     "audit_action.data.exported": {"en": "Data exported", "hi": "डेटा निर्यात"},
     "audit_target.user": {"en": "User", "hi": "उपयोगकर्ता"},
     "audit_target.msme": {"en": "Business profile", "hi": "व्यावसायिक प्रोफ़ाइल"},

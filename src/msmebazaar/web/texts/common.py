@@ -91,6 +91,14 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "hi": "यह खाता निलंबित है। सहायता से संपर्क करें।",
     },
     "flash.account_saved": {"en": "Your account is saved.", "hi": "आपका खाता सहेजा गया।"},
+    "flash.session_ended": {
+        "en": "That sign-in is ended: it can no longer use your account.",
+        "hi": "वह साइन-इन बंद हो गया: वह अब आपका खाता इस्तेमाल नहीं कर सकता।",
+    },
+    "flash.session_not_found": {
+        "en": "That sign-in had already ended.",
+        "hi": "वह साइन-इन पहले ही बंद हो चुका था।",
+    },
     "flash.profile_created": {
         "en": "Business profile created. An admin will verify it.",
         "hi": "व्यवसाय प्रोफ़ाइल बन गई। एक एडमिन इसे सत्यापित करेगा।",

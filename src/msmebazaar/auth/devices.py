@@ -1,0 +1,134 @@
+"""My sign-ins: the live sessions of a user (an app's tokens or a browser's cookie), ending one
+of them, and the notice a user gets when their account is signed in from a device it has not
+been signed in from before."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from msmebazaar.auth.events import SessionEnded
+from msmebazaar.auth.models import AuthSession, User
+from msmebazaar.auth.schemas import Principal, SessionRead
+from msmebazaar.auth.sessions import end_sessions
+from msmebazaar.shared.cache import Cache
+from msmebazaar.shared.config import AuthSettings
+from msmebazaar.shared.db import utcnow
+from msmebazaar.shared.events import publish
+from msmebazaar.shared.exceptions import NotFoundError
+from msmebazaar.shared.i18n import Catalog
+from msmebazaar.shared.india import india_time_text
+from msmebazaar.shared.outbox import enqueue
+
+NOTICES = Catalog(
+    {
+        "new_device": {
+            "en": (
+                "MSMEBazaar: your account was signed in on {device} ({network}) at {time}. "
+                "Not you? End that sign-in under Account, Sign-ins."
+            ),
+            "hi": (
+                "MSMEBazaar: आपके खाते में {time} पर {device} ({network}) से साइन इन हुआ। "
+                "यह आप नहीं थे? खाता, साइन-इन में जाकर उसे बंद करें।"
+            ),
+        },
+        "unknown_device": {"en": "an unknown device", "hi": "एक अनजान डिवाइस"},
+        "unknown_network": {"en": "unknown network", "hi": "अनजान नेटवर्क"},
+    }
+)
+DEVICE_CHARS = 60  # of the user agent, in a notice
+
+
+class SessionNotFoundError(NotFoundError):
+    """Not one of the caller's live sign-ins (or no such session at all: the same answer)."""
+
+    def __init__(self) -> None:
+        super().__init__("No such sign-in of yours.", code="SESSION_NOT_FOUND")
+
+
+def _live(settings: AuthSettings, now: datetime) -> ColumnElement[bool]:
+    # A session lives while it is not revoked and its refresh tokens (and the portal cookie,
+    # which lasts as long) can still be used.
+    used = func.coalesce(AuthSession.last_refreshed_at, AuthSession.created_at)
+    return and_(
+        AuthSession.revoked_at.is_(None),
+        used > now - timedelta(seconds=settings.refresh_token_ttl_seconds),
+    )
+
+
+def _read(row: AuthSession, principal: Principal) -> SessionRead:
+    seen = max(t for t in (row.created_at, row.last_refreshed_at, row.last_seen_at) if t)
+    return SessionRead(
+        id=row.id,
+        device=row.user_agent or None,
+        ip_prefix=row.ip_prefix,
+        created_at=row.created_at,
+        last_seen_at=seen,
+        current=row.id == principal.session_id,
+    )
+
+
+async def list_sessions(
+    session: AsyncSession, principal: Principal, settings: AuthSettings
+) -> list[SessionRead]:
+    """The caller's live sign-ins, the most recently used first."""
+    rows = await session.scalars(
+        select(AuthSession)
+        .where(AuthSession.user_id == principal.id, _live(settings, utcnow()))
+        .order_by(AuthSession.created_at.desc(), AuthSession.id)
+    )
+    found = [_read(row, principal) for row in rows]
+    return sorted(found, key=lambda item: item.last_seen_at, reverse=True)
+
+
+async def end_session(
+    session: AsyncSession,
+    cache: Cache,
+    principal: Principal,
+    session_id: uuid.UUID,
+    settings: AuthSettings,
+) -> SessionRead:
+    """End one of the caller's live sign-ins at once (tokens and portal cookie alike); 404 for
+    any other session, so no one learns whether another user's session exists."""
+    row = await session.scalar(
+        select(AuthSession).where(
+            AuthSession.id == session_id,
+            AuthSession.user_id == principal.id,
+            _live(settings, utcnow()),
+        )
+    )
+    if row is None:
+        raise SessionNotFoundError()
+    ended = _read(row, principal)
+    await end_sessions(session, cache, [row.id], "ended_by_user")
+    publish(session, SessionEnded(principal.id, row.id, principal.session_id))
+    return ended
+
+
+async def is_new_device(session: AsyncSession, user_id: uuid.UUID, user_agent: str | None) -> bool:
+    """Whether none of the user's earlier sign-ins came from this device (its user agent)."""
+    earlier = await session.scalar(
+        select(AuthSession.id)
+        .where(AuthSession.user_id == user_id, AuthSession.user_agent == (user_agent or "")[:255])
+        .limit(1)
+    )
+    return earlier is None
+
+
+def notify_new_device(
+    session: AsyncSession, user: User, *, user_agent: str | None, network: str | None
+) -> None:
+    """Queue the SMS telling a user their account was signed in on a new device."""
+    language = user.language
+    device = (user_agent or "").strip()[:DEVICE_CHARS] or NOTICES.text("unknown_device", language)
+    body = NOTICES.text(
+        "new_device",
+        language,
+        device=device,
+        network=network or NOTICES.text("unknown_network", language),
+        time=india_time_text(utcnow()),
+    )
+    enqueue(session, "sms", user.phone, body, template="auth_new_device")
