@@ -134,9 +134,78 @@ async def test_a_sign_in_from_a_new_device_is_told_by_sms_and_a_known_one_is_not
     await _sign_in_on(client, phone, PHONE_APP)
 
     (notice,) = await _notices(database, phone)
-    assert PHONE_APP in notice
+    assert "MSMEBazaar app on Android" in notice  # the device's family, never its own words
+    assert PHONE_APP not in notice
     assert "203.0.113.0/24" in notice
     assert "IST" in notice
+
+
+async def test_a_browser_update_is_not_a_new_device_but_an_unknown_one_always_is(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    phone = new_phone()
+    await _sign_in_on(client, phone, LAPTOP, role="buyer", name="Meera")
+
+    await _sign_in_on(client, phone, LAPTOP.replace("Firefox/133.0", "Firefox/134.0"))
+    assert await _notices(database, phone) == []
+    await _sign_in_on(client, phone, "")
+    await _sign_in_on(client, phone, "")
+
+    assert len(await _notices(database, phone)) == 2
+
+
+async def test_a_notice_never_carries_what_a_client_wrote(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    phone = new_phone()
+    await _sign_in_on(client, phone, LAPTOP, role="buyer", name="Meera")
+
+    await _sign_in_on(client, phone, "Call +919999999999 http://phish.example Chrome/1 Android")
+
+    (notice,) = await _notices(database, phone)
+    assert "Chrome on Android" in notice
+    assert "phish" not in notice
+    assert "9999999999" not in notice
+
+
+async def test_a_device_whose_sign_in_i_ended_is_new_again(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    phone = new_phone()
+    laptop = await _sign_in_on(client, phone, LAPTOP, role="buyer", name="Meera")
+    intruder = await _sign_in_on(client, phone, PHONE_APP)
+    listed = (await client.get(SESSIONS, headers=bearer(laptop))).json()["data"]
+    (theirs,) = [item["id"] for item in listed if not item["current"]]
+    await client.delete(f"{SESSIONS}/{theirs}", headers=bearer(laptop))
+    assert (await client.get(ME, headers=bearer(intruder))).status_code == 401
+
+    await _sign_in_on(client, phone, PHONE_APP)  # the intruder again, from the same app
+
+    assert len(await _notices(database, phone)) == 2
+
+
+async def test_a_sign_in_ended_twice_is_ended_and_audited_once(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    phone = new_phone()
+    laptop = await _sign_in_on(client, phone, LAPTOP, role="buyer", name="Meera")
+    await _sign_in_on(client, phone, PHONE_APP)
+    listed = (await client.get(SESSIONS, headers=bearer(laptop))).json()["data"]
+    (other,) = [item["id"] for item in listed if not item["current"]]
+
+    first = await client.delete(f"{SESSIONS}/{other}", headers=bearer(laptop))
+    second = await client.delete(f"{SESSIONS}/{other}", headers=bearer(laptop))
+
+    assert (first.status_code, second.status_code) == (200, 404)
+    async with database.read_session() as session:
+        audited = list(
+            await session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "user.session_ended")
+            )
+        )
+    assert [(entry.actor_role, (entry.after or {})["session_id"]) for entry in audited] == [
+        ("buyer", other)
+    ]
 
 
 async def test_the_new_device_notice_is_in_the_users_language(

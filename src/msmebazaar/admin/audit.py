@@ -191,7 +191,7 @@ async def on_session_ended(event: SessionEnded, delivery: Delivery) -> None:
         reason="Ended by the user (DELETE /auth/sessions/{id}).",
     )
     async with delivery.database.session() as session:
-        record(session, Actor(event.user_id, None), change)
+        record(session, Actor(event.user_id, event.user_role), change)
 
 
 async def on_verification_reset(event: VerificationReset, delivery: Delivery) -> None:

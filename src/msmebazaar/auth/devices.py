@@ -7,13 +7,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.auth.events import SessionEnded
 from msmebazaar.auth.models import AuthSession, User
 from msmebazaar.auth.schemas import Principal, SessionRead
-from msmebazaar.auth.sessions import end_sessions
+from msmebazaar.auth.sessions import ENDED_BY_USER, REUSED, end_sessions
 from msmebazaar.shared.cache import Cache
 from msmebazaar.shared.config import AuthSettings
 from msmebazaar.shared.db import utcnow
@@ -39,7 +39,7 @@ NOTICES = Catalog(
         "unknown_network": {"en": "unknown network", "hi": "अनजान नेटवर्क"},
     }
 )
-DEVICE_CHARS = 60  # of the user agent, in a notice
+KNOWN_DEVICES_CHECKED = 200  # a user's most recent sign-ins that make a device known
 
 
 class SessionNotFoundError(NotFoundError):
@@ -89,33 +89,79 @@ async def end_session(
     cache: Cache,
     principal: Principal,
     session_id: uuid.UUID,
-    settings: AuthSettings,
 ) -> SessionRead:
-    """End one of the caller's live sign-ins at once (tokens and portal cookie alike); 404 for
-    any other session, so no one learns whether another user's session exists."""
+    """End one of the caller's sign-ins at once (tokens and portal cookie alike); 404 for any
+    other session, so no one learns whether another user's session exists. Any sign-in not
+    yet ended may be ended: its tokens keep the expiry they were issued with."""
     row = await session.scalar(
         select(AuthSession).where(
             AuthSession.id == session_id,
             AuthSession.user_id == principal.id,
-            _live(settings, utcnow()),
+            AuthSession.revoked_at.is_(None),
         )
     )
     if row is None:
         raise SessionNotFoundError()
     ended = _read(row, principal)
-    await end_sessions(session, cache, [row.id], "ended_by_user")
-    publish(session, SessionEnded(principal.id, row.id, principal.session_id))
+    if await end_sessions(session, cache, [row.id], ENDED_BY_USER) == 0:
+        raise SessionNotFoundError()  # ended by a request a moment ago: announced by that one
+    event = SessionEnded(principal.id, principal.role.value, row.id, principal.session_id)
+    publish(session, event)
     return ended
 
 
+# Browser and system families, most specific first: a notice names the family, never the
+# free text a client sent (which anyone can set), and a browser's update is not a new device.
+_BROWSERS = (
+    ("MSMEBazaarApp", "MSMEBazaar app"),
+    ("SamsungBrowser", "Samsung Internet"),
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+
+
+def device_family(user_agent: str | None) -> str | None:
+    """ "Chrome on Android", "Firefox on Linux", ...; None when nothing known is recognised."""
+    agent = user_agent or ""
+    browser = next((name for mark, name in _BROWSERS if mark in agent), None)
+    system = next((name for mark, name in _SYSTEMS if mark in agent), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system
+
+
 async def is_new_device(session: AsyncSession, user_id: uuid.UUID, user_agent: str | None) -> bool:
-    """Whether none of the user's earlier sign-ins came from this device (its user agent)."""
-    earlier = await session.scalar(
-        select(AuthSession.id)
-        .where(AuthSession.user_id == user_id, AuthSession.user_agent == (user_agent or "")[:255])
-        .limit(1)
+    """Whether none of the user's earlier sign-ins came from this device family. An unknown
+    device is always new, and a sign-in the user ended (or that was stolen: a reused refresh
+    token) does not make its device known."""
+    family = device_family(user_agent)
+    if family is None:
+        return True
+    earlier = await session.scalars(
+        select(AuthSession.user_agent)
+        .where(
+            AuthSession.user_id == user_id,
+            or_(
+                AuthSession.revoked_reason.is_(None),
+                AuthSession.revoked_reason.not_in([ENDED_BY_USER, REUSED]),
+            ),
+        )
+        .order_by(AuthSession.created_at.desc())
+        .limit(KNOWN_DEVICES_CHECKED)
     )
-    return earlier is None
+    return all(device_family(agent) != family for agent in earlier)
 
 
 def notify_new_device(
@@ -123,7 +169,7 @@ def notify_new_device(
 ) -> None:
     """Queue the SMS telling a user their account was signed in on a new device."""
     language = user.language
-    device = (user_agent or "").strip()[:DEVICE_CHARS] or NOTICES.text("unknown_device", language)
+    device = device_family(user_agent) or NOTICES.text("unknown_device", language)
     body = NOTICES.text(
         "new_device",
         language,

@@ -32,5 +32,6 @@ class SessionEnded(DomainEvent):
     event_name: ClassVar[str] = "auth.session_ended"
 
     user_id: uuid.UUID
+    user_role: str
     session_id: uuid.UUID
     ended_from_session_id: uuid.UUID  # the sign-in that asked (itself, when it ended itself)

@@ -149,7 +149,5 @@ async def end_my_session(
     user: service.CurrentUser,
 ) -> DataResponse[SessionRead]:
     """End one of my sign-ins at once: its tokens and its portal cookie stop working."""
-    ended = await service.end_session(
-        session, runtime.cache, user, session_id, runtime.settings.auth
-    )
+    ended = await service.end_session(session, runtime.cache, user, session_id)
     return ok(ended, "Signed out of that sign-in.")

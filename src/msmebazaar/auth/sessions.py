@@ -31,6 +31,9 @@ from msmebazaar.shared.db import Database, utcnow
 from msmebazaar.shared.security import ip_prefix
 
 _REVOKED = "revoked"
+# Why a session ended (`auth_sessions.revoked_reason`), where more than one module reads it.
+REUSED = "refresh_token_reuse"  # a spent refresh token came back: the family is presumed stolen
+ENDED_BY_USER = "ended_by_user"  # DELETE /auth/sessions/{id}
 # A revoked session never comes back, so its marker may outlive the liveness cache by far; writing
 # it (rather than deleting the entry) also wins over a request that read the session just before.
 _REVOKED_MARKER_SECONDS = 300
@@ -201,7 +204,7 @@ async def _replay(
             _, user = await _live_session(session, token.session_id)
             user_read = UserRead.model_validate(user)
             return _token_pair(codec, user_read, token.session_id, child, child_raw)
-    await _revoke(session, [token.session_id], "refresh_token_reuse", now)
+    await _revoke(session, [token.session_id], REUSED, now)
     return token.session_id
 
 

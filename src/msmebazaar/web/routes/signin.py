@@ -286,9 +286,7 @@ async def end_sign_in(
 ) -> Response:
     """End one of your sign-ins (this browser's too): it can no longer use your account."""
     try:
-        ended = await end_session(
-            session, visit.runtime.cache, visit.user, session_id, visit.runtime.settings.auth
-        )
+        ended = await end_session(session, visit.runtime.cache, visit.user, session_id)
     except SessionNotFoundError:
         return visit.redirect("/account#sign-ins", flash="flash.session_not_found")
     if ended.current:
