@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import itertools
 import os
 import sys
@@ -27,15 +28,16 @@ from typing import Any
 
 import httpx
 import pytest
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import Connection
 
 from msmebazaar.auth.models import User
 from msmebazaar.msme.interests import MAX_INTERESTS_PER_BUYER_PER_LISTING
 from msmebazaar.msme.models import Interest, Listing
 from msmebazaar.shared.config import DatabaseSettings
-from msmebazaar.shared.db import Base, Database, upgrade_database
-from msmebazaar.shared.dispatch import FailedEvent, HandlerCursor
-from msmebazaar.shared.events import StoredEvent
+from msmebazaar.shared.db import Database, upgrade_database
 from tests.auth.factories import Actor, new_phone, sign_in
 from tests.conftest import TEST_DATABASE_URL
 from tests.databases import scratch_postgres_database
@@ -64,27 +66,35 @@ DURING_MIGRATION = 20  # requests answered while it ran: a floor that a loaded m
 @pytest.fixture
 async def url_at_0008(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A fresh database of the run's backend at revision 0008 (the throwaway cluster's on a
-    PostgreSQL run), plus the domain event tables of 0012, which the code under test writes
-    to and which 0009 leaves alone."""
+    PostgreSQL run), plus the later revisions the code under test needs (`LATER_REVISIONS`)."""
     if not TEST_DATABASE_URL:
         url = f"sqlite+aiosqlite:///{tmp_path / 'migrating.db'}"
         upgrade_database(url, "0008")
-        await _add_event_tables(url)
+        await _add_later_revisions(url)
         yield url
         return
     server: ThrowawayPostgres = request.getfixturevalue("throwaway_postgres")
     async with scratch_postgres_database(server.url, "migrating") as url:
         upgrade_database(url, "0008")
-        await _add_event_tables(url)
+        await _add_later_revisions(url)
         yield url
 
 
-async def _add_event_tables(url: str) -> None:
+# Later revisions the code under test needs (it stores domain events, and sign-ins keep their
+# network and last use) and that 0009 leaves alone: applied beside 0008, the stamp unchanged.
+LATER_REVISIONS = ("0012_domain_events", "0013_session_devices")
+
+
+def _apply_later_revisions(connection: Connection) -> None:
+    with Operations.context(MigrationContext.configure(connection)):
+        for name in LATER_REVISIONS:
+            importlib.import_module(f"msmebazaar.migrations.versions.{name}").upgrade()
+
+
+async def _add_later_revisions(url: str) -> None:
     database = Database.from_settings(DatabaseSettings(url=url))
-    names = (StoredEvent.__tablename__, HandlerCursor.__tablename__, FailedEvent.__tablename__)
-    tables = [Base.metadata.tables[name] for name in names]
     async with database.engine.begin() as connection:
-        await connection.run_sync(lambda sync: Base.metadata.create_all(sync, tables=tables))
+        await connection.run_sync(_apply_later_revisions)
     await database.dispose()
 
 
