@@ -227,6 +227,21 @@ async def wait_until_serving(port: int) -> None:
     raise AssertionError(f"the server on port {port} did not start within a minute")
 
 
+def development_env(url: str, **overrides: str) -> dict[str, str]:
+    """The environment of a server run as `make run` runs it (development: every background
+    worker on, the sign-in code echoed) on `url`, with no limit a test's clients would meet."""
+    return {
+        "ENVIRONMENT": "development",
+        "DATABASE_URL": url,
+        "REDIS_URL": "",
+        "RATE_LIMIT_PER_MINUTE": "0",
+        "OTP_MAX_PER_IP_PER_HOUR": "100000",
+        "AUTH_OTP_ECHO": "true",
+        "LOG_LEVEL": "WARNING",
+        **overrides,
+    }
+
+
 def start_app_server(
     env: dict[str, str], port: int, workers: int, services: Sequence[str] = ()
 ) -> subprocess.Popen[bytes]:

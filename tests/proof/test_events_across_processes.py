@@ -21,7 +21,13 @@ from msmebazaar.msme.models import Msme
 from msmebazaar.shared.db import Database
 from tests.auth.factories import Actor, sign_in
 from tests.msme.factories import gstin_for, profile_payload
-from tests.proof.servers import free_port, start_app_server, start_worker, wait_until_serving
+from tests.proof.servers import (
+    development_env,
+    free_port,
+    start_app_server,
+    start_worker,
+    wait_until_serving,
+)
 
 API = "/api/v1"
 SWITCHERS = 40  # users who switch their role: enough events that a kill lands mid-delivery
@@ -30,18 +36,12 @@ Audited = Counter[tuple[str, uuid.UUID | None]]
 
 
 def _env(url: str) -> dict[str, str]:
-    return {
-        "ENVIRONMENT": "development",
-        "OUTBOX_WORKER_EMBEDDED": "false",  # the worker alone delivers, as in production
-        "DATABASE_URL": url,
-        "REDIS_URL": "",
-        "RATE_LIMIT_PER_MINUTE": "0",
-        "OTP_MAX_PER_IP_PER_HOUR": "100000",
-        "AUTH_OTP_ECHO": "true",
-        "LOG_LEVEL": "WARNING",
-        "EVENTS_POLL_SECONDS": "0.05",
-        "EVENTS_LEASE_SECONDS": "2",  # the killed worker's lease runs out soon
-    }
+    return development_env(
+        url,
+        OUTBOX_WORKER_EMBEDDED="false",  # the worker alone delivers, as in production
+        EVENTS_POLL_SECONDS="0.05",
+        EVENTS_LEASE_SECONDS="2",  # the killed worker's lease runs out soon
+    )
 
 
 async def _audited(database: Database) -> Audited:

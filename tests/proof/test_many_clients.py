@@ -35,7 +35,13 @@ from tests.conftest import TEST_DATABASE_URL
 from tests.databases import scratch_postgres_database
 from tests.match.factories import active_listing, mandate_payload
 from tests.msme.factories import make_financials
-from tests.proof.servers import ThrowawayPostgres, free_port, start_app_server, wait_until_serving
+from tests.proof.servers import (
+    ThrowawayPostgres,
+    development_env,
+    free_port,
+    start_app_server,
+    wait_until_serving,
+)
 
 API = "/api/v1"
 ROUNDS = 6  # requests per client; 16 clients
@@ -57,17 +63,8 @@ async def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
 
 
 def _server_env(url: str) -> dict[str, str]:
-    return {
-        "ENVIRONMENT": "development",  # as `make run`: every background worker runs
-        "DATABASE_URL": url,
-        "REDIS_URL": "",
-        "RATE_LIMIT_PER_MINUTE": "0",
-        "OTP_MAX_PER_IP_PER_HOUR": "100000",
-        "AUTH_OTP_ECHO": "true",
-        "LOG_LEVEL": "WARNING",
-        "WHATSAPP_SWEEP_SECONDS": "1",
-        "MATCH_INDEX_CHECK_SECONDS": "0.5",
-    }
+    # As `make run`: every background worker runs, the sweeps and index checks more often.
+    return development_env(url, WHATSAPP_SWEEP_SECONDS="1", MATCH_INDEX_CHECK_SECONDS="0.5")
 
 
 @dataclass
