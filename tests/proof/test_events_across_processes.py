@@ -12,14 +12,23 @@ import subprocess
 import time
 import uuid
 from collections import Counter
+from dataclasses import dataclass
+from typing import ClassVar
 
 import httpx
+import pytest
 from sqlalchemy import func, select, update
 
 from msmebazaar.admin.models import AuditEntry
 from msmebazaar.msme.models import Msme
+from msmebazaar.shared.cache import MemoryCache
+from msmebazaar.shared.config import DatabaseSettings, EventSettings
 from msmebazaar.shared.db import Database
+from msmebazaar.shared.dispatch import Delivery, EventDispatcher, Subscription
+from msmebazaar.shared.events import DomainEvent, publish
+from msmebazaar.shared.runtime import Runtime
 from tests.auth.factories import Actor, sign_in
+from tests.conftest import make_settings
 from tests.msme.factories import gstin_for, profile_payload
 from tests.proof.servers import (
     development_env,
@@ -130,3 +139,40 @@ async def test_changes_made_in_other_processes_are_audited_exactly_once(
     assert before_the_worker == Counter()
     assert seen_at_kill < len(expected), "the kill came after the last delivery"
     assert audited == expected
+
+
+@dataclass(frozen=True)
+class Pinged(DomainEvent):
+    event_name: ClassVar[str] = "test.pinged"
+
+    number: int
+
+
+async def test_a_listening_dispatcher_wakes_at_a_commit_made_in_another_process(
+    committed_url: str, committed_db: Database
+) -> None:
+    if not committed_url.startswith("postgresql"):
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's (SQLite's dispatchers poll)")
+    handled = asyncio.Event()
+
+    async def note(event: Pinged, delivery: Delivery) -> None:
+        handled.set()
+
+    runtime = Runtime.build(
+        make_settings(committed_url), database=committed_db, cache=MemoryCache()
+    )
+    name = f"test.listener.{uuid.uuid4().hex[:8]}"
+    slow_poll = EventSettings(poll_seconds=60)  # a wake-up can only come from the notification
+    dispatcher = EventDispatcher(runtime, [Subscription(name, (Pinged,), note, False)], slow_poll)
+    await dispatcher.register()
+    dispatcher.start()
+    committed_db.after_events = None  # nothing in this "process" tells it of the commit below
+    elsewhere = Database.from_settings(DatabaseSettings(url=committed_url))
+    try:
+        await asyncio.sleep(0.5)  # the listener connects
+        async with elsewhere.session() as session:
+            publish(session, Pinged(1))
+        await asyncio.wait_for(handled.wait(), timeout=5)
+    finally:
+        await dispatcher.stop()
+        await elsewhere.dispose()

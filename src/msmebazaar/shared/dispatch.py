@@ -43,6 +43,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from msmebazaar.shared.config import EventSettings
 from msmebazaar.shared.db import Base, Database, UUIDPrimaryKey, dialect_insert, utcnow
 from msmebazaar.shared.events import (
+    EVENTS_CHANNEL,
     DomainEvent,
     Position,
     StoredEvent,
@@ -79,6 +80,7 @@ EVENTS_DELAY = gauge(
 )
 
 HOUSEKEEPING_SECONDS = 10.0
+LISTEN_RETRY_SECONDS = 5.0
 PRUNE_BATCH = 10_000
 
 
@@ -254,7 +256,50 @@ class EventDispatcher:
         self._wake.set()
 
     async def run(self) -> None:
-        """Deliver until `request_stop()`; a database outage only pauses the loop."""
+        """Deliver until `request_stop()`; a database outage only pauses the loop. On
+        PostgreSQL it also listens for committed events (`NOTIFY`), so it wakes at once."""
+        listener = None
+        if self.database.engine.dialect.name == "postgresql" and not self.database.bound:
+            listener = asyncio.create_task(self._listen(), name="event-listener")
+        try:
+            await self._deliver_until_stopped()
+        finally:
+            if listener is not None:
+                listener.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listener
+
+    async def _listen(self) -> None:
+        """LISTEN on the events channel and wake the loop on each notification; reconnect
+        after a drop (the poll covers the gap)."""
+        while not self._stop.is_set():
+            try:
+                await self._listen_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                logger.warning("event_listen_failed", error=type(exc).__name__)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), LISTEN_RETRY_SECONDS)
+
+    async def _listen_once(self) -> None:
+        """Hold one connection listening until it is lost (or the task is cancelled)."""
+        lost = asyncio.Event()
+        async with self.database.engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            driver: Any = raw.driver_connection  # asyncpg's own connection
+            if driver is None:
+                raise RuntimeError("no driver connection to listen on")
+            try:
+                await driver.add_listener(EVENTS_CHANNEL, lambda *_: self._wake.set())
+                driver.add_termination_listener(lambda *_: lost.set())
+                self._wake.set()  # whatever was committed while nobody listened
+                await lost.wait()
+            finally:
+                # Never back to the pool with a listener on it: the connection is closed.
+                await connection.invalidate()
+
+    async def _deliver_until_stopped(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()
             try:

@@ -6,6 +6,9 @@ same transaction, so an event exists exactly when its change does. The dispatche
 (`shared/dispatch.py`) then hands each stored event to every subscribed handler, whichever
 process hosts it: `msmebazaar worker` in production, the app itself on the embedded default.
 
+On PostgreSQL the unit also sends `NOTIFY msmebazaar_events`, which PostgreSQL delivers with the
+commit: a dispatcher listening in another process wakes at once instead of at its next poll.
+
 Order: on PostgreSQL a unit of work takes a transaction-scoped advisory lock just before it
 writes its events and holds it to its commit, so `position` order is commit order and a reader
 never sees position 11 while 10 may still commit (SQLite has one writer at a time anyway). The
@@ -34,6 +37,9 @@ from msmebazaar.shared.db import EVENTS_COMMITTED, Base, utcnow
 _PENDING_KEY = "msmebazaar.pending_events"
 # pg_advisory_xact_lock key of "a unit of work is writing events": b"msmeevnt" as an int64.
 EVENT_ORDER_LOCK = int.from_bytes(b"msmeevnt", "big") - 2**63
+
+# The PostgreSQL channel a committing unit notifies, so dispatchers wake at once (no poll wait).
+EVENTS_CHANNEL = "msmebazaar_events"
 
 # SQLite makes a column an auto-increasing row id only as INTEGER PRIMARY KEY.
 Position = BigInteger().with_variant(Integer(), "sqlite")
@@ -173,6 +179,9 @@ def _store_pending(session: Session) -> None:
         session.execute(select(func.pg_advisory_xact_lock(EVENT_ORDER_LOCK)))
     session.add_all([_stored(item.event) for item in pending])
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # Delivered to listening dispatchers when (and only if) the unit commits.
+        session.execute(select(func.pg_notify(EVENTS_CHANNEL, "")))
     session.info.pop(_PENDING_KEY, None)  # written: kept no longer (a failed write keeps them)
     session.info[EVENTS_COMMITTED] = True
 
