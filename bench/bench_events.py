@@ -9,8 +9,10 @@ the same transaction) and on SQLite the one writer.
 - delay: events committed one per unit of work at `--rate` a second, open loop (each at its
   scheduled time, whether or not the last was handled), for `--seconds`; delay = when the
   handler ran - when the event was scheduled. Two ways of running the dispatcher: `worker`
-  (it polls every `EVENTS_POLL_SECONDS`, as `msmebazaar worker` does beside per-service
-  processes) and `embedded` (the committing process wakes it, the single-process default).
+  (as `msmebazaar worker` beside per-service processes: nothing in the committing process tells
+  it; on PostgreSQL the commit's NOTIFY wakes it, on SQLite it polls every
+  `EVENTS_POLL_SECONDS`) and `embedded` (the committing process wakes it, the single-process
+  default).
 
 Publisher and dispatcher share one process and event loop here (the worker's own process would
 not compete with the publisher for it). Median of `--runs` runs.
