@@ -22,13 +22,15 @@ PHONE_APP = "MSMEBazaarApp/2.1 (Android 14)"
 
 
 async def _sign_in_on(
-    client: httpx.AsyncClient, phone: str, device: str, **fields: Any
+    client: httpx.AsyncClient, phone: str, device: str, *, app_id: str | None = None, **fields: Any
 ) -> dict[str, Any]:
-    client.headers["User-Agent"] = device
+    headers = {"User-Agent": device, **({"X-Device-Id": app_id} if app_id else {})}
+    client.headers.update(headers)
     try:
         return await sign_in(client, phone, **fields)
     finally:
-        del client.headers["User-Agent"]
+        for name in headers:
+            del client.headers[name]
 
 
 async def _notices(database: Database, phone: str) -> list[str]:
@@ -243,3 +245,27 @@ async def test_last_seen_moves_when_a_sign_in_is_used(
         )
     assert seen is not None
     assert seen >= first_seen
+
+
+async def test_an_app_that_keeps_a_device_id_is_told_apart_from_one_like_it(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    phone, mine, theirs = new_phone(), "a" * 22 + "-mine", "b" * 22 + "-theirs"
+    await _sign_in_on(client, phone, PHONE_APP, app_id=mine, role="buyer", name="Meera")
+    await _sign_in_on(client, phone, PHONE_APP.replace("2.1", "2.2"), app_id=mine)  # an update
+    assert await _notices(database, phone) == []
+
+    await _sign_in_on(client, phone, PHONE_APP, app_id=theirs)  # the same app on another phone
+
+    assert len(await _notices(database, phone)) == 1
+
+
+async def test_a_device_id_that_is_not_one_of_ours_is_ignored(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    phone = new_phone()
+    await _sign_in_on(client, phone, PHONE_APP, role="buyer", name="Meera")
+
+    await _sign_in_on(client, phone, PHONE_APP, app_id="short")  # too short: the family decides
+
+    assert await _notices(database, phone) == []

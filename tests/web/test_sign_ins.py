@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 
 import httpx
+from sqlalchemy import select
 
+from msmebazaar.shared.db import Database
+from msmebazaar.shared.outbox import OutboxMessage
 from tests.web.conftest import BrowserFactory
 from tests.web.helpers import submit, visible_text, web_sign_in
 
@@ -80,3 +83,28 @@ async def test_a_sign_in_that_is_not_mine_is_never_ended(
 
     assert refused.headers["location"] == "/account#sign-ins"
     assert (await other.get("/account")).status_code == 200
+
+
+async def test_a_browser_is_known_by_its_own_cookie_not_by_looking_alike(
+    new_browser: BrowserFactory, database: Database
+) -> None:
+    laptop = await _browser_on(new_browser, LAPTOP)
+    number = await web_sign_in(laptop, role="buyer", name="Meera")
+    await submit(laptop, "/signout")
+    await web_sign_in(laptop, number)  # the same browser again: its device cookie is known
+    assert await _notices(database, number) == []
+
+    lookalike = await _browser_on(new_browser, LAPTOP)  # the same browser build, elsewhere
+    await web_sign_in(lookalike, number)
+
+    assert len(await _notices(database, number)) == 1
+
+
+async def _notices(database: Database, phone: str) -> list[str]:
+    async with database.read_session() as session:
+        rows = await session.scalars(
+            select(OutboxMessage.body).where(
+                OutboxMessage.recipient == phone, OutboxMessage.template == "auth_new_device"
+            )
+        )
+        return list(rows)

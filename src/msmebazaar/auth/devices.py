@@ -4,6 +4,8 @@ been signed in from before."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import uuid
 from datetime import datetime, timedelta
 
@@ -40,6 +42,7 @@ NOTICES = Catalog(
     }
 )
 KNOWN_DEVICES_CHECKED = 200  # a user's most recent sign-ins that make a device known
+_DEVICE_ID = re.compile(r"[A-Za-z0-9_-]{16,128}")
 
 
 class SessionNotFoundError(NotFoundError):
@@ -142,15 +145,27 @@ def device_family(user_agent: str | None) -> str | None:
     return browser or system
 
 
-async def is_new_device(session: AsyncSession, user_id: uuid.UUID, user_agent: str | None) -> bool:
-    """Whether none of the user's earlier sign-ins came from this device family. An unknown
-    device is always new, and a sign-in the user ended (or that was stolen: a reused refresh
-    token) does not make its device known."""
+def device_hash(device_id: str | None) -> str | None:
+    """What is stored of a device id (its SHA-256), or None when there is none or it is not
+    one a browser or app of ours would send (16–128 URL-safe characters)."""
+    if device_id is None or not _DEVICE_ID.fullmatch(device_id):
+        return None
+    return hashlib.sha256(device_id.encode()).hexdigest()
+
+
+async def is_new_device(
+    session: AsyncSession, user_id: uuid.UUID, user_agent: str | None, device_id: str | None
+) -> bool:
+    """Whether none of the user's earlier sign-ins came from this device: the same device id
+    when the browser (its cookie) or app (`X-Device-Id`) keeps one, else the same browser and
+    system family. An unknown device is always new, and a sign-in the user ended (or that was
+    stolen: a reused refresh token) does not make its device known."""
+    hashed = device_hash(device_id)
     family = device_family(user_agent)
-    if family is None:
+    if hashed is None and family is None:
         return True
-    earlier = await session.scalars(
-        select(AuthSession.user_agent)
+    earlier = await session.execute(
+        select(AuthSession.device_hash, AuthSession.user_agent)
         .where(
             AuthSession.user_id == user_id,
             or_(
@@ -161,7 +176,9 @@ async def is_new_device(session: AsyncSession, user_id: uuid.UUID, user_agent: s
         .order_by(AuthSession.created_at.desc())
         .limit(KNOWN_DEVICES_CHECKED)
     )
-    return all(device_family(agent) != family for agent in earlier)
+    if hashed is not None:
+        return all(known != hashed for known, _ in earlier)
+    return all(device_family(agent) != family for _, agent in earlier)
 
 
 def notify_new_device(

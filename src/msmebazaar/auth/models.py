@@ -71,6 +71,8 @@ class AuthSession(UUIDPrimaryKey, Base):
     # Where it came from (a /24 or /48 network, never the address) and when last used.
     ip_prefix: Mapped[str | None] = mapped_column(String(64))
     last_seen_at: Mapped[datetime | None]
+    # SHA-256 of the device id the browser or app keeps (`auth.devices.device_hash`).
+    device_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class RefreshToken(UUIDPrimaryKey, Base):

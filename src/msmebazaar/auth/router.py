@@ -30,6 +30,8 @@ from msmebazaar.shared.security import client_ip
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 NO_STORE = "no-store"  # token responses must not be cached anywhere (RFC 6749 §5.1)
+# An app's own random install id (16–128 URL-safe characters), so its sign-ins are one device.
+DEVICE_ID_HEADER = "x-device-id"
 
 
 @router.post(
@@ -67,7 +69,8 @@ async def verify_otp(
     codec: service.CodecDep,
     language: HeaderLanguage,
 ) -> DataResponse[TokenResponse]:
-    """Sign in with the code; the first sign-in of a phone creates its user."""
+    """Sign in with the code; the first sign-in of a phone creates its user. An app may send
+    its install id as `X-Device-Id`, so the user is told only of sign-ins from new devices."""
     response.headers["Cache-Control"] = NO_STORE
     signed_in = await service.sign_in(
         runtime.database,
@@ -78,6 +81,7 @@ async def verify_otp(
         language=Language(language),
         user_agent=request.headers.get("user-agent"),
         client_ip=client_ip(request.scope, runtime.settings.app.trusted_proxies),
+        device_id=request.headers.get(DEVICE_ID_HEADER),
     )
     tokens = await service.issue_tokens(runtime.database, codec, signed_in.principal)
     return ok(tokens, "Signed in.")

@@ -84,6 +84,7 @@ async def open_session(
     *,
     user_agent: str | None = None,
     client_ip: str | None = None,
+    device_hash: str | None = None,
 ) -> uuid.UUID:
     """Open a sign-in session (a row of the session table, no tokens yet); its id."""
     now = utcnow()
@@ -94,6 +95,7 @@ async def open_session(
         last_seen_at=now,
         user_agent=(user_agent or "")[:255],
         ip_prefix=ip_prefix(client_ip),
+        device_hash=device_hash,
     )
     session.add(auth_session)
     await session.flush()  # no ORM relationships here, so the flushes set the insert order

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from msmebazaar.auth.devices import is_new_device, notify_new_device
+from msmebazaar.auth.devices import device_hash, is_new_device, notify_new_device
 from msmebazaar.auth.exceptions import AccountSuspendedError, OtpInvalidError, RoleNotAllowedError
 from msmebazaar.auth.otp import (
     CodeCheck,
@@ -82,6 +82,7 @@ async def sign_in(
     language: Language,
     user_agent: str | None,
     client_ip: str | None = None,
+    device_id: str | None = None,
 ) -> SignIn:
     """Check the code and complete the sign-in, creating the user on first sign-in: the one
     place a sign-in completes. A spent try is committed even when the answer is an error, so
@@ -101,11 +102,15 @@ async def sign_in(
             if user.status == UserStatus.SUSPENDED:
                 error = AccountSuspendedError()
             else:
-                if not created and await is_new_device(session, user.id, user_agent):
+                if not created and await is_new_device(session, user.id, user_agent, device_id):
                     network = ip_prefix(client_ip)
                     notify_new_device(session, user, user_agent=user_agent, network=network)
                 session_id = await open_session(
-                    session, user.id, user_agent=user_agent, client_ip=client_ip
+                    session,
+                    user.id,
+                    user_agent=user_agent,
+                    client_ip=client_ip,
+                    device_hash=device_hash(device_id),
                 )
                 principal = Principal(user=UserRead.model_validate(user), session_id=session_id)
                 signed_in = SignIn(principal, new_user=created)

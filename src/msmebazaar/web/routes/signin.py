@@ -42,7 +42,15 @@ from msmebazaar.web.context import (
 )
 from msmebazaar.web.forms import FormDep, app_error_fields, schema_errors, text_field
 from msmebazaar.web.pages import in_savepoint, page_router
-from msmebazaar.web.security import CSRF_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE, new_csrf_cookie
+from msmebazaar.web.security import (
+    CSRF_COOKIE,
+    DEVICE_COOKIE,
+    DEVICE_COOKIE_SECONDS,
+    LANGUAGE_COOKIE,
+    SESSION_COOKIE,
+    device_id,
+    new_csrf_cookie,
+)
 
 router = page_router()
 
@@ -146,6 +154,7 @@ async def check_code(request: Request, visit: VisitDep, form: FormDep) -> Respon
         )
         # Whether the user is new is told only once the code was right: no anonymous caller
         # learns whether a number has an account.
+        device = device_id(request.cookies.get(DEVICE_COOKIE))
         signed_in = await sign_in(
             runtime.database,
             await get_codec(request),
@@ -155,6 +164,7 @@ async def check_code(request: Request, visit: VisitDep, form: FormDep) -> Respon
             language=Language(visit.language),
             user_agent=request.headers.get("user-agent"),
             client_ip=client_ip(request.scope, runtime.settings.app.trusted_proxies),
+            device_id=device,
         )
     except pydantic.ValidationError as exc:
         errors = schema_errors(visit, exc)
@@ -173,6 +183,7 @@ async def check_code(request: Request, visit: VisitDep, form: FormDep) -> Respon
         signer.session_seconds,
     )
     visit.set_cookie(CSRF_COOKIE, new_csrf_cookie(), language_cookie_age())  # a new browser secret
+    visit.set_cookie(DEVICE_COOKIE, device, DEVICE_COOKIE_SECONDS)
     if signed_in.new_user and body.role is None:
         welcome = f"/welcome?next={quote(next_url, safe='/')}" if next_url else "/welcome"
         return visit.redirect(welcome, flash="flash.signed_in")
