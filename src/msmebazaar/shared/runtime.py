@@ -99,10 +99,6 @@ class Runtime:
             found = self._parts[kind] = make()
         return cast(T, found)
 
-    def discard(self, kind: type[Any]) -> None:
-        """Forget the part kept under `kind` (its service stopped)."""
-        self._parts.pop(kind, None)
-
 
 def runtime_of(app: Starlette) -> Runtime:
     """The runtime `create_app` built for `app` (start-up hooks, middleware, background work)."""
