@@ -16,7 +16,7 @@ from msmebazaar.auth.models import User
 from msmebazaar.auth.schemas import Principal, UserRole
 from msmebazaar.auth.service import OptionalUser, require_role
 from msmebazaar.shared.runtime import runtime_of
-from tests.auth.factories import bearer, sign_in
+from tests.auth.factories import bearer, enrol_totp, sign_in
 
 probe = APIRouter(prefix="/test/auth")
 
@@ -90,17 +90,35 @@ async def test_optional_user_with_a_bad_token_is_401(probe_client: httpx.AsyncCl
     assert response.json()["error"]["code"] == "INVALID_TOKEN"
 
 
-async def test_require_role_always_admits_an_admin(
-    probe_client: httpx.AsyncClient, app: FastAPI
-) -> None:
-    tokens = await sign_in(probe_client)
+async def _promote(app: FastAPI, tokens: dict[str, Any]) -> None:
     async with runtime_of(app).database.session() as session:
         await session.execute(update(User).values(role="admin"))
     await runtime_of(app).cache.delete(f"auth:session:{_sid(tokens)}")
 
+
+async def test_require_role_always_admits_an_admin(
+    probe_client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    tokens = await sign_in(probe_client)
+    await enrol_totp(probe_client, bearer(tokens))
+    await _promote(app, tokens)
+
     response = await probe_client.get("/test/auth/buyers-only", headers=bearer(tokens))
 
     assert response.json() == {"role": "admin"}
+
+
+@pytest.mark.parametrize("path", ["/test/auth/buyers-only", "/test/auth/public"])
+async def test_an_admin_without_a_second_factor_may_do_nothing_as_admin(
+    probe_client: httpx.AsyncClient, app: FastAPI, path: str
+) -> None:
+    tokens = await sign_in(probe_client)
+    await _promote(app, tokens)
+
+    response = await probe_client.get(path, headers=bearer(tokens))
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "MFA_ENROLLMENT_REQUIRED"
 
 
 def _sid(tokens: dict[str, Any]) -> str:

@@ -15,7 +15,14 @@ from tests.devops.tools import HTTP_COMPONENTS, K8S, load_yaml_all, require_tool
 
 OVERLAYS = ("staging", "production")
 KUBERNETES_VERSION = "1.31.0"
-SECRET_KEYS = ("DATABASE_URL", "REDIS_URL", "JWT_SECRET", "TWILIO_AUTH_TOKEN", "SENTRY_DSN")
+SECRET_KEYS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "JWT_SECRET",
+    "MFA_ENCRYPTION_KEY",
+    "TWILIO_AUTH_TOKEN",
+    "SENTRY_DSN",
+)
 
 
 @functools.cache

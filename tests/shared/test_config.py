@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pydantic
 import pytest
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
@@ -73,6 +74,7 @@ SAFE_PRODUCTION_ENV: dict[str, str] = {
     "DEBUG": "false",
     "DATABASE_URL": POSTGRES_URL,
     "SMS_PROVIDER": "twilio",
+    "MFA_ENCRYPTION_KEY": "oWX0m7Szo3Q3tmsrnQsRqkrkSm5aIG2H1xqvxXgqqAo=",
 }
 
 
@@ -396,6 +398,20 @@ def test_production_accepts_sqlite_when_explicitly_allowed(
 
 def test_production_refuses_console_sms_provider(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "SMS_PROVIDER" in _refusal(monkeypatch, {"SMS_PROVIDER": "console"})
+
+
+def test_production_refuses_a_missing_mfa_encryption_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "MFA_ENCRYPTION_KEY" in _refusal(monkeypatch, {"MFA_ENCRYPTION_KEY": ""})
+
+
+@pytest.mark.parametrize("key", ["not-a-key", "oWX0m7Szo3Q3tmsrnQsRqkrkSm5aIG2H1xqvxXgqqAo=,short"])
+def test_an_mfa_encryption_key_that_is_not_fernet_keys_is_refused(
+    monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    monkeypatch.setenv("MFA_ENCRYPTION_KEY", key)
+
+    with pytest.raises(pydantic.ValidationError, match="Fernet keys"):
+        Settings()
 
 
 def test_production_lists_every_problem_at_once(monkeypatch: pytest.MonkeyPatch) -> None:

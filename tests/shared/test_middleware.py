@@ -75,7 +75,10 @@ async def production_client(
             allow_sqlite_in_production=True,
         ),
         database=DatabaseSettings(url=database_url),
-        auth=AuthSettings(jwt_secret=SecretStr("x" * 40)),
+        auth=AuthSettings(
+            jwt_secret=SecretStr("x" * 40),
+            mfa_encryption_key=SecretStr("X_C0FPVv7vc9YTTYyKpYazCcUUEuZNZhJpauCcaOVWw="),
+        ),
         sms=SmsSettings(provider="twilio"),
     )
     async for http in _client_for(settings, database, rate_limiter):

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from msmebazaar.shared.db import Database
 from tests.auth.factories import make_user, new_phone
-from tests.web.helpers import web_sign_in
+from tests.web.helpers import web_enrol_totp, web_sign_in
 
 BrowserFactory = Callable[[], Awaitable[httpx.AsyncClient]]
 
@@ -55,9 +55,11 @@ async def buyer_browser(new_browser: BrowserFactory) -> httpx.AsyncClient:
 
 @pytest.fixture
 async def admin_browser(new_browser: BrowserFactory, database: Database) -> httpx.AsyncClient:
-    """A browser signed in as an admin (made first, as by `msmebazaar create-admin`)."""
+    """A browser signed in as an admin (made first, as by `msmebazaar create-admin`), who has
+    set up two-step sign-in in it."""
     phone = new_phone()
     await make_user(database, phone=phone, role="admin", name="Admin")
     browser = await new_browser()
     await web_sign_in(browser, phone)
+    await web_enrol_totp(browser)
     return browser

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.auth.factories import new_phone
+from tests.auth.factories import Authenticator, new_phone
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _DEBUG_CODE = re.compile(r'data-testid="debug-code">[^<]*<strong>([0-9]{6})</strong>')
@@ -29,8 +29,11 @@ def visible_text(page: str) -> str:
 
 
 async def token_for(client: httpx.AsyncClient) -> str:
-    """A CSRF token valid for this browser (its cookie and sign-in session)."""
+    """A CSRF token valid for this browser (its cookie and sign-in session); from the account
+    page for an admin still setting up two-step sign-in, who may see nothing else."""
     response = await client.get("/sectors")
+    if response.status_code == 303 and response.headers["location"].startswith("/account"):
+        response = await client.get("/account")
     assert response.status_code == 200, response.text
     return csrf_token(response.text)
 
@@ -67,3 +70,22 @@ async def web_sign_in(
     )
     assert verified.status_code == 303, verified.text
     return phone
+
+
+_TOTP_SECRET = re.compile(r'data-testid="totp-secret">([A-Z2-7]+)<')
+_RECOVERY_CODE = re.compile(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>")
+
+
+async def web_enrol_totp(client: httpx.AsyncClient) -> Authenticator:
+    """Turn two-step sign-in on through the account pages, reading the key the page shows."""
+    started = await submit(client, "/account/2fa/setup")
+    assert started.status_code == 303, started.text
+    page = await client.get("/account/2fa/setup")
+    secret = _TOTP_SECRET.search(page.text)
+    assert secret, "the set-up page shows no key"
+    app = Authenticator(secret.group(1))
+    enabled = await submit(client, "/account/2fa/enable", {"code": app.code()})
+    assert enabled.status_code == 200, enabled.text
+    app.recovery_codes = _RECOVERY_CODE.findall(enabled.text)
+    assert len(app.recovery_codes) == 10, enabled.text
+    return app

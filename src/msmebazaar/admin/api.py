@@ -12,13 +12,14 @@ from fastapi import FastAPI
 
 from msmebazaar.admin.audit import (
     on_identifier_conflicted,
+    on_second_factor_changed,
     on_session_ended,
     on_user_role_changed,
     on_verification_reset,
 )
 from msmebazaar.admin.metrics import recount_queue
 from msmebazaar.admin.router import router
-from msmebazaar.auth.service import SessionEnded, UserRoleChanged
+from msmebazaar.auth.service import SecondFactorChanged, SessionEnded, UserRoleChanged
 from msmebazaar.msme.service import IdentifierConflicted, VerificationReset
 from msmebazaar.services import ServiceSpec
 from msmebazaar.shared.config import Environment
@@ -76,6 +77,7 @@ SERVICE = ServiceSpec(
     subscriptions=[
         Subscription("admin.audit_role_change", (UserRoleChanged,), on_user_role_changed),
         Subscription("admin.audit_session_end", (SessionEnded,), on_session_ended),
+        Subscription("admin.audit_second_factor", (SecondFactorChanged,), on_second_factor_changed),
         Subscription("admin.audit_verification_reset", (VerificationReset,), on_verification_reset),
         Subscription(
             "admin.audit_identifier_conflict", (IdentifierConflicted,), on_identifier_conflicted

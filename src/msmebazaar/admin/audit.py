@@ -25,7 +25,12 @@ from msmebazaar.admin.schemas import (
     IdentifierConflictRead,
     TargetType,
 )
-from msmebazaar.auth.service import Principal, SessionEnded, UserRoleChanged
+from msmebazaar.auth.service import (
+    Principal,
+    SecondFactorChanged,
+    SessionEnded,
+    UserRoleChanged,
+)
 from msmebazaar.msme.service import IdentifierConflicted, VerificationReset
 from msmebazaar.shared.context import current_request_id
 from msmebazaar.shared.db import utcnow
@@ -189,6 +194,37 @@ async def on_session_ended(event: SessionEnded, delivery: Delivery) -> None:
             "ended_from_session_id": str(event.ended_from_session_id),
         },
         reason="Ended by the user (DELETE /auth/sessions/{id}).",
+    )
+    async with delivery.database.session() as session:
+        record(session, Actor(event.user_id, event.user_role), change)
+
+
+_SECOND_FACTOR_AUDIT = {
+    SecondFactorChanged.ENABLED: (
+        AuditAction.USER_SECOND_FACTOR_ENABLED,
+        "Turned on by the user (POST /auth/2fa/totp/enable).",
+    ),
+    SecondFactorChanged.DISABLED: (
+        AuditAction.USER_SECOND_FACTOR_DISABLED,
+        "Turned off by the user (POST /auth/2fa/totp/disable).",
+    ),
+    SecondFactorChanged.RECOVERY_CODE_USED: (
+        AuditAction.USER_RECOVERY_CODE_USED,
+        "Signed in with a recovery code (POST /auth/2fa/verify).",
+    ),
+}
+
+
+async def on_second_factor_changed(event: SecondFactorChanged, delivery: Delivery) -> None:
+    """Subscribed to `SecondFactorChanged`: audit a user's two-step sign-in turned on or off,
+    and each sign-in with a recovery code."""
+    action, reason = _SECOND_FACTOR_AUDIT[event.change]
+    change = Change(
+        action=action,
+        target_type=TargetType.USER,
+        target_id=event.user_id,
+        after={"session_id": str(event.session_id)},
+        reason=reason,
     )
     async with delivery.database.session() as session:
         record(session, Actor(event.user_id, event.user_role), change)

@@ -34,6 +34,9 @@ class AuditAction(StrEnum):
     USER_STATUS_CHANGED = "user.status_changed"
     USER_ROLE_CHANGED = "user.role_changed"
     USER_SESSION_ENDED = "user.session_ended"
+    USER_SECOND_FACTOR_ENABLED = "user.second_factor_enabled"
+    USER_SECOND_FACTOR_DISABLED = "user.second_factor_disabled"
+    USER_RECOVERY_CODE_USED = "user.recovery_code_used"
     DATA_EXPORTED = "data.exported"
 
 

@@ -43,4 +43,10 @@ def create_admin(
         raise typer.BadParameter("Give a name.", param_hint="--name")
     user_id, created = asyncio.run(_create_admin(e164, name.strip()[:120]))
     verb = "Created" if created else "Promoted"
-    console.print(f"{verb} admin {mask_phone(e164)} (id {user_id}). Sign in with an OTP.")
+    console.print(f"{verb} admin {mask_phone(e164)} (id {user_id}).")
+    console.print(
+        "Next: sign in with the SMS code, then set up two-step sign-in before anything else: "
+        "admins need it. In the portal: My account, Two-step sign-in. Through the API: "
+        "POST /api/v1/auth/2fa/totp/setup (scan its otpauth_uri), then "
+        "POST /api/v1/auth/2fa/totp/enable {code}. Keep the ten recovery codes it shows."
+    )

@@ -10,8 +10,9 @@ import structlog
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from msmebazaar.auth.exceptions import InvalidTokenError
+from msmebazaar.auth.exceptions import InvalidTokenError, MfaEnrollmentRequiredError
 from msmebazaar.auth.schemas import Principal, UserRole
+from msmebazaar.auth.second_factor import required_for
 from msmebazaar.auth.sessions import load_principal
 from msmebazaar.auth.tokens import TokenCodec
 from msmebazaar.shared.exceptions import AuthenticationError, PermissionDeniedError
@@ -53,13 +54,32 @@ async def _authenticate(request: Request, token: str, codec: TokenCodec) -> Prin
     return principal
 
 
-async def current_user(request: Request, credentials: BearerDep, codec: CodecDep) -> Principal:
-    """The signed-in caller; 401 without a valid bearer token, 403 when suspended."""
+async def enrolling_user(request: Request, credentials: BearerDep, codec: CodecDep) -> Principal:
+    """The signed-in caller, even one who must still set up a second factor: only for what
+    that set-up needs (the second-factor routes, my account, my sign-ins, logout)."""
     if credentials is None:
         if request.headers.get("authorization"):
             raise InvalidTokenError("Send the token as `Authorization: Bearer <token>`.")
         raise AuthenticationError()
     return await _authenticate(request, credentials.credentials, codec)
+
+
+def lacks_second_factor(principal: Principal) -> bool:
+    """Whether the principal's role needs a second factor this sign-in has not proved."""
+    return required_for(principal.role) and not principal.second_factor
+
+
+def require_second_factor(principal: Principal) -> Principal:
+    """`principal`, unless `lacks_second_factor` (403 `MFA_ENROLLMENT_REQUIRED`)."""
+    if lacks_second_factor(principal):
+        raise MfaEnrollmentRequiredError()
+    return principal
+
+
+async def current_user(request: Request, credentials: BearerDep, codec: CodecDep) -> Principal:
+    """The signed-in caller; 401 without a valid bearer token, 403 when suspended, and 403
+    `MFA_ENROLLMENT_REQUIRED` for an admin whose sign-in has no second factor."""
+    return require_second_factor(await enrolling_user(request, credentials, codec))
 
 
 async def optional_user(
@@ -72,6 +92,7 @@ async def optional_user(
 
 
 CurrentUser = Annotated[Principal, Depends(current_user)]
+EnrollingUser = Annotated[Principal, Depends(enrolling_user)]
 OptionalUser = Annotated[Principal | None, Depends(optional_user)]
 
 

@@ -35,3 +35,20 @@ class SessionEnded(DomainEvent):
     user_role: str
     session_id: uuid.UUID
     ended_from_session_id: uuid.UUID  # the sign-in that asked (itself, when it ended itself)
+
+
+@dataclass(frozen=True)
+class SecondFactorChanged(DomainEvent):
+    """A user turned two-step sign-in on or off, or signed in with a recovery code; admin
+    audits it."""
+
+    event_name: ClassVar[str] = "auth.second_factor_changed"
+
+    ENABLED: ClassVar[str] = "enabled"
+    DISABLED: ClassVar[str] = "disabled"
+    RECOVERY_CODE_USED: ClassVar[str] = "recovery_code_used"
+
+    user_id: uuid.UUID
+    user_role: str
+    change: str  # ENABLED, DISABLED or RECOVERY_CODE_USED
+    session_id: uuid.UUID  # the sign-in that did it

@@ -5,6 +5,7 @@ from __future__ import annotations
 from msmebazaar.shared.exceptions import (
     AuthenticationError,
     BadRequestError,
+    ConflictError,
     PermissionDeniedError,
     RateLimitedError,
     ValidationError,
@@ -56,3 +57,44 @@ class SessionRevokedError(AuthenticationError):
 class RefreshTokenReusedError(AuthenticationError):
     default_code = "REFRESH_TOKEN_REUSED"
     default_message = "This refresh token was already used; every session it belongs to has ended."
+
+
+class MfaCodeInvalidError(BadRequestError):
+    # One answer for a wrong, reused, expired or malformed code: nothing to probe.
+    default_code = "MFA_CODE_INVALID"
+    default_message = (
+        "That code is not valid. Enter the current code from your app or a recovery code."
+    )
+
+
+class MfaTokenInvalidError(AuthenticationError):
+    default_code = "MFA_TOKEN_INVALID"
+    default_message = "This sign-in has expired or was already used. Sign in again."
+
+
+class MfaAttemptsExceededError(RateLimitedError):
+    default_code = "MFA_ATTEMPTS_EXCEEDED"
+    default_message = "Too many wrong codes. Sign in again."
+
+
+class MfaEnrollmentRequiredError(PermissionDeniedError):
+    default_code = "MFA_ENROLLMENT_REQUIRED"
+    default_message = (
+        "Admins need a second factor: set one up (POST /api/v1/auth/2fa/totp/setup), "
+        "or sign in again with it."
+    )
+
+
+class MfaAlreadyEnabledError(ConflictError):
+    default_code = "MFA_ALREADY_ENABLED"
+    default_message = "Two-step sign-in is already on. Turn it off first to set up a new app."
+
+
+class MfaNotEnabledError(ConflictError):
+    default_code = "MFA_NOT_ENABLED"
+    default_message = "Two-step sign-in is not on."
+
+
+class MfaSetupRequiredError(ConflictError):
+    default_code = "MFA_SETUP_REQUIRED"
+    default_message = "Start the set-up first (POST /api/v1/auth/2fa/totp/setup)."

@@ -1,11 +1,20 @@
-"""Auth tables: users, pending OTP challenges, sign-in sessions and their refresh tokens."""
+"""Auth tables: users, pending OTP challenges, sign-in sessions and their refresh tokens, and
+second factors (TOTP, recovery codes, the sign-ins waiting for one)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from msmebazaar.shared.db import Base, Timestamps, UUIDPrimaryKey, utcnow
@@ -73,6 +82,8 @@ class AuthSession(UUIDPrimaryKey, Base):
     last_seen_at: Mapped[datetime | None]
     # SHA-256 of the device id the browser or app keeps (`auth.devices.device_hash`).
     device_hash: Mapped[str | None] = mapped_column(String(64))
+    # When this sign-in proved a second factor (at sign-in, or by turning TOTP on in it).
+    second_factor_at: Mapped[datetime | None]
 
 
 class RefreshToken(UUIDPrimaryKey, Base):
@@ -87,5 +98,49 @@ class RefreshToken(UUIDPrimaryKey, Base):
     parent_id: Mapped[uuid.UUID | None]
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class TotpFactor(Base):
+    """A user's TOTP authenticator: the secret (encrypted), on once a first code proved it."""
+
+    __tablename__ = "totp_factors"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    secret_encrypted: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    enabled_at: Mapped[datetime | None]
+    # The last 30-second step whose code was accepted: a code is accepted once.
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RecoveryCode(UUIDPrimaryKey, Base):
+    """One single-use recovery code, stored only as its keyed hash."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+
+class MfaChallenge(UUIDPrimaryKey, Base):
+    """A sign-in whose phone code was right, waiting for its second factor (`mfa_token`)."""
+
+    __tablename__ = "mfa_challenges"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]

@@ -12,12 +12,19 @@ from msmebazaar.auth.schemas import (
     Language,
     LogoutRequest,
     LogoutResult,
+    MfaRequired,
+    MfaVerify,
     OtpRequest,
     OtpRequested,
     OtpVerify,
+    Principal,
+    RecoveryCodes,
     RefreshRequest,
+    SecondFactorStatus,
     SessionRead,
     TokenResponse,
+    TotpCode,
+    TotpSetup,
     UserRead,
     UserUpdate,
 )
@@ -25,7 +32,7 @@ from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.i18n import HeaderLanguage
 from msmebazaar.shared.pagination import PageDep, page_response
 from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
-from msmebazaar.shared.runtime import RuntimeDep
+from msmebazaar.shared.runtime import Runtime, RuntimeDep
 from msmebazaar.shared.security import client_ip
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -57,7 +64,7 @@ async def request_otp(
 
 @router.post(
     "/otp/verify",
-    response_model=DataResponse[TokenResponse],
+    response_model=DataResponse[TokenResponse | MfaRequired],
     responses=error_responses(400, 403, 429),
 )
 async def verify_otp(
@@ -68,10 +75,13 @@ async def verify_otp(
     runtime: RuntimeDep,
     codec: service.CodecDep,
     language: HeaderLanguage,
-) -> DataResponse[TokenResponse]:
-    """Sign in with the code; the first sign-in of a phone creates its user. An app may send
-    its install id as `X-Device-Id`, so the user is told only of sign-ins from new devices."""
+) -> DataResponse[TokenResponse | MfaRequired]:
+    """Sign in with the code; the first sign-in of a phone creates its user. With two-step
+    sign-in on, the answer is `{mfa_required: true, mfa_token}` instead of tokens: finish with
+    `POST /auth/2fa/verify`. An app may send its install id as `X-Device-Id`, so the user is
+    told only of sign-ins from new devices."""
     response.headers["Cache-Control"] = NO_STORE
+    place = _place(request, runtime)
     signed_in = await service.sign_in(
         runtime.database,
         codec,
@@ -79,12 +89,148 @@ async def verify_otp(
         body,
         phone=service.parse_phone(body.phone),
         language=Language(language),
+        user_agent=place.user_agent,
+        client_ip=place.client_ip,
+        device_id=place.device_id,
+    )
+    if isinstance(signed_in, MfaRequired):
+        return ok(signed_in, "Enter the code from your authenticator app.")
+    tokens = await service.issue_tokens(runtime.database, codec, signed_in.principal)
+    return ok(tokens, "Signed in.")
+
+
+def _place(request: Request, runtime: Runtime) -> service.Place:
+    return service.Place(
         user_agent=request.headers.get("user-agent"),
         client_ip=client_ip(request.scope, runtime.settings.app.trusted_proxies),
         device_id=request.headers.get(DEVICE_ID_HEADER),
     )
+
+
+@router.post(
+    "/2fa/verify",
+    response_model=DataResponse[TokenResponse],
+    responses=error_responses(400, 401, 403, 429),
+)
+async def verify_second_factor(
+    body: MfaVerify,
+    request: Request,
+    response: Response,
+    runtime: RuntimeDep,
+    codec: service.CodecDep,
+) -> DataResponse[TokenResponse]:
+    """Finish a sign-in with the code from your authenticator app or a recovery code."""
+    response.headers["Cache-Control"] = NO_STORE
+    signed_in = await service.complete_second_factor(
+        runtime.database,
+        codec,
+        runtime.rate_limiter,
+        runtime.settings,
+        body,
+        place=_place(request, runtime),
+    )
     tokens = await service.issue_tokens(runtime.database, codec, signed_in.principal)
     return ok(tokens, "Signed in.")
+
+
+@router.get("/2fa", response_model=DataResponse[SecondFactorStatus], responses=error_responses(401))
+async def second_factor_status(
+    session: SessionDep, user: service.EnrollingUser
+) -> DataResponse[SecondFactorStatus]:
+    """Whether my two-step sign-in is on, and how many recovery codes are left."""
+    return ok(await service.second_factor_status(session, user))
+
+
+@router.post(
+    "/2fa/totp/setup", response_model=DataResponse[TotpSetup], responses=error_responses(401, 409)
+)
+async def set_up_totp(
+    response: Response, runtime: RuntimeDep, session: SessionDep, user: service.EnrollingUser
+) -> DataResponse[TotpSetup]:
+    """A new secret for an authenticator app (and its `otpauth://` URI for a QR code); it is
+    on only once `POST /auth/2fa/totp/enable` proves the app holds it."""
+    response.headers["Cache-Control"] = NO_STORE
+    return ok(await service.setup_totp(session, runtime.settings.auth, user), "Scan the code.")
+
+
+@router.post(
+    "/2fa/totp/enable",
+    response_model=DataResponse[RecoveryCodes],
+    responses=error_responses(400, 401, 409, 429),
+)
+async def enable_totp(
+    body: TotpCode,
+    *,
+    request: Request,
+    response: Response,
+    runtime: RuntimeDep,
+    session: SessionDep,
+    codec: service.CodecDep,
+    user: service.EnrollingUser,
+) -> DataResponse[RecoveryCodes]:
+    """Turn two-step sign-in on with the app's current code; answers the ten recovery codes,
+    shown this once."""
+    response.headers["Cache-Control"] = NO_STORE
+    await _limit_checks(request, runtime, user)
+    codes = await service.enable_totp(
+        session, runtime.cache, codec, runtime.settings.auth, principal=user, code=body.code
+    )
+    return ok(RecoveryCodes(recovery_codes=codes), "Two-step sign-in is on.")
+
+
+@router.post(
+    "/2fa/totp/disable",
+    response_model=DataResponse[SecondFactorStatus],
+    responses=error_responses(400, 401, 409, 429),
+)
+async def disable_totp(
+    body: TotpCode,
+    *,
+    request: Request,
+    runtime: RuntimeDep,
+    session: SessionDep,
+    codec: service.CodecDep,
+    user: service.EnrollingUser,
+) -> DataResponse[SecondFactorStatus]:
+    """Turn two-step sign-in off with a current code or a recovery code."""
+    await _limit_checks(request, runtime, user)
+    await service.disable_totp(
+        session, runtime.cache, codec, runtime.settings.auth, principal=user, code=body.code
+    )
+    return ok(await service.second_factor_status(session, user), "Two-step sign-in is off.")
+
+
+@router.post(
+    "/2fa/recovery-codes",
+    response_model=DataResponse[RecoveryCodes],
+    responses=error_responses(400, 401, 409, 429),
+)
+async def renew_recovery_codes(
+    body: TotpCode,
+    *,
+    request: Request,
+    response: Response,
+    runtime: RuntimeDep,
+    session: SessionDep,
+    codec: service.CodecDep,
+    user: service.EnrollingUser,
+) -> DataResponse[RecoveryCodes]:
+    """Ten new recovery codes for a current code (the old ones stop working), shown once."""
+    response.headers["Cache-Control"] = NO_STORE
+    await _limit_checks(request, runtime, user)
+    codes = await service.renew_recovery_codes(
+        session, codec, runtime.settings.auth, user, body.code
+    )
+    return ok(RecoveryCodes(recovery_codes=codes), "New recovery codes made.")
+
+
+async def _limit_checks(request: Request, runtime: Runtime, user: Principal) -> None:
+    await service.enforce_check_limits(
+        runtime.rate_limiter,
+        runtime.settings.auth,
+        user_id=user.id,
+        client_ip=client_ip(request.scope, runtime.settings.app.trusted_proxies),
+    )
 
 
 @router.post(
@@ -109,7 +255,7 @@ async def refresh_token(
 
 @router.post("/logout", response_model=DataResponse[LogoutResult], responses=error_responses(401))
 async def logout(
-    body: LogoutRequest, runtime: RuntimeDep, session: SessionDep, user: service.CurrentUser
+    body: LogoutRequest, runtime: RuntimeDep, session: SessionDep, user: service.EnrollingUser
 ) -> DataResponse[LogoutResult]:
     """End this sign-in session and the refresh-token family given."""
     ended = await service.logout(session, runtime.cache, user, body.refresh_token)
@@ -117,14 +263,14 @@ async def logout(
 
 
 @router.get("/me", response_model=DataResponse[UserRead], responses=error_responses(401, 403))
-async def read_me(user: service.CurrentUser) -> DataResponse[UserRead]:
+async def read_me(user: service.EnrollingUser) -> DataResponse[UserRead]:
     """The signed-in user."""
     return ok(user.user)
 
 
 @router.patch("/me", response_model=DataResponse[UserRead], responses=error_responses(401, 403))
 async def update_me(
-    body: UserUpdate, runtime: RuntimeDep, session: SessionDep, user: service.CurrentUser
+    body: UserUpdate, runtime: RuntimeDep, session: SessionDep, user: service.EnrollingUser
 ) -> DataResponse[UserRead]:
     """Change your name, email, language, or role among msme_owner, buyer and investor."""
     updated = await service.update_me(session, runtime.cache, user, body)
@@ -133,7 +279,7 @@ async def update_me(
 
 @router.get("/sessions", response_model=ListResponse[SessionRead], responses=error_responses(401))
 async def my_sessions(
-    runtime: RuntimeDep, session: SessionDep, user: service.CurrentUser, page: PageDep
+    runtime: RuntimeDep, session: SessionDep, user: service.EnrollingUser, page: PageDep
 ) -> ListResponse[SessionRead]:
     """My live sign-ins (apps and browsers): device, network, when made and last used."""
     found = await service.list_sessions(session, user, runtime.settings.auth)
@@ -150,7 +296,7 @@ async def end_my_session(
     session_id: Annotated[uuid.UUID, Path(description="One of my sign-ins' id.")],
     runtime: RuntimeDep,
     session: SessionDep,
-    user: service.CurrentUser,
+    user: service.EnrollingUser,
 ) -> DataResponse[SessionRead]:
     """End one of my sign-ins at once: its tokens and its portal cookie stop working."""
     ended = await service.end_session(session, runtime.cache, user, session_id)

@@ -93,12 +93,68 @@ class UserRead(BaseModel):
 
 
 class TokenResponse(BaseModel):
+    mfa_required: Literal[False] = Field(
+        False, description="False: signed in (see `MfaRequired` for the second-factor step)."
+    )
     access_token: str = Field(description="JWT for `Authorization: Bearer ...`.")
     refresh_token: str = Field(description="Opaque; spent on use, exchanged for a new pair.")
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the scheme name, not a secret
     expires_in: int = Field(description="Seconds until the access token expires.")
     refresh_expires_in: int = Field(description="Seconds until the refresh token expires.")
     user: UserRead
+
+
+class MfaRequired(BaseModel):
+    """The phone code was right and the account has a second factor: finish with
+    `POST /auth/2fa/verify {mfa_token, code}`."""
+
+    mfa_required: Literal[True] = True
+    mfa_token: str = Field(description="Single use; ends after five wrong codes or its expiry.")
+    expires_in: int = Field(description="Seconds the `mfa_token` stays valid.", examples=[300])
+
+
+SecondFactorCode = Annotated[
+    str,
+    Field(
+        min_length=6,
+        max_length=32,
+        description="The 6-digit code your authenticator app shows, or a recovery code.",
+        examples=["123456"],
+    ),
+]
+
+
+class MfaVerify(_Strict):
+    mfa_token: str = Field(min_length=1, max_length=128)
+    code: SecondFactorCode
+
+
+class TotpCode(_Strict):
+    code: SecondFactorCode
+
+
+class TotpSetup(BaseModel):
+    """A new authenticator secret, not yet on: prove it with `POST /auth/2fa/totp/enable`."""
+
+    secret: str = Field(description="Base32, for typing into an authenticator app.")
+    otpauth_uri: str = Field(
+        description="The same secret as an `otpauth://totp/...` URI (what the QR code holds)."
+    )
+
+
+class RecoveryCodes(BaseModel):
+    recovery_codes: list[str] = Field(
+        description="Ten single-use codes for when the phone with the app is lost: shown once."
+    )
+
+
+class SecondFactorStatus(BaseModel):
+    """Whether two-step sign-in is on, and how many recovery codes are left."""
+
+    enabled: bool
+    enabled_at: datetime | None
+    recovery_codes_left: int
+    required: bool = Field(description="Whether the role needs it (admins).")
 
 
 class RefreshRequest(_Strict):
@@ -141,6 +197,9 @@ class Principal(BaseModel):
 
     user: UserRead
     session_id: uuid.UUID
+    second_factor: bool = Field(
+        False, description="Whether this sign-in proved a second factor (admins need one)."
+    )
 
     @property
     def id(self) -> uuid.UUID:

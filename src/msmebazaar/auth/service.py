@@ -2,7 +2,8 @@
 
 It re-exports the request dependencies (`CurrentUser`, `OptionalUser`, `require_role`), the
 functions other services call with ids (`get_user`, `set_user_status`), the one way a sign-in
-completes (`sign_in`) with the credentials auth issues for it (`issue_tokens` for the API, the
+completes (`sign_in`, then `complete_second_factor` when the account has a second factor) with
+the credentials auth issues for it (`issue_tokens` for the API, the
 portal's `CookieSigner`), and the errors callers may tell apart.
 """
 
@@ -26,26 +27,41 @@ from msmebazaar.auth.dependencies import (
     CallerLanguage,
     CodecDep,
     CurrentUser,
+    EnrollingUser,
     OptionalUser,
     codec_of,
     current_user,
     get_codec,
+    lacks_second_factor,
     optional_user,
     require_role,
+    require_second_factor,
 )
 from msmebazaar.auth.devices import SessionNotFoundError, end_session, list_sessions
-from msmebazaar.auth.events import SessionEnded, UserRoleChanged
+from msmebazaar.auth.events import SecondFactorChanged, SessionEnded, UserRoleChanged
 from msmebazaar.auth.exceptions import (
     AccountSuspendedError,
+    MfaAttemptsExceededError,
+    MfaCodeInvalidError,
+    MfaTokenInvalidError,
     OtpAttemptsExceededError,
     OtpInvalidError,
     PhoneInvalidError,
     RoleNotAllowedError,
 )
 from msmebazaar.auth.otp import parse_phone
-from msmebazaar.auth.schemas import Principal, UserRead, UserRole, UserStatus
+from msmebazaar.auth.schemas import MfaRequired, Principal, UserRead, UserRole, UserStatus
+from msmebazaar.auth.second_factor import (
+    disable_totp,
+    enable_totp,
+    enforce_check_limits,
+    pending_totp,
+    renew_recovery_codes,
+    setup_totp,
+)
+from msmebazaar.auth.second_factor import status as second_factor_status
 from msmebazaar.auth.sessions import issue_tokens, logout, refresh_tokens, session_principal
-from msmebazaar.auth.signin import SignIn, request_code, sign_in
+from msmebazaar.auth.signin import Place, SignIn, complete_second_factor, request_code, sign_in
 from msmebazaar.auth.tokens import TokenCodec
 from msmebazaar.auth.users import create_or_promote_admin, get_user, set_user_status, update_me
 
@@ -55,13 +71,20 @@ __all__ = [
     "CodecDep",
     "CookieSigner",
     "CurrentUser",
+    "EnrollingUser",
     "LastAdminError",
+    "MfaAttemptsExceededError",
+    "MfaCodeInvalidError",
+    "MfaRequired",
+    "MfaTokenInvalidError",
     "OptionalUser",
     "OtpAttemptsExceededError",
     "OtpInvalidError",
     "PhoneInvalidError",
+    "Place",
     "Principal",
     "RoleNotAllowedError",
+    "SecondFactorChanged",
     "SelfChangeError",
     "SessionEnded",
     "SessionNotFoundError",
@@ -78,23 +101,33 @@ __all__ = [
     "acting_principal",
     "change_user",
     "codec_of",
+    "complete_second_factor",
     "create_or_promote_admin",
     "current_user",
+    "disable_totp",
+    "enable_totp",
     "end_session",
+    "enforce_check_limits",
     "find_user_by_phone",
     "get_codec",
     "get_user",
     "issue_tokens",
+    "lacks_second_factor",
     "list_sessions",
     "logout",
     "optional_user",
     "parse_phone",
+    "pending_totp",
     "refresh_tokens",
+    "renew_recovery_codes",
     "request_code",
     "require_role",
+    "require_second_factor",
     "search_users",
+    "second_factor_status",
     "session_principal",
     "set_user_status",
+    "setup_totp",
     "sign_in",
     "signup_cohort",
     "update_me",

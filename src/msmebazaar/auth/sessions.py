@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -85,6 +86,7 @@ async def open_session(
     user_agent: str | None = None,
     client_ip: str | None = None,
     device_hash: str | None = None,
+    second_factor: bool = False,
 ) -> uuid.UUID:
     """Open a sign-in session (a row of the session table, no tokens yet); its id."""
     now = utcnow()
@@ -96,6 +98,7 @@ async def open_session(
         user_agent=(user_agent or "")[:255],
         ip_prefix=ip_prefix(client_ip),
         device_hash=device_hash,
+        second_factor_at=now if second_factor else None,
     )
     session.add(auth_session)
     await session.flush()  # no ORM relationships here, so the flushes set the insert order
@@ -270,6 +273,11 @@ async def revoke_user_sessions(
     return ended
 
 
+async def forget_session(cache: Cache, session_id: uuid.UUID) -> None:
+    """Drop the cached liveness of one session (after a change to what it may do)."""
+    await cache.delete(_session_key(session_id))
+
+
 async def forget_user_sessions(session: AsyncSession, cache: Cache, user_id: uuid.UUID) -> None:
     """Drop the cached liveness of every open session of a user (after a change to the user)."""
     open_sessions = await session.scalars(
@@ -305,24 +313,45 @@ async def session_principal(
     """The user of a live sign-in session (an access token's, or the web portal's cookie's):
     401 once it is revoked (logout, token reuse), 403 while the user is suspended."""
     key = _session_key(session_id)
-    value = await cache.get(key) if cache_seconds > 0 else None
-    if value is None:
+    cached = await cache.get(key) if cache_seconds > 0 else None
+    snapshot = _read_snapshot(cached) if cached is not None else None
+    if snapshot is None:  # not cached, or in an older release's form
         value = await _session_snapshot(database, session_id)
         if cache_seconds > 0:
             await cache.set(key, value, cache_seconds)
-    if value == _REVOKED:
+        snapshot = _read_snapshot(value)
+    if not isinstance(snapshot, _Snapshot):
         raise SessionRevokedError()
-    user = UserRead.model_validate_json(value)
-    if user.id != user_id:
+    if snapshot.user.id != user_id:
         raise InvalidTokenError()
-    if user.status == UserStatus.SUSPENDED:
+    if snapshot.user.status == UserStatus.SUSPENDED:
         raise AccountSuspendedError()
-    return Principal(user=user, session_id=session_id)
+    return Principal(
+        user=snapshot.user, session_id=session_id, second_factor=snapshot.second_factor
+    )
+
+
+class _Snapshot(BaseModel):
+    """What the liveness cache keeps of a live session: its user, and whether it proved a
+    second factor."""
+
+    user: UserRead
+    second_factor: bool
+
+
+def _read_snapshot(value: str) -> _Snapshot | str | None:
+    """A cached entry: the revoked marker, a snapshot, or None for what this code cannot read."""
+    if value == _REVOKED:
+        return _REVOKED
+    try:
+        return _Snapshot.model_validate_json(value)
+    except ValidationError:
+        return None
 
 
 async def _session_snapshot(database: Database, session_id: uuid.UUID) -> str:
     statement = (
-        select(AuthSession.revoked_at, User)
+        select(AuthSession.revoked_at, AuthSession.second_factor_at, User)
         .join(User, User.id == AuthSession.user_id)
         .where(AuthSession.id == session_id)
     )
@@ -332,7 +361,8 @@ async def _session_snapshot(database: Database, session_id: uuid.UUID) -> str:
             count_later(session, SESSIONS_SEEN, session_id)  # "last seen", written in a batch
     if row is None or row[0] is not None:
         return _REVOKED
-    return UserRead.model_validate(row[1]).model_dump_json()
+    user = UserRead.model_validate(row[2])
+    return _Snapshot(user=user, second_factor=row[1] is not None).model_dump_json()
 
 
 async def _mark_seen(session: AsyncSession, seen: dict[Any, int]) -> None:

@@ -1,13 +1,28 @@
-"""The sign-in flow: ask for a code, then `sign_in` with it (the API then gets tokens, the
-portal a cookie)."""
+"""The sign-in flow: ask for a code, then `sign_in` with it, then, when the account has a second
+factor, `complete_second_factor` (the API then gets tokens, the portal a cookie)."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
+from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from msmebazaar.auth import second_factor
 from msmebazaar.auth.devices import device_hash, is_new_device, notify_new_device
-from msmebazaar.auth.exceptions import AccountSuspendedError, OtpInvalidError, RoleNotAllowedError
+from msmebazaar.auth.events import SecondFactorChanged
+from msmebazaar.auth.exceptions import (
+    AccountSuspendedError,
+    MfaAttemptsExceededError,
+    MfaCodeInvalidError,
+    MfaTokenInvalidError,
+    OtpInvalidError,
+    RoleNotAllowedError,
+)
+from msmebazaar.auth.models import MfaChallenge, User
 from msmebazaar.auth.otp import (
     CodeCheck,
     check_code,
@@ -19,17 +34,21 @@ from msmebazaar.auth.otp import (
 from msmebazaar.auth.schemas import (
     SELF_SERVICE_ROLES,
     Language,
+    MfaRequired,
+    MfaVerify,
     OtpRequested,
     OtpVerify,
     Principal,
     UserRead,
     UserStatus,
 )
+from msmebazaar.auth.second_factor import MFA_VERIFIED
 from msmebazaar.auth.sessions import open_session
 from msmebazaar.auth.tokens import TokenCodec
 from msmebazaar.auth.users import record_login, user_for_sign_in
-from msmebazaar.shared.config import Settings
-from msmebazaar.shared.db import Database
+from msmebazaar.shared.config import AuthSettings, Settings
+from msmebazaar.shared.db import Database, utcnow
+from msmebazaar.shared.events import publish
 from msmebazaar.shared.ratelimit import RateLimiter
 from msmebazaar.shared.security import ip_prefix
 
@@ -83,13 +102,14 @@ async def sign_in(
     user_agent: str | None,
     client_ip: str | None = None,
     device_id: str | None = None,
-) -> SignIn:
-    """Check the code and complete the sign-in, creating the user on first sign-in: the one
-    place a sign-in completes. A spent try is committed even when the answer is an error, so
+) -> SignIn | MfaRequired:
+    """Check the code and complete the sign-in, creating the user on first sign-in; when the
+    account has a second factor, the sign-in waits for it instead (`MfaRequired`, finished by
+    `complete_second_factor`). A spent try is committed even when the answer is an error, so
     wrong guesses always count."""
     if request.role is not None and request.role not in SELF_SERVICE_ROLES:
         raise RoleNotAllowedError("The admin role is given only by an administrator.")
-    signed_in: SignIn | None = None
+    outcome: SignIn | MfaRequired | None = None
     error: Exception | None = None
     async with database.session() as session:
         check = await check_code(session, codec, phone, request.code, settings.auth)
@@ -101,22 +121,155 @@ async def sign_in(
             )
             if user.status == UserStatus.SUSPENDED:
                 error = AccountSuspendedError()
+            elif not created and await second_factor.is_enabled(session, user.id):
+                outcome = await open_challenge(session, codec, settings.auth, user.id)
             else:
-                if not created and await is_new_device(session, user.id, user_agent, device_id):
-                    network = ip_prefix(client_ip)
-                    notify_new_device(session, user, user_agent=user_agent, network=network)
-                session_id = await open_session(
-                    session,
-                    user.id,
-                    user_agent=user_agent,
-                    client_ip=client_ip,
-                    device_hash=device_hash(device_id),
-                )
-                principal = Principal(user=UserRead.model_validate(user), session_id=session_id)
-                signed_in = SignIn(principal, new_user=created)
-    if signed_in is not None:  # counted once committed
+                place = Place(user_agent, client_ip, device_id)
+                outcome = await _complete(session, user, place, new_user=created)
+    if outcome is not None:  # counted once committed
         record_check(CodeCheck.VALID.value)
-        record_login(signed_in.principal.role)
-        return signed_in
+        if isinstance(outcome, SignIn):
+            record_login(outcome.principal.role)
+        return outcome
     record_check("suspended" if isinstance(error, AccountSuspendedError) else check.value)
     raise error or OtpInvalidError()
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a sign-in comes from: the client's words for itself, its address and device id."""
+
+    user_agent: str | None
+    client_ip: str | None
+    device_id: str | None
+
+
+async def _complete(
+    session: AsyncSession,
+    user: User,
+    place: Place,
+    *,
+    new_user: bool,
+    second_factor_used: bool = False,
+) -> SignIn:
+    """Open the session of a sign-in that passed every check, telling the user of a new device."""
+    if not new_user and await is_new_device(session, user.id, place.user_agent, place.device_id):
+        network = ip_prefix(place.client_ip)
+        notify_new_device(session, user, user_agent=place.user_agent, network=network)
+    session_id = await open_session(
+        session,
+        user.id,
+        user_agent=place.user_agent,
+        client_ip=place.client_ip,
+        device_hash=device_hash(place.device_id),
+        second_factor=second_factor_used,
+    )
+    principal = Principal(
+        user=UserRead.model_validate(user), session_id=session_id, second_factor=second_factor_used
+    )
+    return SignIn(principal, new_user=new_user)
+
+
+async def open_challenge(
+    session: AsyncSession, codec: TokenCodec, settings: AuthSettings, user_id: uuid.UUID
+) -> MfaRequired:
+    """A sign-in waiting for the user's second factor: its single-use `mfa_token`."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        MfaChallenge(
+            id=uuid.uuid4(),
+            user_id=user_id,
+            token_hash=codec.mfa_hash(token),
+            attempts=0,
+            created_at=now,
+            expires_at=now + timedelta(seconds=settings.mfa_token_ttl_seconds),
+        )
+    )
+    await session.flush()
+    return MfaRequired(mfa_token=token, expires_in=settings.mfa_token_ttl_seconds)
+
+
+def _open_challenge_of(codec: TokenCodec, token: str) -> ColumnElement[bool]:
+    return and_(
+        MfaChallenge.token_hash == codec.mfa_hash(token),
+        MfaChallenge.used_at.is_(None),
+        MfaChallenge.expires_at > utcnow(),
+    )
+
+
+async def complete_second_factor(
+    database: Database,
+    codec: TokenCodec,
+    limiter: RateLimiter,
+    settings: Settings,
+    request: MfaVerify,
+    *,
+    place: Place,
+) -> SignIn:
+    """Finish a sign-in waiting for its second factor with a TOTP or a recovery code. The
+    `mfa_token` is claimed for the check (so two requests cannot both use it) and given back
+    with one more wrong try when the code is wrong; the fifth wrong try ends it."""
+    async with database.read_session() as session:
+        user_id = await session.scalar(
+            select(MfaChallenge.user_id).where(_open_challenge_of(codec, request.mfa_token))
+        )
+    if user_id is None:
+        MFA_VERIFIED.labels("token_invalid").inc()
+        raise MfaTokenInvalidError()
+    await second_factor.enforce_check_limits(
+        limiter, settings.auth, user_id=user_id, client_ip=place.client_ip or "unknown"
+    )
+    outcome: SignIn | Exception
+    async with database.session() as session:
+        outcome = await _check_challenge(session, codec, settings.auth, request, place)
+    if isinstance(outcome, Exception):
+        raise outcome
+    record_login(outcome.principal.role)
+    return outcome
+
+
+async def _check_challenge(
+    session: AsyncSession,
+    codec: TokenCodec,
+    settings: AuthSettings,
+    request: MfaVerify,
+    place: Place,
+) -> SignIn | Exception:
+    # The error is returned, not raised, so the spent try is committed with it.
+    claim = (
+        update(MfaChallenge)
+        .where(_open_challenge_of(codec, request.mfa_token))
+        .values(used_at=utcnow())
+        .returning(MfaChallenge.id, MfaChallenge.user_id, MfaChallenge.attempts)
+        .execution_options(synchronize_session=False)
+    )
+    claimed = (await session.execute(claim)).one_or_none()
+    if claimed is None:  # used or ended by a request a moment ago
+        MFA_VERIFIED.labels("token_invalid").inc()
+        return MfaTokenInvalidError()
+    challenge_id, user_id, attempts = claimed
+    used = await second_factor.check_code(session, codec, settings, user_id, request.code)
+    if used is None:
+        tries = attempts + 1
+        ended = tries >= settings.mfa_max_attempts
+        given_back: dict[str, object] = {"attempts": tries} | ({} if ended else {"used_at": None})
+        await session.execute(
+            update(MfaChallenge)
+            .where(MfaChallenge.id == challenge_id)
+            .values(**given_back)
+            .execution_options(synchronize_session=False)
+        )
+        MFA_VERIFIED.labels("locked" if ended else "invalid").inc()
+        if ended:  # a new sign-in needs a new phone code, so the wait is the resend cooldown
+            return MfaAttemptsExceededError(retry_after=settings.otp_resend_cooldown_seconds)
+        return MfaCodeInvalidError()
+    user = await session.get_one(User, user_id)
+    if user.status == UserStatus.SUSPENDED:
+        return AccountSuspendedError()
+    MFA_VERIFIED.labels(used).inc()
+    signed_in = await _complete(session, user, place, new_user=False, second_factor_used=True)
+    if used == "recovery_code":
+        change = SecondFactorChanged.RECOVERY_CODE_USED
+        publish(session, SecondFactorChanged(user.id, user.role, change, signed_in.session_id))
+    return signed_in

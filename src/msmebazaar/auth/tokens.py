@@ -1,4 +1,5 @@
-"""Token and code cryptography: JWT access tokens, opaque refresh tokens, keyed OTP hashes."""
+"""Token and code cryptography: JWT access tokens, opaque refresh tokens, keyed hashes of
+OTP codes, recovery codes and `mfa_token`s."""
 
 from __future__ import annotations
 
@@ -70,6 +71,7 @@ class TokenCodec:
         # Separate keys per purpose, so one use can never stand in for another.
         self._otp_key = hmac.new(material, b"msmebazaar/otp", hashlib.sha256).digest()
         self._refresh_key = hmac.new(material, b"msmebazaar/refresh", hashlib.sha256).digest()
+        self._mfa_key = hmac.new(material, b"msmebazaar/mfa", hashlib.sha256).digest()
 
     def issue_access(
         self, *, user_id: uuid.UUID, session_id: uuid.UUID, role: str, jti: str, issued: datetime
@@ -145,6 +147,10 @@ class TokenCodec:
     def otp_hash(self, phone: str, code: str) -> str:
         """The keyed hash stored for a phone's code (the code itself is never stored)."""
         return hmac.new(self._otp_key, f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+    def mfa_hash(self, value: str) -> str:
+        """The keyed hash stored for a recovery code or an `mfa_token` (never the value)."""
+        return hmac.new(self._mfa_key, value.encode(), hashlib.sha256).hexdigest()
 
     def successor_refresh_token(self, token: str) -> str:
         """The refresh token that replaces `token` on rotation. Deterministic, so a racing

@@ -20,8 +20,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Table, delete, func, insert, select
 
-from msmebazaar.auth.schemas import Language, OtpVerify, UserRole
-from msmebazaar.auth.service import TokenCodec, request_code, sign_in
+from msmebazaar.auth.schemas import Language, MfaRequired, OtpVerify, UserRole
+from msmebazaar.auth.service import SignIn, TokenCodec, find_user_by_phone, request_code, sign_in
 from msmebazaar.msme.demo_data import DemoBusiness, demo_business
 from msmebazaar.msme.models import Financials, Listing, Msme
 from msmebazaar.msme.search import optimize_search_index
@@ -94,11 +94,23 @@ async def create_demo_owners(database: Database, settings: Settings, count: int)
         signed_in = await sign_in(
             database, codec, settings, request, phone=phone, language=Language.EN, user_agent=None
         )
-        owner_ids.append(signed_in.principal.id)
+        owner_ids.append(await _user_id(database, phone, signed_in))
     async with database.session() as session:
         # The sign-in codes were never meant to reach a phone: drop their queued SMS.
         await session.execute(delete(OutboxMessage).where(OutboxMessage.recipient.in_(phones)))
     return owner_ids
+
+
+async def _user_id(database: Database, phone: str, signed_in: SignIn | MfaRequired) -> uuid.UUID:
+    """The demo owner signed in, or waiting for a second factor someone turned on for them
+    (the demo needs the user, not the sign-in)."""
+    if isinstance(signed_in, SignIn):
+        return signed_in.principal.id
+    async with database.read_session() as session:
+        user = await find_user_by_phone(session, phone)
+    if user is None:  # the phone code was right a moment ago, so only a deletion gets here
+        raise RuntimeError("A demo owner vanished while seed-demo signed them in")
+    return user.id
 
 
 async def _existing_businesses(database: Database, owner_ids: list[uuid.UUID]) -> int:

@@ -6,6 +6,8 @@ of the contract (DESIGN.md §5), so each group maps its fields to those exact na
 
 from __future__ import annotations
 
+import base64
+import binascii
 from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Literal
@@ -190,6 +192,35 @@ class AuthSettings(_Group):
     session_cache_seconds: float = Field(
         5.0, ge=0, le=30, validation_alias="AUTH_SESSION_CACHE_SECONDS"
     )
+    # Fernet keys (comma-separated, newest first: it encrypts, all decrypt) for the stored TOTP
+    # secrets. Unset: derived from JWT_SECRET outside production; production refuses to start.
+    mfa_encryption_key: SecretStr | None = Field(None, validation_alias="MFA_ENCRYPTION_KEY")
+    mfa_token_ttl_seconds: int = Field(300, ge=30, le=900, validation_alias="MFA_TOKEN_TTL_SECONDS")
+    mfa_max_attempts: int = Field(5, ge=1, le=20, validation_alias="MFA_MAX_ATTEMPTS")
+    # Second-factor codes checked per user and per client address per hour (sign-in, enable,
+    # disable), on top of the five tries each sign-in's `mfa_token` allows.
+    mfa_max_per_user_per_hour: int = Field(20, ge=1, validation_alias="MFA_MAX_PER_USER_PER_HOUR")
+    mfa_max_per_ip_per_hour: int = Field(100, ge=1, validation_alias="MFA_MAX_PER_IP_PER_HOUR")
+
+    @field_validator("mfa_encryption_key")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        for key in value.get_secret_value().split(","):
+            if not _is_fernet_key(key.strip()):
+                raise ValueError(
+                    "MFA_ENCRYPTION_KEY must be Fernet keys (32 bytes, URL-safe base64), "
+                    "comma-separated"
+                )
+        return value
+
+
+def _is_fernet_key(key: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(key.encode())) == 32 and len(key) == 44
+    except (ValueError, binascii.Error):
+        return False
 
 
 class SmsSettings(_Group):
@@ -309,6 +340,8 @@ def production_problems(settings: Settings) -> list[str]:
         problems.append("ALLOWED_HOSTS must list host names, not '*'")
     if auth.otp_echo:
         problems.append("AUTH_OTP_ECHO must be off")
+    if auth.mfa_encryption_key is None:
+        problems.append("MFA_ENCRYPTION_KEY is not set (it encrypts the stored TOTP secrets)")
     if app.debug:
         problems.append("DEBUG must be off")
     if settings.database.is_sqlite and not app.allow_sqlite_in_production:

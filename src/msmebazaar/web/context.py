@@ -21,6 +21,7 @@ from msmebazaar.auth.service import (
     Principal,
     SessionRef,
     UserRole,
+    lacks_second_factor,
     session_principal,
 )
 from msmebazaar.shared.config import Settings
@@ -49,6 +50,15 @@ CONTENT_SECURITY_POLICY = (
 
 class SignInRequired(Exception):  # noqa: N818 - a control-flow signal, not an error
     """The page needs a signed-in visitor: answered with a redirect to the sign-in page."""
+
+
+class SecondFactorRequired(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """The visitor's role needs a second factor their sign-in has not proved (an admin who has
+    not set one up): answered with a redirect to the account page, where they set it up."""
+
+
+# Where such a visitor may still go: their account (to set it up), signing out, the language.
+SECOND_FACTOR_SETUP_PATHS = ("/account", "/signout", "/language", "/signin", "/static")
 
 
 def signer_of(runtime: Runtime) -> CookieSigner:
@@ -210,7 +220,18 @@ def _language(request: Request, viewer: Principal | None) -> LanguageCode:
 
 
 async def current_visit(request: Request) -> Visit:
-    """FastAPI dependency: this request's visit (built once per request)."""
+    """FastAPI dependency: this request's visit; a visitor who must first set up a second
+    factor may only go where they set it up (`SECOND_FACTOR_SETUP_PATHS`)."""
+    visit = await visit_of(request)
+    viewer = visit.viewer
+    setting_up = request.url.path.startswith(SECOND_FACTOR_SETUP_PATHS)
+    if viewer is not None and lacks_second_factor(viewer) and not setting_up:
+        raise SecondFactorRequired()
+    return visit
+
+
+async def visit_of(request: Request) -> Visit:
+    """This request's visit (built once per request), wherever the visitor may go."""
     existing: Visit | None = getattr(request.state, "web_visit", None)
     if existing is not None:
         return existing

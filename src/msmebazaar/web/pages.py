@@ -29,11 +29,12 @@ from msmebazaar.shared.exceptions import (
     ValidationError,
 )
 from msmebazaar.web.context import (
+    SecondFactorRequired,
     SignInRequired,
     Visit,
     anonymous_visit,
-    current_visit,
     sign_in_url,
+    visit_of,
 )
 from msmebazaar.web.forms import MalformedFormError, error_message
 
@@ -51,7 +52,7 @@ def _next_after_sign_in(request: Request) -> str:
 
 async def error_page(request: Request, error: AppError) -> Response:
     """The error page for one of our errors, with its status and headers."""
-    visit: Visit = await current_visit(request)
+    visit: Visit = await visit_of(request)
     message = error_message(visit, error)
     return _render_error(visit, error.status_code, error.code, message, error.headers)
 
@@ -72,15 +73,18 @@ async def refusal_page(request: Request, refusal: Refusal, *, identify: bool) ->
     """The page for an error answered outside the page routes (an unknown path, a rate limit,
     overload, a stalled or oversized body): registered as the app's page error renderer, so
     every portal path answers errors as pages. `identify=False` keeps the database out of it."""
-    visit = await current_visit(request) if identify else anonymous_visit(request)
+    visit = await visit_of(request) if identify else anonymous_visit(request)
     error = AppError(refusal.message, code=refusal.code)
     message = error_message(visit, error)
     return _render_error(visit, refusal.status, refusal.code, message, refusal.headers)
 
 
 async def _answer_failure(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, SecondFactorRequired):
+        visit = await visit_of(request)
+        return visit.redirect("/account#two-step", flash="flash.two_step_required")
     if isinstance(exc, SignInRequired | AuthenticationError):
-        visit = await current_visit(request)
+        visit = await visit_of(request)
         return visit.finish(
             RedirectResponse(sign_in_url(_next_after_sign_in(request)), status_code=303)
         )

@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 
 from msmebazaar.shared.config import DatabaseSettings
 from msmebazaar.shared.db import create_engine, upgrade_database
+from tests.auth.factories import Authenticator
 from tests.conftest import IN_CI, TEST_DATABASE_URL, TEST_REDIS_URL
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -88,6 +89,8 @@ class LiveServer:
     base_url: str
     database_url: str
     env: dict[str, str] = field(default_factory=dict)
+    # The admin's authenticator app, once the admin has set up two-step sign-in in this server.
+    admin_authenticator: Authenticator | None = None
 
 
 def _server_env(database_url: str, storage: Path) -> dict[str, str]:

@@ -10,8 +10,8 @@ from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from msmebazaar.shared.india import fiscal_year_of, india_today
 from tests.auth.factories import new_phone
-from tests.web.e2e.conftest import ADMIN_PHONE, LiveServer, OpenPages
-from tests.web.e2e.flows import sign_in
+from tests.web.e2e.conftest import LiveServer, OpenPages
+from tests.web.e2e.flows import admin_sign_in
 
 PHONE: ViewportSize = {"width": 360, "height": 740}
 ADMIN_PAGES = ("/admin", "/admin/verifications", "/admin/listings", "/admin/users",
@@ -66,7 +66,8 @@ async def test_the_admin_pages_fit_a_phone_and_hold_only_admin_links(
     live_server: LiveServer, chromium: Browser, open_pages: OpenPages
 ) -> None:
     page = await _page(live_server, chromium, open_pages, "admin")
-    await sign_in(page, ADMIN_PHONE)
+    await admin_sign_in(page, live_server)
+    await page.goto("/admin")
     await expect(page).to_have_url(re.compile(r"/admin$"))  # an existing user: no welcome step
     for path in ADMIN_PAGES:
         answer = await page.goto(path)

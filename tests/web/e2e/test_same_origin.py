@@ -12,8 +12,8 @@ from fastapi.routing import iter_route_contexts
 from playwright.async_api import Browser, BrowserContext, Page, Route, expect
 
 from msmebazaar.web.api import ROUTER
-from tests.web.e2e.conftest import ADMIN_PHONE, LiveServer, OpenPages
-from tests.web.e2e.flows import sign_in
+from tests.web.e2e.conftest import LiveServer, OpenPages
+from tests.web.e2e.flows import admin_sign_in
 
 # Same-document resources a page may make itself (ReDoc's search worker, inline images).
 _LOCAL_SCHEMES = ("data", "blob", "about")
@@ -95,7 +95,7 @@ async def test_every_portal_page_loads_only_from_its_own_origin(
         await page.goto(path)
         await page.wait_for_load_state("networkidle")
         visited.append(path)
-    await sign_in(page, ADMIN_PHONE)
+    await admin_sign_in(page, live_server)
     for path in portal_pages():
         answer = await page.goto(path)
         assert answer is not None

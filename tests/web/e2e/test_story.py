@@ -12,8 +12,8 @@ from typing import Any
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from tests.msme.factories import gstin_for, new_pan
-from tests.web.e2e.conftest import ADMIN_PHONE, LiveServer, OpenPages
-from tests.web.e2e.flows import sign_in
+from tests.web.e2e.conftest import LiveServer, OpenPages
+from tests.web.e2e.flows import admin_sign_in, sign_in
 
 OWNER_PHONE = "9812300002"
 BUYER_PHONE = "9812300003"
@@ -123,7 +123,7 @@ async def _owner_lists(story: Story, owner: Page) -> None:
 
 
 async def _admin_approves(story: Story, admin: Page) -> None:
-    await _sign_in(admin, ADMIN_PHONE)
+    await admin_sign_in(admin, story.server)
     await admin.goto("/admin/verifications")
     case = admin.get_by_test_id("verification-case").filter(has_text=LEGAL_NAME)
     await expect(case).to_contain_text("GSTIN check character")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from msmebazaar.web.routes import (
+    account,
     admin,
     buyer,
     owner_listings,
@@ -21,6 +22,7 @@ def build_router() -> APIRouter:
     for module_router in (
         public.router,
         signin.router,
+        account.router,
         valuations.router,
         owner_profiles.router,
         owner_profiles.documents_router,

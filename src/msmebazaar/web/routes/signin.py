@@ -4,25 +4,34 @@ language switch and the account page."""
 from __future__ import annotations
 
 import time
-import uuid
 from typing import Annotated, Final
 from urllib.parse import quote
 
 import pydantic
 from fastapi import Query, Request
 from fastapi.responses import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
-from msmebazaar.auth.schemas import SELF_SERVICE_ROLES, Language, OtpVerify, UserRole, UserUpdate
+from msmebazaar.auth.schemas import (
+    SELF_SERVICE_ROLES,
+    Language,
+    MfaRequired,
+    MfaVerify,
+    OtpVerify,
+    UserRole,
+    UserUpdate,
+)
 from msmebazaar.auth.service import (
+    MfaAttemptsExceededError,
+    MfaCodeInvalidError,
+    MfaTokenInvalidError,
     OtpInvalidError,
     PhoneInvalidError,
-    SessionNotFoundError,
+    Place,
     SessionRef,
-    end_session,
+    SignIn,
+    complete_second_factor,
     get_codec,
-    list_sessions,
     logout,
     parse_phone,
     request_code,
@@ -38,6 +47,7 @@ from msmebazaar.web.context import (
     VisitDep,
     language_cookie_age,
     safe_next,
+    sign_in_url,
     signer_of,
 )
 from msmebazaar.web.forms import FormDep, app_error_fields, schema_errors, text_field
@@ -176,7 +186,16 @@ async def check_code(request: Request, visit: VisitDep, form: FormDep) -> Respon
         return _code_form(
             visit, raw_phone, next_url, None, errors, resend_at=resend_at, status=exc.status_code
         )
-    signer = signer_of(runtime)
+    if isinstance(signed_in, MfaRequired):
+        return _second_factor_form(visit, signed_in.mfa_token, next_url, {})
+    return _signed_in(visit, signed_in, device, next_url, role_chosen=body.role is not None)
+
+
+def _signed_in(
+    visit: Visit, signed_in: SignIn, device: str, next_url: str, *, role_chosen: bool
+) -> Response:
+    """The browser's cookies for a completed sign-in, and the page it goes on to."""
+    signer = signer_of(visit.runtime)
     visit.set_cookie(
         SESSION_COOKIE,
         signer.session_cookie(SessionRef.of(signed_in.principal)),
@@ -184,12 +203,60 @@ async def check_code(request: Request, visit: VisitDep, form: FormDep) -> Respon
     )
     visit.set_cookie(CSRF_COOKIE, new_csrf_cookie(), language_cookie_age())  # a new browser secret
     visit.set_cookie(DEVICE_COOKIE, device, DEVICE_COOKIE_SECONDS)
-    if signed_in.new_user and body.role is None:
+    if signed_in.new_user and not role_chosen:
         welcome = f"/welcome?next={quote(next_url, safe='/')}" if next_url else "/welcome"
         return visit.redirect(welcome, flash="flash.signed_in")
-    return visit.redirect(
-        safe_next(next_url, HOME_OF_ROLE[signed_in.principal.role]), flash="flash.signed_in"
+    home = HOME_OF_ROLE[signed_in.principal.role]
+    return visit.redirect(safe_next(next_url, home), flash="flash.signed_in")
+
+
+def _second_factor_form(
+    visit: Visit, mfa_token: str, next_url: str, errors: dict[str, str], status: int = 200
+) -> Response:
+    response = visit.render(
+        "auth/second_factor.html", status=status, mfa_token=mfa_token, next=next_url, errors=errors
     )
+    response.headers["Cache-Control"] = "no-store"  # the page holds the sign-in's token
+    return response
+
+
+@router.post("/signin/2fa")
+async def check_second_factor(request: Request, visit: VisitDep, form: FormDep) -> Response:
+    """Finish a sign-in with the authenticator app's code or a recovery code."""
+    next_url = safe_next(text_field(form, "next"), "")
+    mfa_token = (text_field(form, "mfa_token") or "")[:128]
+    runtime = visit.runtime
+    device = device_id(request.cookies.get(DEVICE_COOKIE))
+    try:
+        body = MfaVerify(mfa_token=mfa_token, code=text_field(form, "code") or "")
+        place = Place(
+            user_agent=request.headers.get("user-agent"),
+            client_ip=client_ip(request.scope, runtime.settings.app.trusted_proxies),
+            device_id=device,
+        )
+        signed_in = await complete_second_factor(
+            runtime.database,
+            await get_codec(request),
+            runtime.rate_limiter,
+            runtime.settings,
+            body,
+            place=place,
+        )
+    except pydantic.ValidationError:
+        errors = {"code": visit.t("error.MFA_CODE_INVALID")}
+        return _second_factor_form(visit, mfa_token, next_url, errors, status=422)
+    except (MfaTokenInvalidError, MfaAttemptsExceededError) as exc:  # this sign-in is over
+        again = sign_in_url(next_url) if next_url else "/signin"
+        ended = isinstance(exc, MfaTokenInvalidError)
+        return visit.redirect(
+            again, flash="flash.sign_in_again" if ended else "flash.too_many_codes"
+        )
+    except AppError as exc:
+        errors = app_error_fields(visit, exc)
+        if isinstance(exc, MfaCodeInvalidError):
+            errors = {"code": visit.t("error.MFA_CODE_INVALID")}
+        return _second_factor_form(visit, mfa_token, next_url, errors, status=exc.status_code)
+    return _signed_in(visit, signed_in, device, next_url, role_chosen=True)
 
 
 def _welcome_page(
@@ -264,72 +331,3 @@ async def choose_language(
         changes = UserUpdate(language=Language(chosen))
         await update_me(session, visit.runtime.cache, visit.viewer, changes)
     return visit.redirect(safe_next(text_field(form, "next")))
-
-
-@router.get("/account")
-async def account_page(visit: SignedInVisit, session: SessionDep) -> Response:
-    """Your name, email, language and role, and where you are signed in."""
-    return await _account_page(visit, session, errors={}, values=None)
-
-
-async def _account_page(
-    visit: Visit,
-    session: AsyncSession,
-    *,
-    errors: dict[str, str],
-    values: dict[str, str | None] | None,
-    status: int = 200,
-) -> Response:
-    sessions = await list_sessions(session, visit.user, visit.runtime.settings.auth)
-    return visit.render(
-        "auth/account.html",
-        status=status,
-        errors=errors,
-        role_choices=ROLE_CHOICES,
-        values=values,
-        sessions=sessions,
-    )
-
-
-@router.post("/account/sessions/{session_id}/end")
-async def end_sign_in(
-    session_id: uuid.UUID, visit: SignedInVisit, session: SessionDep, form: FormDep
-) -> Response:
-    """End one of your sign-ins (this browser's too): it can no longer use your account."""
-    try:
-        ended = await end_session(session, visit.runtime.cache, visit.user, session_id)
-    except SessionNotFoundError:
-        return visit.redirect("/account#sign-ins", flash="flash.session_not_found")
-    if ended.current:
-        visit.delete_cookie(SESSION_COOKIE)
-        return visit.redirect("/", flash="flash.session_ended")
-    return visit.redirect("/account#sign-ins", flash="flash.session_ended")
-
-
-@router.post("/account")
-async def update_account(
-    request: Request, visit: SignedInVisit, session: SessionDep, form: FormDep
-) -> Response:
-    """Change your name, email or role (among owner, buyer and investor)."""
-    viewer = visit.user
-    values = {
-        "name": text_field(form, "name"),
-        "email": text_field(form, "email"),
-        "role": text_field(form, "role"),
-    }
-    try:
-        fields: dict[str, str | None] = {
-            key: value for key, value in values.items() if value is not None
-        }
-        if values["email"] is None:
-            fields["email"] = None
-        changes = UserUpdate.model_validate(fields)
-        cache = visit.runtime.cache
-        await in_savepoint(session, lambda: update_me(session, cache, viewer, changes))
-    except pydantic.ValidationError as exc:
-        errors = schema_errors(visit, exc)
-    except AppError as exc:
-        errors = app_error_fields(visit, exc)
-    else:
-        return visit.redirect("/account", flash="flash.account_saved")
-    return await _account_page(visit, session, errors=errors, values=values, status=422)

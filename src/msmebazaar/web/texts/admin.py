@@ -103,6 +103,18 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "User ended a sign-in",
         "hi": "उपयोगकर्ता ने एक साइन-इन बंद किया",
     },
+    "audit_action.user.second_factor_enabled": {
+        "en": "User turned on two-step sign-in",
+        "hi": "उपयोगकर्ता ने दो-चरण साइन-इन चालू किया",
+    },
+    "audit_action.user.second_factor_disabled": {
+        "en": "User turned off two-step sign-in",
+        "hi": "उपयोगकर्ता ने दो-चरण साइन-इन बंद किया",
+    },
+    "audit_action.user.recovery_code_used": {
+        "en": "User signed in with a recovery code",
+        "hi": "उपयोगकर्ता ने रिकवरी कोड से साइन इन किया",
+    },
     "audit_action.data.exported": {"en": "Data exported", "hi": "डेटा निर्यात"},
     "audit_target.user": {"en": "User", "hi": "उपयोगकर्ता"},
     "audit_target.msme": {"en": "Business profile", "hi": "व्यावसायिक प्रोफ़ाइल"},

@@ -91,6 +91,19 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "hi": "यह खाता निलंबित है। सहायता से संपर्क करें।",
     },
     "flash.account_saved": {"en": "Your account is saved.", "hi": "आपका खाता सहेजा गया।"},
+    "flash.two_step_required": {
+        "en": "Admins need two-step sign-in: set it up here first.",
+        "hi": "एडमिन के लिए दो-चरण साइन-इन ज़रूरी है: पहले इसे यहाँ सेट करें।",
+    },
+    "flash.two_step_off": {"en": "Two-step sign-in is off.", "hi": "दो-चरण साइन-इन बंद है।"},
+    "flash.sign_in_again": {
+        "en": "That sign-in has expired. Sign in again.",
+        "hi": "वह साइन-इन समाप्त हो गया। फिर से साइन इन करें।",
+    },
+    "flash.too_many_codes": {
+        "en": "Too many wrong codes. Sign in again.",
+        "hi": "बहुत बार ग़लत कोड डाला गया। फिर से साइन इन करें।",
+    },
     "flash.session_ended": {
         "en": "That sign-in is ended: it can no longer use your account.",
         "hi": "वह साइन-इन बंद हो गया: वह अब आपका खाता इस्तेमाल नहीं कर सकता।",

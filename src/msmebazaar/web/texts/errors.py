@@ -103,6 +103,37 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "Too many tries. Wait a little and try again.",
         "hi": "बहुत अधिक प्रयास। थोड़ा रुककर फिर कोशिश करें।",
     },
+    "error.MFA_CODE_INVALID": {
+        "en": "That code is not valid. Enter the code your authenticator app shows now, or a "
+        "recovery code.",
+        "hi": "यह कोड मान्य नहीं है। अपने ऑथेंटिकेटर ऐप में अभी दिख रहा कोड, या एक रिकवरी कोड डालें।",
+    },
+    "error.MFA_TOKEN_INVALID": {
+        "en": "This sign-in has expired. Sign in again.",
+        "hi": "यह साइन-इन समाप्त हो गया है। फिर से साइन इन करें।",
+    },
+    "error.MFA_ATTEMPTS_EXCEEDED": {
+        "en": "Too many wrong codes. Sign in again.",
+        "hi": "बहुत बार ग़लत कोड डाला गया। फिर से साइन इन करें।",
+    },
+    "error.MFA_ENROLLMENT_REQUIRED": {
+        "en": "Admins need two-step sign-in. Turn it on under My account, or sign in again "
+        "with it.",
+        "hi": "एडमिन के लिए दो-चरण साइन-इन ज़रूरी है। मेरा खाता में इसे चालू करें, "
+        "या इसके साथ फिर से साइन इन करें।",
+    },
+    "error.MFA_ALREADY_ENABLED": {
+        "en": "Two-step sign-in is already on.",
+        "hi": "दो-चरण साइन-इन पहले से चालू है।",
+    },
+    "error.MFA_NOT_ENABLED": {
+        "en": "Two-step sign-in is not on.",
+        "hi": "दो-चरण साइन-इन चालू नहीं है।",
+    },
+    "error.MFA_SETUP_REQUIRED": {
+        "en": "Start the set-up again: your set-up was not found.",
+        "hi": "सेट-अप फिर से शुरू करें: आपका सेट-अप नहीं मिला।",
+    },
     "error.ACCOUNT_SUSPENDED": {
         "en": "This account is suspended. Contact support.",
         "hi": "यह खाता निलंबित है। सहायता से संपर्क करें।",

@@ -197,7 +197,71 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "welcome.submit": {"en": "Continue", "hi": "आगे बढ़ें"},
     "verify.submit": {"en": "Sign in", "hi": "साइन इन करें"},
     "verify.resend": {"en": "Send a new code", "hi": "नया कोड भेजें"},
+    "second_factor.title": {"en": "Two-step sign-in", "hi": "दो-चरण साइन-इन"},
+    "second_factor.lead": {
+        "en": "Enter the 6-digit code your authenticator app shows for MSMEBazaar. Lost the "
+        "phone with the app? Enter one of your recovery codes instead.",
+        "hi": "अपने ऑथेंटिकेटर ऐप में MSMEBazaar के लिए दिख रहा 6 अंकों का कोड डालें। ऐप वाला फ़ोन खो गया? "
+        "उसकी जगह अपना एक रिकवरी कोड डालें।",
+    },
+    "second_factor.code": {
+        "en": "Code from the app, or a recovery code",
+        "hi": "ऐप का कोड, या एक रिकवरी कोड",
+    },
+    "second_factor.submit": {"en": "Sign in", "hi": "साइन इन करें"},
     "account.title": {"en": "My account", "hi": "मेरा खाता"},
+    "account.two_step": {"en": "Two-step sign-in", "hi": "दो-चरण साइन-इन"},
+    "account.two_step_off": {
+        "en": "Off. With it on, signing in needs your phone's SMS code and a code from an "
+        "authenticator app (Google Authenticator, Microsoft Authenticator and the like), so a "
+        "stolen SIM alone does not open your account.",
+        "hi": "बंद है। इसे चालू करने पर साइन इन के लिए एसएमएस कोड के साथ ऑथेंटिकेटर ऐप "
+        "(Google Authenticator, Microsoft Authenticator आदि) का कोड भी चाहिए, ताकि सिर्फ़ "
+        "चोरी हुआ सिम आपका खाता न खोल सके।",
+    },
+    "account.two_step_required": {
+        "en": "Admins must turn it on before they can use the admin pages.",
+        "hi": "एडमिन पेज इस्तेमाल करने से पहले एडमिन को इसे चालू करना होगा।",
+    },
+    "account.two_step_on": {
+        "en": "On since {date}. Recovery codes left: {left}.",
+        "hi": "{date} से चालू। बचे रिकवरी कोड: {left}।",
+    },
+    "account.two_step_setup": {"en": "Set up two-step sign-in", "hi": "दो-चरण साइन-इन सेट करें"},
+    "account.two_step_code": {"en": "Code from the app", "hi": "ऐप का कोड"},
+    "account.two_step_disable": {"en": "Turn it off", "hi": "इसे बंद करें"},
+    "account.two_step_new_codes": {"en": "Make new recovery codes", "hi": "नए रिकवरी कोड बनाएँ"},
+    "account.two_step_manage_hint": {
+        "en": "To turn it off or replace your recovery codes, enter a current code from the app "
+        "(or a recovery code).",
+        "hi": "इसे बंद करने या रिकवरी कोड बदलने के लिए ऐप का अभी का कोड (या एक रिकवरी कोड) डालें।",
+    },
+    "totp_setup.title": {"en": "Set up two-step sign-in", "hi": "दो-चरण साइन-इन सेट करें"},
+    "totp_setup.scan": {
+        "en": "1. Scan this QR code with your authenticator app.",
+        "hi": "1. इस QR कोड को अपने ऑथेंटिकेटर ऐप से स्कैन करें।",
+    },
+    "totp_setup.qr_label": {
+        "en": "QR code holding your two-step sign-in key",
+        "hi": "आपकी दो-चरण साइन-इन कुंजी वाला QR कोड",
+    },
+    "totp_setup.manual": {
+        "en": "Cannot scan? Type this key into the app instead:",
+        "hi": "स्कैन नहीं हो रहा? यह कुंजी ऐप में टाइप करें:",
+    },
+    "totp_setup.confirm": {
+        "en": "2. Enter the 6-digit code the app now shows.",
+        "hi": "2. ऐप में अब दिख रहा 6 अंकों का कोड डालें।",
+    },
+    "totp_setup.submit": {"en": "Turn on", "hi": "चालू करें"},
+    "recovery_codes.title": {"en": "Your recovery codes", "hi": "आपके रिकवरी कोड"},
+    "recovery_codes.lead": {
+        "en": "Keep these codes somewhere safe, apart from your phone: each one signs you in once "
+        "if you lose the phone with the app. This is the only time they are shown.",
+        "hi": "इन कोड को फ़ोन से अलग किसी सुरक्षित जगह रखें: ऐप वाला फ़ोन खो जाने पर हर कोड एक बार साइन इन "
+        "कराता है। ये सिर्फ़ इसी बार दिखाए जा रहे हैं।",
+    },
+    "recovery_codes.done": {"en": "I have saved them", "hi": "मैंने इन्हें सहेज लिया है"},
     "account.sessions": {"en": "Sign-ins", "hi": "साइन-इन"},
     "account.sessions_hint": {
         "en": "Where your account is signed in now. End any you do not recognise.",
