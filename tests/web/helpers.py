@@ -50,6 +50,17 @@ async def submit(
     return await client.post(path, data=fields, files=files)
 
 
+async def phone_step(client: httpx.AsyncClient, phone: str, **fields: str) -> httpx.Response:
+    """Ask for a sign-in code on the pages and enter the echoed one: the answer that follows."""
+    sent = await submit(client, "/signin", {"phone": phone, "next": "/"})
+    assert sent.status_code == 200, sent.text
+    code = _DEBUG_CODE.search(sent.text)
+    assert code, "the code page shows no development code"
+    return await submit(
+        client, "/signin/verify", {"phone": phone, "code": code.group(1), "next": "/", **fields}
+    )
+
+
 async def web_sign_in(
     client: httpx.AsyncClient,
     phone: str | None = None,
@@ -59,15 +70,7 @@ async def web_sign_in(
 ) -> str:
     """Sign in through the pages (phone, then the echoed code); returns the phone."""
     phone = phone or new_phone()
-    sent = await submit(client, "/signin", {"phone": phone, "next": "/"})
-    assert sent.status_code == 200, sent.text
-    code = _DEBUG_CODE.search(sent.text)
-    assert code, "the code page shows no development code"
-    verified = await submit(
-        client,
-        "/signin/verify",
-        {"phone": phone, "code": code.group(1), "role": role, "name": name, "next": "/"},
-    )
+    verified = await phone_step(client, phone, role=role, name=name)
     assert verified.status_code == 303, verified.text
     return phone
 

@@ -8,7 +8,8 @@ from tests.auth.factories import Authenticator
 from tests.web.e2e.conftest import ADMIN_PHONE, LiveServer
 
 
-async def _enter_sms_code(page: Page, phone: str) -> None:
+async def enter_sms_code(page: Page, phone: str) -> None:
+    """Ask for a sign-in code on /signin and enter the development code the page shows."""
     await page.goto("/signin")
     await page.get_by_label("Mobile number").fill(phone)
     await page.get_by_role("button", name="Send code").click()
@@ -20,7 +21,7 @@ async def _enter_sms_code(page: Page, phone: str) -> None:
 async def sign_in(page: Page, phone: str, *, role: str | None = None, name: str = "") -> None:
     """Sign in on /signin with the development code the page shows; a new user then picks
     `role` (and gives `name`) on the welcome page."""
-    await _enter_sms_code(page, phone)
+    await enter_sms_code(page, phone)
     await expect(page.get_by_text("You are signed in.")).to_be_visible()
     if not page.url.split("?")[0].endswith("/welcome"):
         return
@@ -37,7 +38,7 @@ async def admin_sign_in(page: Page, server: LiveServer) -> Authenticator:
     two-step sign-in before anything else: the key is read off the set-up page into an
     authenticator (kept on the server for later sign-ins), and the recovery codes are shown
     once. Later sign-ins ask for the SMS code, then the app's code."""
-    await _enter_sms_code(page, ADMIN_PHONE)
+    await enter_sms_code(page, ADMIN_PHONE)
     if server.admin_authenticator is not None:
         app = server.admin_authenticator
         await expect(page.get_by_role("heading", name="Two-step sign-in")).to_be_visible()
