@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy import update
 from msmebazaar.auth.models import User
 from msmebazaar.auth.schemas import Principal, UserRole
 from msmebazaar.auth.service import OptionalUser, require_role
+from msmebazaar.auth.sessions import session_cache_key
 from msmebazaar.shared.runtime import runtime_of
 from tests.auth.factories import bearer, enrol_totp, sign_in
 
@@ -93,7 +95,7 @@ async def test_optional_user_with_a_bad_token_is_401(probe_client: httpx.AsyncCl
 async def _promote(app: FastAPI, tokens: dict[str, Any]) -> None:
     async with runtime_of(app).database.session() as session:
         await session.execute(update(User).values(role="admin"))
-    await runtime_of(app).cache.delete(f"auth:session:{_sid(tokens)}")
+    await runtime_of(app).cache.delete(session_cache_key(uuid.UUID(_sid(tokens))))
 
 
 async def test_require_role_always_admits_an_admin(

@@ -19,6 +19,7 @@ from msmebazaar.admin.models import AuditEntry
 from msmebazaar.auth.models import AuthSession, MfaChallenge, RecoveryCode, TotpFactor
 from msmebazaar.shared.db import Database, utcnow
 from msmebazaar.shared.metrics import REGISTRY
+from msmebazaar.shared.outbox import OutboxMessage
 from tests.auth.conftest import ClientFactory
 from tests.auth.factories import (
     ME,
@@ -422,3 +423,31 @@ async def test_codes_are_limited_per_user_across_sign_ins(client_with: ClientFac
     assert [r.status_code for r in spent] == [400, 400]
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "RATE_LIMITED"
+
+
+@pytest.mark.parametrize("code", ["१२३४५६", "١٢٣٤٥٦", "12345６", "abc'; --"])
+async def test_codes_in_other_scripts_are_a_clear_4xx(client: httpx.AsyncClient, code: str) -> None:
+    phone, tokens, _ = await _enrolled_user(client)
+    answer = await _phone_step(client, phone)
+
+    verify = await _verify(client, answer["mfa_token"], code)
+    disable = await client.post(TOTP_DISABLE, json={"code": code}, headers=bearer(tokens))
+
+    for response in (verify, disable):
+        assert response.status_code in {400, 422}, response.text
+        assert response.json()["success"] is False
+
+
+async def test_turning_it_on_tells_the_user_by_sms(
+    client: httpx.AsyncClient, db_connection: AsyncConnection
+) -> None:
+    phone, _, _ = await _enrolled_user(client)
+
+    sent = await rows(
+        db_connection,
+        select(OutboxMessage.body).where(
+            OutboxMessage.recipient == phone, OutboxMessage.template == "auth_second_factor_on"
+        ),
+    )
+    assert len(sent) == 1
+    assert "two-step sign-in was turned on" in sent[0].body

@@ -17,7 +17,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from msmebazaar.auth.models import AuthSession
+from msmebazaar.auth.models import AuthSession, OidcIdentity
 from msmebazaar.match.models import Mandate
 from msmebazaar.msme.models import Document, Financials, Interest, Listing, Msme
 from msmebazaar.shared.db import Database
@@ -71,6 +71,12 @@ ATTACKS: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", f"{API}/matches/mandates/{{mandate_id}}"): {},
     ("GET", f"{API}/matches/listings/{{listing_id}}"): {},
     ("DELETE", f"{API}/auth/sessions/{{session_id}}"): {},
+    ("DELETE", f"{API}/auth/identities/{{provider}}"): {},
+}
+# Id-bearing paths whose parameter names no one's resource: a sign-in provider (`google`).
+NOT_A_RESOURCE = {
+    ("GET", f"{API}/auth/oidc/{{provider}}/start"),
+    ("GET", f"{API}/auth/oidc/{{provider}}/callback"),
 }
 # Id-bearing routes that are not attackable this way: admins' (the matrix proves them admin
 # only) and providers' (signed webhooks).
@@ -104,6 +110,17 @@ async def _victims(
     interest = await make_interest(database, elsewhere, buyer.id, status="pending")
     sessions = await client.get(f"{API}/auth/sessions", headers=owner.headers)
     (owners_session,) = sessions.json()["data"]
+    async with database.session() as session:  # the owner's Google account, linked
+        session.add(
+            OidcIdentity(
+                id=uuid.uuid4(),
+                user_id=owner.id,
+                provider="google",
+                issuer="https://accounts.google.com",
+                subject="owner-at-google",
+                email="owner@example.in",
+            )
+        )
     return Victims(
         {
             "msme_id": str(msme.id),
@@ -114,6 +131,7 @@ async def _victims(
             "mandate_id": mandate.json()["data"]["id"],
             "interest_id": str(interest.id),
             "session_id": owners_session["id"],
+            "provider": "google",
         }
     )
 
@@ -148,6 +166,9 @@ async def _snapshot(connection: AsyncConnection, ids: dict[str, str]) -> dict[st
         "session": await one(
             select(AuthSession.revoked_at).where(AuthSession.id == uuid.UUID(ids["session_id"]))
         ),
+        "identities": await one(
+            select(func.count()).where(OidcIdentity.subject == "owner-at-google")
+        ),
     }
 
 
@@ -157,7 +178,9 @@ def _fill(path: str, ids: dict[str, str]) -> str:
 
 def test_every_id_bearing_route_is_attacked() -> None:
     id_bearing = {
-        key for key, rule in ROUTES.items() if "{" in key[1] and rule.access not in NOT_OWNED
+        key
+        for key, rule in ROUTES.items()
+        if "{" in key[1] and rule.access not in NOT_OWNED and key not in NOT_A_RESOURCE
     }
     missing = sorted(id_bearing - set(ATTACKS))
     assert not missing, (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -25,7 +24,7 @@ from msmebazaar.shared.db import Database
 from msmebazaar.shared.ratelimit import RateLimiter
 from msmebazaar.shared.runtime import runtime_of
 from msmebazaar.shared.security import client_ip
-from tests.conftest import make_settings
+from tests.conftest import clear_of_a_minute_boundary, make_settings
 from tests.shared.routes import router as kernel_router
 
 
@@ -44,20 +43,11 @@ async def _client_for(
             yield http
 
 
-async def _clear_of_a_minute_boundary() -> None:
-    """Wait out a minute's last seconds. The limiter's sliding window weighs the last minute's
-    hits and rounds down, so a burst that straddles the boundary lets one request more through
-    (it did when a slow first request landed at :59.6 on a loaded machine)."""
-    left = 60 - time.time() % 60
-    if left < 5:
-        await asyncio.sleep(left + 0.05)
-
-
 @pytest.fixture
 async def limited_client(
     database_url: str, database: Database, rate_limiter: RateLimiter
 ) -> AsyncIterator[httpx.AsyncClient]:
-    await _clear_of_a_minute_boundary()
+    await clear_of_a_minute_boundary()
     settings = make_settings(database_url, rate_limit_per_minute=3)
     async for http in _client_for(settings, database, rate_limiter):
         yield http
@@ -176,7 +166,7 @@ async def test_rate_limit_counts_each_client_ip_apart(
     database_url: str, database: Database, rate_limiter: RateLimiter
 ) -> None:
     settings = make_settings(database_url, rate_limit_per_minute=1)
-    await _clear_of_a_minute_boundary()
+    await clear_of_a_minute_boundary()
     async for first in _client_for(settings, database, rate_limiter, peer="198.51.100.1"):
         await first.get("/nope")
         assert (await first.get("/nope")).status_code == 429

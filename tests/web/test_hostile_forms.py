@@ -21,7 +21,7 @@ from msmebazaar.shared.db import Database
 from msmebazaar.shared.ratelimit import RateLimiter
 from msmebazaar.web.forms import MAX_FORM_FIELDS
 from msmebazaar.web.routes import build_router
-from tests.conftest import make_settings
+from tests.conftest import clear_of_a_minute_boundary, make_settings
 from tests.web.helpers import token_for, visible_text
 
 
@@ -112,6 +112,7 @@ async def limited_browser(
     database_url: str, database: Database, rate_limiter: RateLimiter
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A browser on an app whose global rate limit is 2 requests a minute."""
+    await clear_of_a_minute_boundary()
     settings = make_settings(database_url, rate_limit_per_minute=2)
     app: FastAPI = create_app(
         settings, database=database, cache=MemoryCache(), rate_limiter=rate_limiter

@@ -15,6 +15,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
+import re
+import secrets
 import time
 import uuid
 from dataclasses import dataclass
@@ -23,6 +26,14 @@ from msmebazaar.auth.schemas import Principal
 from msmebazaar.shared.config import AuthSettings
 
 _MAX_COOKIE_CHARS = 256
+_MAX_SEALED_CHARS = 2048
+
+# The browser's cookies auth reads or writes (the portal sets the same ones).
+SESSION_COOKIE = "mb_session"
+CSRF_COOKIE = "mb_csrf"
+# The browser's own random id, kept for years: a sign-in from a browser without it is a new
+# device to the account (auth tells the user by SMS).
+DEVICE_COOKIE = "mb_device"
 
 
 def _b64(data: bytes) -> str:
@@ -33,6 +44,16 @@ def _key_material(settings: AuthSettings) -> bytes:
     if settings.jwt_algorithm == "RS256" and settings.jwt_private_key is not None:
         return settings.jwt_private_key.get_secret_value().encode()
     return settings.jwt_secret.get_secret_value().encode()
+
+
+_RANDOM_ID = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def browser_device_id(current: str | None) -> str:
+    """This browser's device id: the one its cookie holds, or a new random one."""
+    if current and _RANDOM_ID.fullmatch(current):
+        return current
+    return secrets.token_urlsafe(32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +76,7 @@ class CookieSigner:
         material = _key_material(settings)
         self._session_key = hmac.new(material, b"msmebazaar/web-session", hashlib.sha256).digest()
         self._csrf_key = hmac.new(material, b"msmebazaar/web-csrf", hashlib.sha256).digest()
+        self._sealing_key = hmac.new(material, b"msmebazaar/web-sealed", hashlib.sha256).digest()
         self.session_seconds = settings.refresh_token_ttl_seconds
 
     def _mac(self, payload: str) -> str:
@@ -74,7 +96,7 @@ class CookieSigner:
         if len(parts) != 4:
             return None
         payload, mac = ".".join(parts[:3]), parts[3]
-        if not hmac.compare_digest(mac, self._mac(payload)):
+        if not hmac.compare_digest(mac.encode(), self._mac(payload).encode()):
             return None
         session_hex, user_hex, expires = parts[:3]
         if not expires.isdigit() or int(expires) <= (now if now is not None else time.time()):
@@ -95,4 +117,33 @@ class CookieSigner:
         """Whether a submitted token matches this browser and session (constant time)."""
         if not token or not csrf_cookie or len(token) > _MAX_COOKIE_CHARS:
             return False
-        return hmac.compare_digest(token, self.csrf_token(csrf_cookie, session_id))
+        expected = self.csrf_token(csrf_cookie, session_id)
+        return hmac.compare_digest(token.encode(), expected.encode())  # bytes: any text is safe
+
+    def seal(self, purpose: str, payload: dict[str, str], seconds: int) -> str:
+        """A cookie value carrying `payload` for `seconds`, readable only by `unseal` with the
+        same purpose: signed, not encrypted (put nothing secret from the browser in it)."""
+        body = dict(payload, _p=purpose, _e=str(int(time.time()) + seconds))
+        data = _b64(json.dumps(body, separators=(",", ":"), sort_keys=True).encode())
+        mac = _b64(hmac.new(self._sealing_key, data.encode(), hashlib.sha256).digest())
+        return f"{data}.{mac}"
+
+    def unseal(self, purpose: str, value: str | None) -> dict[str, str] | None:
+        """The payload `seal` put in a cookie for `purpose`, or None when absent, forged,
+        expired or sealed for another purpose."""
+        if not value or len(value) > _MAX_SEALED_CHARS or value.count(".") != 1:
+            return None
+        data, mac = value.split(".")
+        expected = _b64(hmac.new(self._sealing_key, data.encode(), hashlib.sha256).digest())
+        if not hmac.compare_digest(mac.encode(), expected.encode()):
+            return None
+        try:
+            body = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+        except ValueError:
+            return None
+        if not isinstance(body, dict) or body.pop("_p", None) != purpose:
+            return None
+        expires = body.pop("_e", "")
+        if not str(expires).isdigit() or int(expires) <= time.time():
+            return None
+        return {str(key): str(item) for key, item in body.items()}

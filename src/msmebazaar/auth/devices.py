@@ -38,6 +38,26 @@ NOTICES = Catalog(
             ),
         },
         "unknown_device": {"en": "an unknown device", "hi": "एक अनजान डिवाइस"},
+        "account_linked": {
+            "en": (
+                "MSMEBazaar: your {provider} account was linked at {time}; it can now sign in "
+                "to your account. Not you? Unlink it under Account, Linked accounts."
+            ),
+            "hi": (
+                "MSMEBazaar: {time} पर आपका {provider} खाता जोड़ा गया; अब उससे आपके खाते में साइन इन "
+                "हो सकता है। यह आप नहीं थे? खाता, जुड़े खाते में जाकर उसे हटाएँ।"
+            ),
+        },
+        "second_factor_on": {
+            "en": (
+                "MSMEBazaar: two-step sign-in was turned on for your account at {time}. "
+                "Not you? Contact support at once."
+            ),
+            "hi": (
+                "MSMEBazaar: {time} पर आपके खाते में दो-चरण साइन-इन चालू किया गया। "
+                "यह आप नहीं थे? तुरंत सहायता से संपर्क करें।"
+            ),
+        },
         "unknown_network": {"en": "unknown network", "hi": "अनजान नेटवर्क"},
     }
 )
@@ -179,6 +199,15 @@ async def is_new_device(
     if hashed is not None:
         return all(known != hashed for known, _ in earlier)
     return all(device_family(agent) != family for _, agent in earlier)
+
+
+def notify_security_change(
+    session: AsyncSession, phone: str, language: str, notice: str, **params: str
+) -> None:
+    """Queue the SMS telling a user of a change to how their account is signed in to
+    (`account_linked`, `second_factor_on`)."""
+    body = NOTICES.text(notice, language, time=india_time_text(utcnow()), **params)
+    enqueue(session, "sms", phone, body, template=f"auth_{notice}")
 
 
 def notify_new_device(

@@ -6,6 +6,8 @@ from msmebazaar.shared.exceptions import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    ExternalServiceError,
+    NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
     ValidationError,
@@ -98,3 +100,48 @@ class MfaNotEnabledError(ConflictError):
 class MfaSetupRequiredError(ConflictError):
     default_code = "MFA_SETUP_REQUIRED"
     default_message = "Start the set-up first (POST /api/v1/auth/2fa/totp/setup)."
+
+
+class OidcProviderUnknownError(NotFoundError):
+    default_code = "OIDC_PROVIDER_UNKNOWN"
+    default_message = "No such sign-in provider here."
+
+
+class OidcStateInvalidError(BadRequestError):
+    # A callback without the browser's own sign-in under way (missing, forged or expired state).
+    default_code = "OIDC_STATE_INVALID"
+    default_message = "This sign-in was not started here, or took too long. Start it again."
+
+
+class OidcDeniedError(BadRequestError):
+    default_code = "OIDC_DENIED"
+    default_message = "The sign-in provider did not sign you in. Start it again."
+
+
+class OidcTokenInvalidError(BadRequestError):
+    # The ID token failed a check: signature, issuer, audience, expiry or nonce.
+    default_code = "OIDC_TOKEN_INVALID"
+    default_message = "The sign-in provider's answer could not be trusted. Start it again."
+
+
+class OidcEmailUnverifiedError(BadRequestError):
+    default_code = "OIDC_EMAIL_UNVERIFIED"
+    default_message = "That account's email address is not verified with the provider."
+
+
+class OidcAlreadyLinkedError(ConflictError):
+    default_code = "OIDC_ALREADY_LINKED"
+    default_message = (
+        "That account is linked to another MSMEBazaar account, or yours already has one of "
+        "that provider linked. Unlink it first."
+    )
+
+
+class OidcUnavailableError(ExternalServiceError):
+    default_code = "OIDC_PROVIDER_UNAVAILABLE"
+    default_message = "The sign-in provider cannot be reached. Try again shortly."
+
+
+class IdentityNotFoundError(NotFoundError):
+    default_code = "IDENTITY_NOT_FOUND"
+    default_message = "No account of that provider is linked to yours."

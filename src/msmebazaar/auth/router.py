@@ -296,7 +296,7 @@ async def end_my_session(
     session_id: Annotated[uuid.UUID, Path(description="One of my sign-ins' id.")],
     runtime: RuntimeDep,
     session: SessionDep,
-    user: service.EnrollingUser,
+    user: service.CurrentUser,
 ) -> DataResponse[SessionRead]:
     """End one of my sign-ins at once: its tokens and its portal cookie stop working."""
     ended = await service.end_session(session, runtime.cache, user, session_id)

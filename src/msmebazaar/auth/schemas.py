@@ -118,6 +118,7 @@ SecondFactorCode = Annotated[
     Field(
         min_length=6,
         max_length=32,
+        pattern=r"^[A-Za-z0-9 -]+$",
         description="The 6-digit code your authenticator app shows, or a recovery code.",
         examples=["123456"],
     ),
@@ -155,6 +156,17 @@ class SecondFactorStatus(BaseModel):
     enabled_at: datetime | None
     recovery_codes_left: int
     required: bool = Field(description="Whether the role needs it (admins).")
+
+
+class LinkedIdentity(BaseModel):
+    """An account at a sign-in provider (Google...) linked to mine."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    provider: str = Field(examples=["google"])
+    email: str = Field(description="The address the provider verified.")
+    created_at: datetime
+    last_used_at: datetime | None
 
 
 class RefreshRequest(_Strict):

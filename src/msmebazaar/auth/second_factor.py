@@ -25,6 +25,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from msmebazaar.auth.devices import notify_security_change
 from msmebazaar.auth.events import SecondFactorChanged
 from msmebazaar.auth.exceptions import (
     MfaAlreadyEnabledError,
@@ -100,7 +101,7 @@ def _normalized(code: str) -> str:
 
 def _matching_step(secret: str, code: str, now: datetime) -> int | None:
     """The 30-second step whose code `code` is (this one or one either side), or None."""
-    if len(code) != DIGITS or not code.isdigit():
+    if len(code) != DIGITS or not (code.isascii() and code.isdigit()):  # "१२३४५६" is digits too
         return None
     totp = pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS)
     current = totp.timecode(now)
@@ -136,8 +137,13 @@ async def enforce_check_limits(
     )
 
 
-async def _factor(session: AsyncSession, user_id: uuid.UUID) -> TotpFactor | None:
-    return await session.scalar(select(TotpFactor).where(TotpFactor.user_id == user_id))
+async def _factor(
+    session: AsyncSession, user_id: uuid.UUID, *, lock: bool = False
+) -> TotpFactor | None:
+    """The user's factor row; `lock` holds it (PostgreSQL) for a change that reads, then writes
+    more than the row (recovery codes), so two such changes run one after the other."""
+    statement = select(TotpFactor).where(TotpFactor.user_id == user_id)
+    return await session.scalar(statement.with_for_update() if lock else statement)
 
 
 async def is_enabled(session: AsyncSession, user_id: uuid.UUID) -> bool:
@@ -205,9 +211,10 @@ def _setup_of(secret: str, principal: Principal) -> TotpSetup:
 
 
 async def _claim_step(
-    session: AsyncSession, user_id: uuid.UUID, step: int, *, enabling: bool
+    session: AsyncSession, factor: TotpFactor, step: int, *, enabling: bool
 ) -> bool:
-    """Record `step` as the last accepted one unless it (or a later one) already was."""
+    """Record `step` as the last accepted one unless it (or a later one) already was, and the
+    secret is still the one the code was checked against (a set-up may have replaced it)."""
     unused = (TotpFactor.last_used_step.is_(None)) | (TotpFactor.last_used_step < step)
     on = TotpFactor.enabled_at.is_(None) if enabling else TotpFactor.enabled_at.is_not(None)
     values: dict[str, Any] = {"last_used_step": step}
@@ -215,7 +222,12 @@ async def _claim_step(
         values["enabled_at"] = utcnow()
     result: Any = await session.execute(
         update(TotpFactor)
-        .where(TotpFactor.user_id == user_id, on, unused)
+        .where(
+            TotpFactor.user_id == factor.user_id,
+            TotpFactor.secret_encrypted == factor.secret_encrypted,
+            on,
+            unused,
+        )
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -233,7 +245,7 @@ async def enable_totp(
 ) -> list[str]:
     """Turn two-step sign-in on with a first code from the app; the ten recovery codes (the
     only time they are shown). The sign-in doing it counts as having proved it."""
-    factor = await _factor(session, principal.id)
+    factor = await _factor(session, principal.id, lock=True)
     if factor is None:
         raise MfaSetupRequiredError()
     if factor.enabled_at is not None:
@@ -243,10 +255,12 @@ async def enable_totp(
     if step is None:
         MFA_VERIFIED.labels("invalid").inc()
         raise MfaCodeInvalidError()
-    if not await _claim_step(session, principal.id, step, enabling=True):
+    if not await _claim_step(session, factor, step, enabling=True):
         raise MfaAlreadyEnabledError()  # another request turned it on a moment ago
     codes = await _new_recovery_codes(session, codec, principal.id)
     await _mark_session(session, principal.session_id)
+    user = principal.user
+    notify_security_change(session, user.phone, user.language.value, "second_factor_on")
     await forget_session(cache, principal.session_id)
     _announce(session, principal, SecondFactorChanged.ENABLED)
     MFA_VERIFIED.labels("totp").inc()
@@ -267,7 +281,8 @@ async def renew_recovery_codes(
 ) -> list[str]:
     """Ten new recovery codes for a current code (or a recovery code); the old ones stop
     working."""
-    if not await is_enabled(session, principal.id):
+    factor = await _factor(session, principal.id, lock=True)
+    if factor is None or factor.enabled_at is None:
         raise MfaNotEnabledError()
     await _spend(session, codec, settings, principal, code)
     return await _new_recovery_codes(session, codec, principal.id)
@@ -329,9 +344,9 @@ async def check_code(
         return None
     normalized = _normalized(code)
     now = utcnow()
-    if normalized.isdigit():
+    if normalized.isascii() and normalized.isdigit():
         step = _matching_step(SecretBox(settings).open(factor.secret_encrypted), normalized, now)
-        if step is not None and await _claim_step(session, user_id, step, enabling=False):
+        if step is not None and await _claim_step(session, factor, step, enabling=False):
             return "totp"
         return None
     spent: Any = await session.execute(
@@ -358,7 +373,8 @@ async def disable_totp(
 ) -> None:
     """Turn two-step sign-in off with a current code (or a recovery code): the secret and the
     recovery codes are deleted, and no sign-in counts as having proved a second factor."""
-    if not await is_enabled(session, principal.id):
+    factor = await _factor(session, principal.id, lock=True)
+    if factor is None or factor.enabled_at is None:
         raise MfaNotEnabledError()
     await _spend(session, codec, settings, principal, code)
     await session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == principal.id))

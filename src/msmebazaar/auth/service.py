@@ -22,7 +22,14 @@ from msmebazaar.auth.admin_users import (
     users_after,
 )
 from msmebazaar.auth.channels import acting_principal, find_user_by_phone, user_for_verified_phone
-from msmebazaar.auth.cookies import CookieSigner, SessionRef
+from msmebazaar.auth.cookies import (
+    CSRF_COOKIE,
+    DEVICE_COOKIE,
+    SESSION_COOKIE,
+    CookieSigner,
+    SessionRef,
+    browser_device_id,
+)
 from msmebazaar.auth.dependencies import (
     CallerLanguage,
     CodecDep,
@@ -49,6 +56,17 @@ from msmebazaar.auth.exceptions import (
     PhoneInvalidError,
     RoleNotAllowedError,
 )
+from msmebazaar.auth.oidc import (
+    LINK_COOKIE,
+    MFA_COOKIE,
+    Identity,
+    link_pending_identity,
+    linked_identities,
+    pending_identity,
+    pending_mfa_token,
+    sign_in_choices,
+    unlink_identity,
+)
 from msmebazaar.auth.otp import parse_phone
 from msmebazaar.auth.schemas import MfaRequired, Principal, UserRead, UserRole, UserStatus
 from msmebazaar.auth.second_factor import (
@@ -66,12 +84,18 @@ from msmebazaar.auth.tokens import TokenCodec
 from msmebazaar.auth.users import create_or_promote_admin, get_user, set_user_status, update_me
 
 __all__ = [
+    "CSRF_COOKIE",
+    "DEVICE_COOKIE",
+    "LINK_COOKIE",
+    "MFA_COOKIE",
+    "SESSION_COOKIE",
     "AccountSuspendedError",
     "CallerLanguage",
     "CodecDep",
     "CookieSigner",
     "CurrentUser",
     "EnrollingUser",
+    "Identity",
     "LastAdminError",
     "MfaAttemptsExceededError",
     "MfaCodeInvalidError",
@@ -99,6 +123,7 @@ __all__ = [
     "UserSearch",
     "UserStatus",
     "acting_principal",
+    "browser_device_id",
     "change_user",
     "codec_of",
     "complete_second_factor",
@@ -113,10 +138,14 @@ __all__ = [
     "get_user",
     "issue_tokens",
     "lacks_second_factor",
+    "link_pending_identity",
+    "linked_identities",
     "list_sessions",
     "logout",
     "optional_user",
     "parse_phone",
+    "pending_identity",
+    "pending_mfa_token",
     "pending_totp",
     "refresh_tokens",
     "renew_recovery_codes",
@@ -129,7 +158,9 @@ __all__ = [
     "set_user_status",
     "setup_totp",
     "sign_in",
+    "sign_in_choices",
     "signup_cohort",
+    "unlink_identity",
     "update_me",
     "user_counts",
     "user_for_verified_phone",

@@ -40,8 +40,11 @@ ENDED_BY_USER = "ended_by_user"  # DELETE /auth/sessions/{id}
 _REVOKED_MARKER_SECONDS = 300
 
 
-def _session_key(session_id: uuid.UUID) -> str:
-    return f"auth:session:{session_id}"
+def session_cache_key(session_id: uuid.UUID) -> str:
+    """The liveness cache's key for a session. Versioned by the snapshot's form: a release that
+    changes the form changes the key, so pods of two releases never read each other's entries
+    (the database stays the truth; an entry lives `AUTH_SESSION_CACHE_SECONDS`)."""
+    return f"auth:session:v2:{session_id}"
 
 
 def _token_pair(
@@ -143,7 +146,7 @@ async def refresh_tokens(
     async with database.session() as session:
         result = await _rotate(session, codec, raw, grace_seconds)
     if isinstance(result, uuid.UUID):  # the family was revoked (and committed): answer 401
-        await cache.set(_session_key(result), _REVOKED, _REVOKED_MARKER_SECONDS)
+        await cache.set(session_cache_key(result), _REVOKED, _REVOKED_MARKER_SECONDS)
         raise RefreshTokenReusedError()
     return result
 
@@ -251,7 +254,7 @@ async def end_sessions(
     access tokens fail the next liveness check (the cached check is overwritten); how many."""
     ended = await _revoke(session, session_ids, reason, utcnow())
     for session_id in session_ids:
-        await cache.set(_session_key(session_id), _REVOKED, _REVOKED_MARKER_SECONDS)
+        await cache.set(session_cache_key(session_id), _REVOKED, _REVOKED_MARKER_SECONDS)
     return ended
 
 
@@ -269,13 +272,13 @@ async def revoke_user_sessions(
     )
     ended = await _revoke(session, open_sessions, reason, utcnow())
     for session_id in open_sessions:
-        await cache.set(_session_key(session_id), _REVOKED, _REVOKED_MARKER_SECONDS)
+        await cache.set(session_cache_key(session_id), _REVOKED, _REVOKED_MARKER_SECONDS)
     return ended
 
 
 async def forget_session(cache: Cache, session_id: uuid.UUID) -> None:
     """Drop the cached liveness of one session (after a change to what it may do)."""
-    await cache.delete(_session_key(session_id))
+    await cache.delete(session_cache_key(session_id))
 
 
 async def forget_user_sessions(session: AsyncSession, cache: Cache, user_id: uuid.UUID) -> None:
@@ -286,7 +289,7 @@ async def forget_user_sessions(session: AsyncSession, cache: Cache, user_id: uui
         )
     )
     for session_id in open_sessions:
-        await cache.delete(_session_key(session_id))
+        await cache.delete(session_cache_key(session_id))
 
 
 async def load_principal(
@@ -312,10 +315,10 @@ async def session_principal(
 ) -> Principal:
     """The user of a live sign-in session (an access token's, or the web portal's cookie's):
     401 once it is revoked (logout, token reuse), 403 while the user is suspended."""
-    key = _session_key(session_id)
+    key = session_cache_key(session_id)
     cached = await cache.get(key) if cache_seconds > 0 else None
     snapshot = _read_snapshot(cached) if cached is not None else None
-    if snapshot is None:  # not cached, or in an older release's form
+    if snapshot is None:  # not cached (or unreadable)
         value = await _session_snapshot(database, session_id)
         if cache_seconds > 0:
             await cache.set(key, value, cache_seconds)

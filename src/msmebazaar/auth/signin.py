@@ -23,6 +23,7 @@ from msmebazaar.auth.exceptions import (
     RoleNotAllowedError,
 )
 from msmebazaar.auth.models import MfaChallenge, User
+from msmebazaar.auth.oidc import Identity, user_of_identity
 from msmebazaar.auth.otp import (
     CodeCheck,
     check_code,
@@ -272,4 +273,26 @@ async def _check_challenge(
     if used == "recovery_code":
         change = SecondFactorChanged.RECOVERY_CODE_USED
         publish(session, SecondFactorChanged(user.id, user.role, change, signed_in.session_id))
+    return signed_in
+
+
+async def sign_in_with_identity(
+    database: Database,
+    codec: TokenCodec,
+    settings: Settings,
+    identity: Identity,
+    place: Place,
+) -> SignIn | MfaRequired | None:
+    """Sign in the user an OpenID Connect identity is linked to (waiting for the second factor
+    when they have one on); None when it is linked to nobody yet."""
+    async with database.session() as session:
+        user = await user_of_identity(session, identity)
+        if user is None:
+            return None
+        if user.status == UserStatus.SUSPENDED:
+            raise AccountSuspendedError()
+        if await second_factor.is_enabled(session, user.id):
+            return await open_challenge(session, codec, settings.auth, user.id)
+        signed_in = await _complete(session, user, place, new_user=False)
+    record_login(signed_in.principal.role)
     return signed_in

@@ -252,6 +252,33 @@ class WhatsAppSettings(_Group):
     sweep_seconds: float = Field(30.0, ge=0, validation_alias="WHATSAPP_SWEEP_SECONDS")
 
 
+class OidcSettings(_Group):
+    """Single sign-on with OpenID Connect: Google when its client is set, and any one other
+    issuer (Microsoft Entra ID, Okta, Keycloak...) by its issuer URL."""
+
+    google_client_id: str | None = Field(None, validation_alias="OIDC_GOOGLE_CLIENT_ID")
+    google_client_secret: SecretStr | None = Field(
+        None, validation_alias="OIDC_GOOGLE_CLIENT_SECRET"
+    )
+    provider_name: str | None = Field(
+        None, pattern=r"^[a-z][a-z0-9-]{1,30}$", validation_alias="OIDC_PROVIDER_NAME"
+    )
+    provider_label: str | None = Field(None, max_length=40, validation_alias="OIDC_PROVIDER_LABEL")
+    issuer: str | None = Field(None, pattern=r"^https://", validation_alias="OIDC_ISSUER")
+    client_id: str | None = Field(None, validation_alias="OIDC_CLIENT_ID")
+    client_secret: SecretStr | None = Field(None, validation_alias="OIDC_CLIENT_SECRET")
+    http_timeout_seconds: float = Field(
+        10.0, gt=0, le=60, validation_alias="OIDC_HTTP_TIMEOUT_SECONDS"
+    )
+
+    @field_validator("provider_name")
+    @classmethod
+    def _not_google(cls, value: str | None) -> str | None:
+        if value == "google":
+            raise ValueError("OIDC_PROVIDER_NAME 'google' is Google's own: use OIDC_GOOGLE_*")
+        return value
+
+
 class OutboxSettings(_Group):
     # None: the worker runs inside the app in development only (tests drive it themselves and
     # production runs `msmebazaar worker`).
@@ -302,6 +329,7 @@ class Settings(_Group):
     sms: SmsSettings = Field(default_factory=SmsSettings)
     whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+    oidc: OidcSettings = Field(default_factory=OidcSettings)
     events: EventSettings = Field(default_factory=EventSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
@@ -364,6 +392,7 @@ __all__ = [
     "DatabaseSettings",
     "Environment",
     "ObservabilitySettings",
+    "OidcSettings",
     "OutboxSettings",
     "RedisSettings",
     "Settings",

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import secrets
 
-SESSION_COOKIE = "mb_session"
-CSRF_COOKIE = "mb_csrf"
+from msmebazaar.auth.service import CSRF_COOKIE, DEVICE_COOKIE, SESSION_COOKIE
+from msmebazaar.auth.service import browser_device_id as device_id
+
 LANGUAGE_COOKIE = "mb_lang"
 FLASH_COOKIE = "mb_flash"
-# The browser's own random id, kept for years: a sign-in from a browser without it is a new
-# device to the account (auth tells the user by SMS).
-DEVICE_COOKIE = "mb_device"
 DEVICE_COOKIE_SECONDS = 2 * 365 * 24 * 3600
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -27,13 +25,6 @@ def new_csrf_cookie() -> str:
     return secrets.token_urlsafe(_CSRF_COOKIE_BYTES)
 
 
-def device_id(current: str | None) -> str:
-    """This browser's device id: the one its cookie holds, or a new random one."""
-    if current and csrf_cookie_valid(current):  # the same shape: 43 URL-safe characters
-        return current
-    return secrets.token_urlsafe(_CSRF_COOKIE_BYTES)
-
-
 def csrf_cookie_valid(value: str | None) -> bool:
     """Whether a CSRF cookie looks like one we set (43 URL-safe characters)."""
     return (
@@ -41,3 +32,18 @@ def csrf_cookie_valid(value: str | None) -> bool:
         and len(value or "") == 43
         and (value or "").replace("-", "").replace("_", "").isalnum()
     )
+
+
+__all__ = [
+    "CSRF_COOKIE",
+    "CSRF_FIELD",
+    "CSRF_HEADER",
+    "DEVICE_COOKIE",
+    "DEVICE_COOKIE_SECONDS",
+    "FLASH_COOKIE",
+    "LANGUAGE_COOKIE",
+    "SESSION_COOKIE",
+    "csrf_cookie_valid",
+    "device_id",
+    "new_csrf_cookie",
+]

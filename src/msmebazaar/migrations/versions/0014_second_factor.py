@@ -53,7 +53,9 @@ def upgrade() -> None:
         sa.Column("used_at", UTCDateTime(), nullable=True),
         _user_key("recovery_codes"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_codes")),
-        sa.UniqueConstraint("user_id", "code_hash", name=op.f("uq_recovery_codes_user_id_code_hash")),
+        sa.UniqueConstraint(
+            "user_id", "code_hash", name=op.f("uq_recovery_codes_user_id_code_hash")
+        ),
     )
     op.create_index("ix_recovery_codes_user_id", "recovery_codes", ["user_id"])
     op.create_table(

@@ -5,6 +5,7 @@ shown once, turning it off). Auth's rules and limits, as in the API."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pydantic
 import segno
@@ -14,23 +15,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.auth.schemas import TotpCode, UserUpdate
 from msmebazaar.auth.service import (
+    LINK_COOKIE,
     SessionNotFoundError,
     disable_totp,
     enable_totp,
     end_session,
     enforce_check_limits,
     get_codec,
+    lacks_second_factor,
+    link_pending_identity,
+    linked_identities,
     list_sessions,
+    pending_identity,
     pending_totp,
     renew_recovery_codes,
     second_factor_status,
     setup_totp,
+    sign_in_choices,
+    unlink_identity,
     update_me,
 )
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.exceptions import AppError
 from msmebazaar.shared.security import client_ip
-from msmebazaar.web.context import SignedInVisit, Visit
+from msmebazaar.web.context import SignedInVisit, Visit, signer_of
 from msmebazaar.web.forms import FormDep, app_error_fields, schema_errors, text_field
 from msmebazaar.web.pages import in_savepoint, page_router
 from msmebazaar.web.routes.signin import ROLE_CHOICES
@@ -64,8 +72,59 @@ async def _account_page(
         values=values,
         sessions=sessions,
         two_step=await second_factor_status(session, visit.user),
+        **await _linked_accounts(visit, session),
         two_step_errors=two_step_errors or {},
     )
+
+
+async def _linked_accounts(visit: Visit, session: AsyncSession) -> dict[str, Any]:
+    identities = await linked_identities(session, visit.user.id)
+    providers = sign_in_choices(visit.settings.oidc)
+    return {
+        "identities": identities,
+        "providers": providers,
+        "provider_labels": dict(providers),
+        "linked_names": {item.provider for item in identities},
+    }
+
+
+@router.get("/account/link")
+async def link_page(request: Request, visit: SignedInVisit) -> Response:
+    """Whether to link the provider's account that started this sign-in to this account (asked,
+    never assumed: the browser may have been someone else's a moment ago)."""
+    pending = pending_identity(signer_of(visit.runtime), request.cookies.get(LINK_COOKIE))
+    if pending is None:
+        return visit.redirect("/account#linked-accounts")
+    labels = dict(sign_in_choices(visit.settings.oidc))
+    return visit.render(
+        "auth/link.html", pending=pending, label=labels.get(pending.provider, pending.provider)
+    )
+
+
+@router.post("/account/link")
+async def link_or_not(request: Request, visit: SignedInVisit, form: FormDep) -> Response:
+    """Link the waiting account (`decision=link`) or forget it (anything else)."""
+    pending = pending_identity(signer_of(visit.runtime), request.cookies.get(LINK_COOKIE))
+    visit.delete_cookie(LINK_COOKIE)
+    if pending is None or text_field(form, "decision") != "link":
+        return visit.redirect("/account#linked-accounts")
+    if lacks_second_factor(visit.user):
+        return visit.redirect("/account#two-step", flash="flash.two_step_required")
+    linked = await link_pending_identity(visit.runtime.database, visit.user.id, pending)
+    flash = "flash.account_linked" if linked else "flash.link_refused"
+    return visit.redirect("/account#linked-accounts", flash=flash)
+
+
+@router.post("/account/identities/{provider}/unlink")
+async def unlink_account(
+    provider: str, visit: SignedInVisit, session: SessionDep, form: FormDep
+) -> Response:
+    """Unlink an account at a provider: signing in there no longer signs in here."""
+    try:
+        await in_savepoint(session, lambda: unlink_identity(session, visit.user.id, provider[:32]))
+    except AppError:
+        return visit.redirect("/account#linked-accounts")
+    return visit.redirect("/account#linked-accounts", flash="flash.unlinked")
 
 
 @router.post("/account/sessions/{session_id}/end")
@@ -73,6 +132,8 @@ async def end_sign_in(
     session_id: uuid.UUID, visit: SignedInVisit, session: SessionDep, form: FormDep
 ) -> Response:
     """End one of your sign-ins (this browser's too): it can no longer use your account."""
+    if lacks_second_factor(visit.user):  # as the API: only once two-step sign-in is set up
+        return visit.redirect("/account#two-step", flash="flash.two_step_required")
     try:
         ended = await end_session(session, visit.runtime.cache, visit.user, session_id)
     except SessionNotFoundError:

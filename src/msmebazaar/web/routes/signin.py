@@ -22,6 +22,8 @@ from msmebazaar.auth.schemas import (
     UserUpdate,
 )
 from msmebazaar.auth.service import (
+    LINK_COOKIE,
+    MFA_COOKIE,
     MfaAttemptsExceededError,
     MfaCodeInvalidError,
     MfaTokenInvalidError,
@@ -34,8 +36,11 @@ from msmebazaar.auth.service import (
     get_codec,
     logout,
     parse_phone,
+    pending_identity,
+    pending_mfa_token,
     request_code,
     sign_in,
+    sign_in_choices,
     update_me,
 )
 from msmebazaar.shared.db import SessionDep
@@ -80,7 +85,31 @@ async def signin_page(
     """Ask for the mobile number."""
     if visit.viewer is not None:
         return visit.redirect(safe_next(next_url, HOME_OF_ROLE[visit.viewer.role]))
-    return visit.render("auth/signin.html", phone="", next=safe_next(next_url, ""), errors={})
+    return _phone_form(visit, "", safe_next(next_url, ""), {})
+
+
+def _phone_form(
+    visit: Visit,
+    phone: str,
+    next_url: str,
+    errors: dict[str, str],
+    *,
+    status: int = 200,
+    notice: str | None = None,
+) -> Response:
+    """The sign-in page: the phone form, the providers to sign in with, and the account of a
+    provider waiting for this phone sign-in to be linked."""
+    pending = pending_identity(signer_of(visit.runtime), visit.request.cookies.get(LINK_COOKIE))
+    return visit.render(
+        "auth/signin.html",
+        status=status,
+        phone=phone,
+        next=next_url,
+        errors=errors,
+        providers=sign_in_choices(visit.settings.oidc),
+        pending=pending,
+        notice=notice,
+    )
 
 
 @router.post("/signin")
@@ -100,13 +129,8 @@ async def send_code(request: Request, visit: VisitDep, form: FormDep) -> Respons
             client_ip=client_ip(request.scope, runtime.settings.app.trusted_proxies),
         )
     except AppError as exc:
-        return visit.render(
-            "auth/signin.html",
-            status=exc.status_code,
-            phone=raw_phone,
-            next=next_url,
-            errors=app_error_fields(visit, exc) | _phone_error(visit, exc),
-        )
+        errors = app_error_fields(visit, exc) | _phone_error(visit, exc)
+        return _phone_form(visit, raw_phone, next_url, errors, status=exc.status_code)
     resend_at = int(time.time()) + issued.resend_after
     return _code_form(visit, phone, next_url, issued.debug_code, {}, resend_at=resend_at)
 
@@ -188,14 +212,17 @@ async def check_code(request: Request, visit: VisitDep, form: FormDep) -> Respon
         )
     if isinstance(signed_in, MfaRequired):
         return _second_factor_form(visit, signed_in.mfa_token, next_url, {})
-    return _signed_in(visit, signed_in, device, next_url, role_chosen=body.role is not None)
+    return await _signed_in(visit, signed_in, device, next_url, role_chosen=body.role is not None)
 
 
-def _signed_in(
+async def _signed_in(
     visit: Visit, signed_in: SignIn, device: str, next_url: str, *, role_chosen: bool
 ) -> Response:
-    """The browser's cookies for a completed sign-in, and the page it goes on to."""
+    """The browser's cookies for a completed sign-in, and the page it goes on to: first the
+    question whether to link a provider's account waiting for this phone sign-in."""
     signer = signer_of(visit.runtime)
+    flash = "flash.signed_in"
+    visit.delete_cookie(MFA_COOKIE)
     visit.set_cookie(
         SESSION_COOKIE,
         signer.session_cookie(SessionRef.of(signed_in.principal)),
@@ -203,11 +230,13 @@ def _signed_in(
     )
     visit.set_cookie(CSRF_COOKIE, new_csrf_cookie(), language_cookie_age())  # a new browser secret
     visit.set_cookie(DEVICE_COOKIE, device, DEVICE_COOKIE_SECONDS)
+    if pending_identity(signer, visit.request.cookies.get(LINK_COOKIE)) is not None:
+        return visit.redirect("/account/link", flash=flash)
     if signed_in.new_user and not role_chosen:
         welcome = f"/welcome?next={quote(next_url, safe='/')}" if next_url else "/welcome"
-        return visit.redirect(welcome, flash="flash.signed_in")
+        return visit.redirect(welcome, flash=flash)
     home = HOME_OF_ROLE[signed_in.principal.role]
-    return visit.redirect(safe_next(next_url, home), flash="flash.signed_in")
+    return visit.redirect(safe_next(next_url, home), flash=flash)
 
 
 def _second_factor_form(
@@ -218,6 +247,18 @@ def _second_factor_form(
     )
     response.headers["Cache-Control"] = "no-store"  # the page holds the sign-in's token
     return response
+
+
+@router.get("/signin/2fa")
+async def second_factor_page(
+    request: Request, visit: VisitDep, next_url: Annotated[str | None, Query(alias="next")] = None
+) -> Response:
+    """The second-factor step of a sign-in begun at a provider (Google...)."""
+    mfa_token = pending_mfa_token(signer_of(visit.runtime), request.cookies.get(MFA_COOKIE))
+    if mfa_token is None:  # none under way (or it expired): start again here
+        notice = visit.t("flash.sign_in_again")
+        return _phone_form(visit, "", safe_next(next_url, ""), {}, notice=notice)
+    return _second_factor_form(visit, mfa_token, safe_next(next_url, ""), {})
 
 
 @router.post("/signin/2fa")
@@ -256,7 +297,7 @@ async def check_second_factor(request: Request, visit: VisitDep, form: FormDep) 
         if isinstance(exc, MfaCodeInvalidError):
             errors = {"code": visit.t("error.MFA_CODE_INVALID")}
         return _second_factor_form(visit, mfa_token, next_url, errors, status=exc.status_code)
-    return _signed_in(visit, signed_in, device, next_url, role_chosen=True)
+    return await _signed_in(visit, signed_in, device, next_url, role_chosen=True)
 
 
 def _welcome_page(
@@ -314,7 +355,8 @@ async def sign_out(
     """End this sign-in session (the same as the API's logout)."""
     if visit.viewer is not None:
         await logout(session, visit.runtime.cache, visit.viewer, "")
-    visit.delete_cookie(SESSION_COOKIE)
+    for name in (SESSION_COOKIE, LINK_COOKIE, MFA_COOKIE):  # nothing of this visitor stays
+        visit.delete_cookie(name)
     return visit.redirect("/", flash="flash.signed_out")
 
 

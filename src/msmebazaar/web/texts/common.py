@@ -100,6 +100,16 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "That sign-in has expired. Sign in again.",
         "hi": "वह साइन-इन समाप्त हो गया। फिर से साइन इन करें।",
     },
+    "flash.account_linked": {
+        "en": "The account is linked: use it to sign in next time.",
+        "hi": "खाता जुड़ गया: अगली बार इससे साइन इन करें।",
+    },
+    "flash.link_refused": {
+        "en": "That account is linked to someone else (or you have one of that provider), so it "
+        "was not linked.",
+        "hi": "वह खाता किसी और से जुड़ा है (या आपका उस प्रदाता का एक खाता पहले से है), इसलिए जोड़ा नहीं गया।",
+    },
+    "flash.unlinked": {"en": "The account is unlinked.", "hi": "खाता हटा दिया गया।"},
     "flash.too_many_codes": {
         "en": "Too many wrong codes. Sign in again.",
         "hi": "बहुत बार ग़लत कोड डाला गया। फिर से साइन इन करें।",

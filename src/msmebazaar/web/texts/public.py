@@ -170,6 +170,14 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "hi": "10 अंकों का भारतीय मोबाइल नंबर लिखें, जैसे 98765 43210।",
     },
     "signin.send_code": {"en": "Send code", "hi": "कोड भेजें"},
+    "signin.or": {"en": "Or", "hi": "या"},
+    "signin.with_provider": {"en": "Sign in with {provider}", "hi": "{provider} से साइन इन करें"},
+    "signin.pending_link": {
+        "en": "Verify your mobile number once to finish: your account {email} will then sign "
+        "you in here.",
+        "hi": "पूरा करने के लिए एक बार अपना मोबाइल नंबर सत्यापित करें: उसके बाद आपका खाता {email} आपको "
+        "यहाँ साइन इन कराएगा।",
+    },
     "verify.title": {"en": "Enter the code", "hi": "कोड डालें"},
     "verify.lead": {"en": "We sent a code to {phone}.", "hi": "हमने {phone} पर कोड भेजा है।"},
     "verify.debug_code": {
@@ -211,6 +219,29 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "second_factor.submit": {"en": "Sign in", "hi": "साइन इन करें"},
     "account.title": {"en": "My account", "hi": "मेरा खाता"},
     "account.two_step": {"en": "Two-step sign-in", "hi": "दो-चरण साइन-इन"},
+    "account.linked": {"en": "Linked accounts", "hi": "जुड़े खाते"},
+    "account.linked_hint": {
+        "en": "Sign in with these instead of an SMS code. Your mobile number stays your account.",
+        "hi": "एसएमएस कोड के बजाय इनसे साइन इन करें। आपका मोबाइल नंबर ही आपका खाता रहता है।",
+    },
+    "account.link_provider": {
+        "en": "Link your {provider} account",
+        "hi": "अपना {provider} खाता जोड़ें",
+    },
+    "account.unlink": {"en": "Unlink", "hi": "हटाएँ"},
+    "link.title": {"en": "Link this account?", "hi": "यह खाता जोड़ें?"},
+    "link.question": {
+        "en": "You started by signing in with {provider} as {email}. Link that account to this "
+        "one ({phone}), so it signs you in here from now on?",
+        "hi": "आपने {provider} से {email} के रूप में साइन इन शुरू किया था। क्या उस खाते को इस खाते "
+        "({phone}) से जोड़ें, ताकि अब से वह आपको यहाँ साइन इन कराए?",
+    },
+    "link.not_you": {
+        "en": "Not your account, or not now? Do not link it: nothing changes.",
+        "hi": "आपका खाता नहीं है, या अभी नहीं? इसे न जोड़ें: कुछ नहीं बदलेगा।",
+    },
+    "link.yes": {"en": "Link it", "hi": "जोड़ें"},
+    "link.no": {"en": "Do not link", "hi": "न जोड़ें"},
     "account.two_step_off": {
         "en": "Off. With it on, signing in needs your phone's SMS code and a code from an "
         "authenticator app (Google Authenticator, Microsoft Authenticator and the like), so a "
