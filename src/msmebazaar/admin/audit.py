@@ -212,6 +212,10 @@ _SECOND_FACTOR_AUDIT = {
         AuditAction.USER_RECOVERY_CODE_USED,
         "Signed in with a recovery code (POST /auth/2fa/verify).",
     ),
+    SecondFactorChanged.RESET: (
+        AuditAction.USER_SECOND_FACTOR_RESET,
+        "Removed by an operator (msmebazaar reset-second-factor); every sign-in ended.",
+    ),
 }
 
 

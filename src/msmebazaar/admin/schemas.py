@@ -37,6 +37,7 @@ class AuditAction(StrEnum):
     USER_SECOND_FACTOR_ENABLED = "user.second_factor_enabled"
     USER_SECOND_FACTOR_DISABLED = "user.second_factor_disabled"
     USER_RECOVERY_CODE_USED = "user.recovery_code_used"
+    USER_SECOND_FACTOR_RESET = "user.second_factor_reset"
     DATA_EXPORTED = "data.exported"
 
 

@@ -39,16 +39,17 @@ class SessionEnded(DomainEvent):
 
 @dataclass(frozen=True)
 class SecondFactorChanged(DomainEvent):
-    """A user turned two-step sign-in on or off, or signed in with a recovery code; admin
-    audits it."""
+    """A user turned two-step sign-in on or off, or signed in with a recovery code, or an
+    operator removed it for them; admin audits it."""
 
     event_name: ClassVar[str] = "auth.second_factor_changed"
 
     ENABLED: ClassVar[str] = "enabled"
     DISABLED: ClassVar[str] = "disabled"
     RECOVERY_CODE_USED: ClassVar[str] = "recovery_code_used"
+    RESET: ClassVar[str] = "reset"  # removed by an operator (`msmebazaar reset-second-factor`)
 
     user_id: uuid.UUID
     user_role: str
-    change: str  # ENABLED, DISABLED or RECOVERY_CODE_USED
-    session_id: uuid.UUID  # the sign-in that did it
+    change: str  # ENABLED, DISABLED, RECOVERY_CODE_USED or RESET
+    session_id: uuid.UUID  # the sign-in that did it (all zeros for an operator's command)

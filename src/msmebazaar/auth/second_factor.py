@@ -33,9 +33,9 @@ from msmebazaar.auth.exceptions import (
     MfaNotEnabledError,
     MfaSetupRequiredError,
 )
-from msmebazaar.auth.models import AuthSession, RecoveryCode, TotpFactor
+from msmebazaar.auth.models import AuthSession, RecoveryCode, TotpFactor, User
 from msmebazaar.auth.schemas import Principal, SecondFactorStatus, TotpSetup, UserRole
-from msmebazaar.auth.sessions import forget_session, forget_user_sessions
+from msmebazaar.auth.sessions import forget_session, forget_user_sessions, revoke_user_sessions
 from msmebazaar.auth.tokens import TokenCodec
 from msmebazaar.shared.cache import Cache
 from msmebazaar.shared.config import AuthSettings
@@ -63,6 +63,8 @@ MFA_VERIFIED = counter(
 )
 
 Factor = Literal["totp", "recovery_code"]
+SECOND_FACTOR_RESET = "second_factor_reset"  # why the sessions of a reset user ended
+OPERATOR_SESSION = uuid.UUID(int=0)  # a change made by an operator's command, in no sign-in
 
 
 def required_for(role: UserRole) -> bool:
@@ -387,3 +389,19 @@ async def disable_totp(
     )
     await forget_user_sessions(session, cache, principal.id)
     _announce(session, principal, SecondFactorChanged.DISABLED)
+
+
+async def reset_for_user(session: AsyncSession, cache: Cache, user_id: uuid.UUID) -> bool:
+    """Remove a user's second factor for them, when they lost both the app and the recovery
+    codes (an operator's command, after checking who they are): the factor and the codes go,
+    every sign-in of theirs ends, and they set it up again. False when they had none."""
+    factor = await _factor(session, user_id, lock=True)
+    user = await session.get(User, user_id)
+    if factor is None or user is None:
+        return False
+    await session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+    await session.execute(delete(TotpFactor).where(TotpFactor.user_id == user_id))
+    await revoke_user_sessions(session, cache, user_id, SECOND_FACTOR_RESET)
+    change = SecondFactorChanged.RESET
+    publish(session, SecondFactorChanged(user_id, user.role, change, OPERATOR_SESSION))
+    return True

@@ -111,6 +111,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "User turned off two-step sign-in",
         "hi": "उपयोगकर्ता ने दो-चरण साइन-इन बंद किया",
     },
+    "audit_action.user.second_factor_reset": {
+        "en": "Two-step sign-in removed by an operator",
+        "hi": "ऑपरेटर ने दो-चरण साइन-इन हटाया",
+    },
     "audit_action.user.recovery_code_used": {
         "en": "User signed in with a recovery code",
         "hi": "उपयोगकर्ता ने रिकवरी कोड से साइन इन किया",
