@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from msmebazaar.admin.models import AuditEntry
-from msmebazaar.auth.models import AuthSession, MfaChallenge, RecoveryCode, TotpFactor
+from msmebazaar.auth.models import AuthSession, MfaChallenge, RecoveryCode, TotpFactor, User
 from msmebazaar.shared.db import Database, utcnow
 from msmebazaar.shared.metrics import REGISTRY
 from msmebazaar.shared.outbox import OutboxMessage
@@ -157,6 +157,7 @@ async def test_with_it_on_the_phone_code_alone_opens_no_session(
 ) -> None:
     phone, _, _ = await _enrolled_user(client)
     before = len(await rows(db_connection, select(AuthSession.id)))
+    last_login = await rows(db_connection, select(User.last_login_at).where(User.phone == phone))
 
     answer = await _phone_step(client, phone)
 
@@ -166,6 +167,9 @@ async def test_with_it_on_the_phone_code_alone_opens_no_session(
     assert len(await rows(db_connection, select(AuthSession.id))) == before
     (challenge,) = await rows(db_connection, select(MfaChallenge.token_hash))
     assert challenge.token_hash != answer["mfa_token"]  # stored as a keyed hash
+    assert await rows(db_connection, select(User.last_login_at).where(User.phone == phone)) == (
+        last_login
+    )  # not signed in yet
 
 
 async def test_the_app_code_finishes_the_sign_in_once(client: httpx.AsyncClient) -> None:

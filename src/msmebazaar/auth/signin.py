@@ -154,6 +154,7 @@ async def _complete(
     second_factor_used: bool = False,
 ) -> SignIn:
     """Open the session of a sign-in that passed every check, telling the user of a new device."""
+    user.last_login_at = utcnow()
     if not new_user and await is_new_device(session, user.id, place.user_agent, place.device_id):
         network = ip_prefix(place.client_ip)
         notify_new_device(session, user, user_agent=place.user_agent, network=network)

@@ -39,7 +39,8 @@ async def user_for_sign_in(
     language: Language,
 ) -> tuple[User, bool]:
     """The user of a verified phone, created on first sign-in (then True); a role given later
-    is ignored."""
+    is ignored. Its `last_login_at` moves when a sign-in completes (`signin._complete`), not
+    here: a second factor may still be asked for."""
     now = utcnow()
     user = await session.scalar(select(User).where(User.phone == phone))
     created = user is None
@@ -56,8 +57,7 @@ async def user_for_sign_in(
         )
         session.add(user)
         SIGNUPS.labels(user.role).inc()
-    elif user.status != UserStatus.SUSPENDED:
-        user.last_login_at = now
+    elif user.status != UserStatus.SUSPENDED:  # signed in once the sign-in completes
         user.phone_verified_at = user.phone_verified_at or now
         user.name = user.name or name
     await session.flush()
