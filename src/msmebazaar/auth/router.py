@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.auth import service
 from msmebazaar.auth.schemas import (
@@ -28,6 +30,7 @@ from msmebazaar.auth.schemas import (
     UserRead,
     UserUpdate,
 )
+from msmebazaar.auth.tokens import TokenCodec
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.i18n import HeaderLanguage
 from msmebazaar.shared.pagination import PageDep, page_response
@@ -153,27 +156,55 @@ async def set_up_totp(
     return ok(await service.setup_totp(session, runtime.settings.auth, user), "Scan the code.")
 
 
+@dataclass(frozen=True)
+class CodeCaller:
+    """A signed-in caller about to spend a second-factor code, within the hourly limits."""
+
+    user: Principal
+    runtime: Runtime
+    session: AsyncSession
+    codec: TokenCodec
+
+
+async def code_caller(
+    request: Request,
+    runtime: RuntimeDep,
+    session: SessionDep,
+    codec: service.CodecDep,
+    user: service.EnrollingUser,
+) -> CodeCaller:
+    """FastAPI dependency: the caller, once this code check is counted against their and their
+    address's hourly limits (429 beyond them)."""
+    await service.enforce_check_limits(
+        runtime.rate_limiter,
+        runtime.settings.auth,
+        user_id=user.id,
+        client_ip=client_ip(request.scope, runtime.settings.app.trusted_proxies),
+    )
+    return CodeCaller(user, runtime, session, codec)
+
+
+CodeCallerDep = Annotated[CodeCaller, Depends(code_caller)]
+
+
 @router.post(
     "/2fa/totp/enable",
     response_model=DataResponse[RecoveryCodes],
     responses=error_responses(400, 401, 409, 429),
 )
 async def enable_totp(
-    body: TotpCode,
-    *,
-    request: Request,
-    response: Response,
-    runtime: RuntimeDep,
-    session: SessionDep,
-    codec: service.CodecDep,
-    user: service.EnrollingUser,
+    body: TotpCode, response: Response, caller: CodeCallerDep
 ) -> DataResponse[RecoveryCodes]:
     """Turn two-step sign-in on with the app's current code; answers the ten recovery codes,
     shown this once."""
     response.headers["Cache-Control"] = NO_STORE
-    await _limit_checks(request, runtime, user)
     codes = await service.enable_totp(
-        session, runtime.cache, codec, runtime.settings.auth, principal=user, code=body.code
+        caller.session,
+        caller.runtime.cache,
+        caller.codec,
+        caller.runtime.settings.auth,
+        principal=caller.user,
+        code=body.code,
     )
     return ok(RecoveryCodes(recovery_codes=codes), "Two-step sign-in is on.")
 
@@ -183,21 +214,18 @@ async def enable_totp(
     response_model=DataResponse[SecondFactorStatus],
     responses=error_responses(400, 401, 409, 429),
 )
-async def disable_totp(
-    body: TotpCode,
-    *,
-    request: Request,
-    runtime: RuntimeDep,
-    session: SessionDep,
-    codec: service.CodecDep,
-    user: service.EnrollingUser,
-) -> DataResponse[SecondFactorStatus]:
+async def disable_totp(body: TotpCode, caller: CodeCallerDep) -> DataResponse[SecondFactorStatus]:
     """Turn two-step sign-in off with a current code or a recovery code."""
-    await _limit_checks(request, runtime, user)
     await service.disable_totp(
-        session, runtime.cache, codec, runtime.settings.auth, principal=user, code=body.code
+        caller.session,
+        caller.runtime.cache,
+        caller.codec,
+        caller.runtime.settings.auth,
+        principal=caller.user,
+        code=body.code,
     )
-    return ok(await service.second_factor_status(session, user), "Two-step sign-in is off.")
+    status = await service.second_factor_status(caller.session, caller.user)
+    return ok(status, "Two-step sign-in is off.")
 
 
 @router.post(
@@ -206,31 +234,14 @@ async def disable_totp(
     responses=error_responses(400, 401, 409, 429),
 )
 async def renew_recovery_codes(
-    body: TotpCode,
-    *,
-    request: Request,
-    response: Response,
-    runtime: RuntimeDep,
-    session: SessionDep,
-    codec: service.CodecDep,
-    user: service.EnrollingUser,
+    body: TotpCode, response: Response, caller: CodeCallerDep
 ) -> DataResponse[RecoveryCodes]:
     """Ten new recovery codes for a current code (the old ones stop working), shown once."""
     response.headers["Cache-Control"] = NO_STORE
-    await _limit_checks(request, runtime, user)
     codes = await service.renew_recovery_codes(
-        session, codec, runtime.settings.auth, user, body.code
+        caller.session, caller.codec, caller.runtime.settings.auth, caller.user, body.code
     )
     return ok(RecoveryCodes(recovery_codes=codes), "New recovery codes made.")
-
-
-async def _limit_checks(request: Request, runtime: Runtime, user: Principal) -> None:
-    await service.enforce_check_limits(
-        runtime.rate_limiter,
-        runtime.settings.auth,
-        user_id=user.id,
-        client_ip=client_ip(request.scope, runtime.settings.app.trusted_proxies),
-    )
 
 
 @router.post(

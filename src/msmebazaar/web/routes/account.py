@@ -5,7 +5,8 @@ shown once, turning it off). Auth's rules and limits, as in the API."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import pydantic
 import segno
@@ -45,6 +46,7 @@ from msmebazaar.web.routes.signin import ROLE_CHOICES
 from msmebazaar.web.security import SESSION_COOKIE
 
 router = page_router()
+T = TypeVar("T")
 NO_STORE = "no-store"  # pages holding a secret or recovery codes are never cached
 
 
@@ -239,30 +241,45 @@ def _recovery_codes_page(visit: Visit, codes: list[str]) -> Response:
     return response
 
 
+async def _with_code(
+    request: Request,
+    visit: Visit,
+    session: AsyncSession,
+    form: FormDep,
+    action: Callable[[str], Awaitable[T]],
+) -> T | Exception:
+    """`action` run with the posted code (within the hourly limits) in a savepoint, or the
+    error that stopped it (the page shows it; nothing it wrote is kept)."""
+    try:
+        code = await _code(request, visit, form)
+        return await in_savepoint(session, lambda: action(code))
+    except (pydantic.ValidationError, AppError) as exc:
+        return exc
+
+
+def _status(exc: Exception) -> int:
+    return exc.status_code if isinstance(exc, AppError) else 422
+
+
 @router.post("/account/2fa/enable")
 async def turn_on(
     request: Request, visit: SignedInVisit, session: SessionDep, form: FormDep
 ) -> Response:
     """Turn two-step sign-in on with the app's first code; show the recovery codes once."""
-    runtime = visit.runtime
-    codec = await get_codec(request)
-    try:
-        code = await _code(request, visit, form)
-        codes = await in_savepoint(
-            session,
-            lambda: enable_totp(
-                session,
-                runtime.cache,
-                codec,
-                runtime.settings.auth,
-                principal=visit.user,
-                code=code,
-            ),
-        )
-    except (pydantic.ValidationError, AppError) as exc:
-        status = exc.status_code if isinstance(exc, AppError) else 422
-        return await _setup_page(visit, session, errors=_code_errors(visit, exc), status=status)
-    return _recovery_codes_page(visit, codes)
+    runtime, codec = visit.runtime, await get_codec(request)
+    outcome = await _with_code(
+        request,
+        visit,
+        session,
+        form,
+        lambda code: enable_totp(
+            session, runtime.cache, codec, runtime.settings.auth, principal=visit.user, code=code
+        ),
+    )
+    if isinstance(outcome, Exception):
+        errors = _code_errors(visit, outcome)
+        return await _setup_page(visit, session, errors=errors, status=_status(outcome))
+    return _recovery_codes_page(visit, outcome)
 
 
 @router.post("/account/2fa/disable")
@@ -270,23 +287,18 @@ async def turn_off(
     request: Request, visit: SignedInVisit, session: SessionDep, form: FormDep
 ) -> Response:
     """Turn two-step sign-in off with a current code or a recovery code."""
-    runtime = visit.runtime
-    codec = await get_codec(request)
-    try:
-        code = await _code(request, visit, form)
-        await in_savepoint(
-            session,
-            lambda: disable_totp(
-                session,
-                runtime.cache,
-                codec,
-                runtime.settings.auth,
-                principal=visit.user,
-                code=code,
-            ),
-        )
-    except (pydantic.ValidationError, AppError) as exc:
-        return await _account_with_errors(visit, session, exc)
+    runtime, codec = visit.runtime, await get_codec(request)
+    outcome = await _with_code(
+        request,
+        visit,
+        session,
+        form,
+        lambda code: disable_totp(
+            session, runtime.cache, codec, runtime.settings.auth, principal=visit.user, code=code
+        ),
+    )
+    if isinstance(outcome, Exception):
+        return await _account_with_errors(visit, session, outcome)
     return visit.redirect("/account#two-step", flash="flash.two_step_off")
 
 
@@ -295,20 +307,21 @@ async def new_recovery_codes(
     request: Request, visit: SignedInVisit, session: SessionDep, form: FormDep
 ) -> Response:
     """Replace the recovery codes (a current code proves it is you); show the new ones once."""
-    settings = visit.settings.auth
-    codec = await get_codec(request)
-    try:
-        code = await _code(request, visit, form)
-        codes = await in_savepoint(
-            session, lambda: renew_recovery_codes(session, codec, settings, visit.user, code)
-        )
-    except (pydantic.ValidationError, AppError) as exc:
-        return await _account_with_errors(visit, session, exc)
-    return _recovery_codes_page(visit, codes)
+    settings, codec = visit.settings.auth, await get_codec(request)
+    outcome = await _with_code(
+        request,
+        visit,
+        session,
+        form,
+        lambda code: renew_recovery_codes(session, codec, settings, visit.user, code),
+    )
+    if isinstance(outcome, Exception):
+        return await _account_with_errors(visit, session, outcome)
+    return _recovery_codes_page(visit, outcome)
 
 
 async def _account_with_errors(visit: Visit, session: AsyncSession, exc: Exception) -> Response:
-    status = exc.status_code if isinstance(exc, AppError) else 422
+    status = _status(exc)
     errors = _code_errors(visit, exc)
     return await _account_page(
         visit, session, errors={}, values=None, two_step_errors=errors, status=status
