@@ -11,7 +11,16 @@ from typing import Any
 
 from stdnum import luhn
 
-from msmebazaar.msme.models import Document, Financials, Interest, Listing, Msme
+from msmebazaar.msme import nda
+from msmebazaar.msme.models import (
+    Deal,
+    Document,
+    Financials,
+    Interest,
+    Listing,
+    Msme,
+    NdaAcceptance,
+)
 from msmebazaar.shared.db import Database, utcnow
 from tests.auth.factories import make_user
 
@@ -172,6 +181,48 @@ async def make_interest(
     async with database.session() as session:
         session.add(interest)
     return interest
+
+
+async def make_deal_room(
+    database: Database,
+    owner_id: uuid.UUID,
+    buyer_id: uuid.UUID,
+    *,
+    nda_signed: bool = False,
+    **listing_fields: Any,
+) -> Deal:
+    """A deal room between an owner and a buyer (their accepted interest in a new listing),
+    stored directly; with `nda_signed`, both accepted the NDA."""
+    listing = await make_listing(database, await make_msme(database, owner_id), **listing_fields)
+    interest = await make_interest(database, listing, buyer_id, status="accepted")
+    now = utcnow()
+    deal = Deal(
+        id=uuid.uuid4(),
+        listing_id=listing.id,
+        interest_id=interest.id,
+        owner_id=owner_id,
+        buyer_id=buyer_id,
+        stage="nda_signed" if nda_signed else "introduced",
+        stage_changed_at=now,
+    )
+    async with database.session() as session:
+        session.add(deal)
+        await session.flush()
+        if nda_signed:
+            text = nda.current("en")
+            session.add_all(
+                NdaAcceptance(
+                    id=uuid.uuid4(),
+                    deal_id=deal.id,
+                    user_id=user_id,
+                    version=text.version,
+                    language="en",
+                    text_sha256=text.sha256,
+                    accepted_at=now,
+                )
+                for user_id in (owner_id, buyer_id)
+            )
+    return deal
 
 
 async def make_deals(database: Database, count: int) -> list[uuid.UUID]:

@@ -96,6 +96,23 @@ ROUTES: dict[tuple[str, str], Rule] = {
         f"GET {API}/auth/identities",
         f"DELETE {API}/auth/identities/{{provider}}",
     ),
+    # msme: deal rooms (their two sides, and admins to read; anyone else 404)
+    **_rules(
+        "msme",
+        Access.SIGNED_IN,
+        f"GET {API}/deals",
+        f"GET {API}/deals/{{deal_id}}",
+        f"GET {API}/deals/{{deal_id}}/nda",
+        f"POST {API}/deals/{{deal_id}}/nda/accept",
+        f"POST {API}/deals/{{deal_id}}/messages",
+        f"GET {API}/deals/{{deal_id}}/messages",
+        f"POST {API}/deals/{{deal_id}}/close",
+        f"POST {API}/deals/{{deal_id}}/offers",
+        f"GET {API}/deals/{{deal_id}}/offers",
+        f"POST {API}/offers/{{offer_id}}/accept",
+        f"POST {API}/offers/{{offer_id}}/reject",
+        f"POST {API}/offers/{{offer_id}}/withdraw",
+    ),
     # msme: profiles, financials, documents
     **_rules("msme", Access.PUBLIC, f"GET {API}/msmes/sectors", f"GET {API}/msmes"),
     # DESIGN.md lists GET /msmes/{id} among the signed-in routes; msme serves a verified profile

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -17,13 +18,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from msmebazaar.match.models import Mandate
-from msmebazaar.msme.models import Document, Interest, Listing, Msme
+from msmebazaar.msme.models import DealMessage, Document, Interest, Listing, Msme, Offer
 from msmebazaar.shared.db import Database
 from msmebazaar.valuation.models import Valuation
 from tests.auth.factories import Actor
 from tests.match.factories import mandate_payload
 from tests.msme.factories import (
     listing_payload,
+    make_deal_room,
     make_financials,
     make_listing,
     make_msme,
@@ -109,6 +111,34 @@ async def _mandate(database: Database, actors: dict[str, Actor]) -> Creation:
     )
 
 
+def _offer_body(amount: int) -> dict[str, Any]:
+    valid_until = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+    return {"json": {"amount": amount, "terms": "cash", "valid_until": valid_until}}
+
+
+async def _message(database: Database, actors: dict[str, Actor]) -> Creation:
+    deal = await make_deal_room(database, actors["owner"].id, actors["buyer"].id)
+    return Creation(
+        DealMessage,
+        "buyer",
+        {"json": {"body": "Could we see the ITRs?"}},
+        {"json": {"body": "And the GST returns?"}},
+        {"deal_id": str(deal.id)},
+    )
+
+
+async def _offer(database: Database, actors: dict[str, Actor]) -> Creation:
+    owner, buyer = actors["owner"].id, actors["buyer"].id
+    deal = await make_deal_room(database, owner, buyer, nda_signed=True)
+    return Creation(
+        Offer,
+        "buyer",
+        _offer_body(4_00_00_000),
+        _offer_body(4_10_00_000),
+        {"deal_id": str(deal.id)},
+    )
+
+
 CREATIONS: dict[str, Builder] = {
     f"{API}/msmes": _profile,
     f"{API}/msmes/{{msme_id}}/documents": _document,
@@ -116,6 +146,8 @@ CREATIONS: dict[str, Builder] = {
     f"{API}/listings/{{listing_id}}/interests": _interest,
     f"{API}/valuations": _valuation,
     f"{API}/mandates": _mandate,
+    f"{API}/deals/{{deal_id}}/messages": _message,
+    f"{API}/deals/{{deal_id}}/offers": _offer,
 }
 
 

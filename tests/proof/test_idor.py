@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -19,7 +20,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from msmebazaar.auth.models import AuthSession, OidcIdentity
 from msmebazaar.match.models import Mandate
-from msmebazaar.msme.models import Document, Financials, Interest, Listing, Msme
+from msmebazaar.msme.models import (
+    Deal,
+    DealMessage,
+    Document,
+    Financials,
+    Interest,
+    Listing,
+    Msme,
+    NdaAcceptance,
+    Offer,
+)
 from msmebazaar.shared.db import Database
 from msmebazaar.valuation.models import Valuation
 from tests.auth.factories import Actor, signed_in
@@ -41,6 +52,11 @@ UPLOAD: dict[str, Any] = {
 }
 
 # Valid requests per id-bearing route: what an attacker would send to change or read it.
+OFFER = {
+    "amount": 4_00_00_000,
+    "terms": "cash",
+    "valid_until": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
+}
 ATTACKS: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", f"{API}/msmes/{{msme_id}}"): {},
     ("PATCH", f"{API}/msmes/{{msme_id}}"): {"json": {"employees": 1}},
@@ -72,6 +88,17 @@ ATTACKS: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", f"{API}/matches/listings/{{listing_id}}"): {},
     ("DELETE", f"{API}/auth/sessions/{{session_id}}"): {},
     ("DELETE", f"{API}/auth/identities/{{provider}}"): {},
+    ("GET", f"{API}/deals/{{deal_id}}"): {},
+    ("GET", f"{API}/deals/{{deal_id}}/nda"): {},
+    ("POST", f"{API}/deals/{{deal_id}}/nda/accept"): {},
+    ("POST", f"{API}/deals/{{deal_id}}/messages"): {"json": {"body": "let us talk elsewhere"}},
+    ("GET", f"{API}/deals/{{deal_id}}/messages"): {},
+    ("POST", f"{API}/deals/{{deal_id}}/close"): {"json": {"outcome": "lost", "reason": "mine"}},
+    ("GET", f"{API}/deals/{{deal_id}}/offers"): {},
+    ("POST", f"{API}/deals/{{deal_id}}/offers"): {"json": OFFER},
+    ("POST", f"{API}/offers/{{offer_id}}/accept"): {},
+    ("POST", f"{API}/offers/{{offer_id}}/reject"): {},
+    ("POST", f"{API}/offers/{{offer_id}}/withdraw"): {},
 }
 # Id-bearing paths whose parameter names no one's resource: a sign-in provider (`google`).
 NOT_A_RESOURCE = {
@@ -108,6 +135,18 @@ async def _victims(
     third = await signed_in(client, database, "msme_owner")
     elsewhere = await make_listing(database, await make_msme(database, third.id))
     interest = await make_interest(database, elsewhere, buyer.id, status="pending")
+    # The owner's deal with the buyer: the owner accepts the buyer's interest in their listing.
+    wanted = await make_listing(database, msme)
+    proposal = await make_interest(database, wanted, buyer.id, status="pending")
+    accepted = await client.post(f"{API}/interests/{proposal.id}/accept", headers=owner.headers)
+    assert accepted.status_code == 200, accepted.text
+    (deal,) = (await client.get(f"{API}/deals", headers=owner.headers)).json()["data"]
+    for actor in (owner, buyer):
+        await client.post(f"{API}/deals/{deal['id']}/nda/accept", headers=actor.headers)
+    offered = await client.post(
+        f"{API}/deals/{deal['id']}/offers", json=OFFER, headers=buyer.headers
+    )
+    assert offered.status_code == 201, offered.text
     sessions = await client.get(f"{API}/auth/sessions", headers=owner.headers)
     (owners_session,) = sessions.json()["data"]
     async with database.session() as session:  # the owner's Google account, linked
@@ -132,6 +171,8 @@ async def _victims(
             "interest_id": str(interest.id),
             "session_id": owners_session["id"],
             "provider": "google",
+            "deal_id": deal["id"],
+            "offer_id": offered.json()["data"]["id"],
         }
     )
 
@@ -166,6 +207,12 @@ async def _snapshot(connection: AsyncConnection, ids: dict[str, str]) -> dict[st
         "session": await one(
             select(AuthSession.revoked_at).where(AuthSession.id == uuid.UUID(ids["session_id"]))
         ),
+        "deal": await one(
+            select(Deal.stage, Deal.updated_at).where(Deal.id == uuid.UUID(ids["deal_id"]))
+        ),
+        "deal_messages": await one(select(func.count()).select_from(DealMessage)),
+        "nda_acceptances": await one(select(func.count()).select_from(NdaAcceptance)),
+        "offers": await one(select(func.count(), func.min(Offer.status)).select_from(Offer)),
         "identities": await one(
             select(func.count()).where(OidcIdentity.subject == "owner-at-google")
         ),

@@ -81,9 +81,14 @@ async def url_at_0008(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIt
 
 
 # Later revisions the code under test needs (it stores domain events, sign-ins keep their
-# network and last use and may need a second factor) and that 0009 leaves alone: applied
-# beside 0008, the stamp unchanged.
-LATER_REVISIONS = ("0012_domain_events", "0013_session_devices", "0014_second_factor")
+# network and last use and may need a second factor, accepted interests open deals) and that
+# 0009 leaves alone: applied beside 0008, the stamp unchanged.
+LATER_REVISIONS = (
+    "0012_domain_events",
+    "0013_session_devices",
+    "0014_second_factor",
+    "0016_deals",
+)
 
 
 def _apply_later_revisions(connection: Connection) -> None:

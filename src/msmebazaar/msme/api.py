@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from msmebazaar.msme.cli import app as cli
+from msmebazaar.msme.routes.deals import router as deals_router
 from msmebazaar.msme.routes.documents import router as documents_router
 from msmebazaar.msme.routes.financials import router as financials_router
 from msmebazaar.msme.routes.interests import router as interests_router
@@ -20,6 +21,7 @@ SERVICE = ServiceSpec(
         documents_router,
         listings_router,
         interests_router,
+        deals_router,
     ],
     tags=[
         {
@@ -34,6 +36,12 @@ SERVICE = ServiceSpec(
         {
             "name": "interests",
             "description": "Buyers' and investors' interest in listings; accept to share contacts.",
+        },
+        {
+            "name": "deals",
+            "description": "The deal room an accepted interest opens: mutual NDA, messages, "
+            "offers and counter-offers, closing as won or lost. Its two sides (and admins, to "
+            "read) only.",
         },
     ],
 )

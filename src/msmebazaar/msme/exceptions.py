@@ -116,3 +116,38 @@ class InterestLimitReachedError(ConflictError):
 class InterestStatusConflictError(ConflictError):
     default_code = "INTEREST_STATUS_CONFLICT"
     default_message = "The interest is not in a status that allows this."
+
+
+class DealNotFoundError(NotFoundError):
+    default_code = "DEAL_NOT_FOUND"
+    default_message = "No such deal of yours."
+
+
+class DealClosedError(ConflictError):
+    default_code = "DEAL_CLOSED"
+    default_message = "This deal is closed: nothing more can be added to it."
+
+
+class OfferNotFoundError(NotFoundError):
+    default_code = "OFFER_NOT_FOUND"
+    default_message = "No such offer in a deal of yours."
+
+
+class OfferStatusConflictError(ConflictError):
+    default_code = "OFFER_STATUS_CONFLICT"
+    default_message = "This offer is no longer pending."
+
+
+class OfferPendingError(ConflictError):
+    default_code = "OFFER_PENDING"
+    default_message = "Your last offer is still pending: withdraw it, or wait for the answer."
+
+
+class OfferExpiredError(ConflictError):
+    default_code = "OFFER_EXPIRED"
+    default_message = "This offer lapsed at its valid-until time."
+
+
+class NdaNotSignedError(ConflictError):
+    default_code = "NDA_NOT_SIGNED"
+    default_message = "Both sides accept the NDA before offers are made."

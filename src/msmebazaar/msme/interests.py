@@ -1,8 +1,9 @@
 """Interests: a buyer or investor asks about a listing; the owner accepts or declines.
 
-On accept both sides see each other's contact details, and the buyer sees the full profile (and,
-through `privacy.identity_visible`, the listing's identity and the profile's documents). Each
-step that concerns the other side sends them an SMS through the outbox, in their language.
+On accept a deal room opens (`msme/deals.py`), both sides see each other's contact details, and
+the buyer sees the full profile (and, through `privacy.identity_visible`, the listing's identity
+and the profile's documents). Each step that concerns the other side sends them an SMS through
+the outbox, in their language.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from msmebazaar.auth.service import Principal, UserRead, UserRole, get_user
 from msmebazaar.msme.access import is_public_listing
 from msmebazaar.msme.cards import build_card
+from msmebazaar.msme.deals import close_for_withdrawn_interest, open_deal
 from msmebazaar.msme.events import InterestChanged
 from msmebazaar.msme.exceptions import (
     InterestAlreadySentError,
@@ -215,6 +217,8 @@ async def decide_interest(
         )
     _enter(session, interest, "accepted" if accept else "declined")
     interest.decided_at = utcnow()
+    if accept:
+        open_deal(session, interest, listing)
     buyer = await get_user(session, interest.buyer_id)
     _notify(session, buyer, "accepted" if accept else "declined", listing.headline)
     await session.flush()
@@ -231,6 +235,8 @@ async def withdraw_interest(
         raise InterestStatusConflictError(
             f"Only a pending or accepted interest can be withdrawn; this one is {interest.status}."
         )
+    if interest.status == "accepted":
+        await close_for_withdrawn_interest(session, interest)
     _enter(session, interest, "withdrawn")
     interest.decided_at = utcnow()
     await session.flush()

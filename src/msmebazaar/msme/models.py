@@ -1,4 +1,5 @@
-"""MSME tables: business profiles, financials by fiscal year, documents, listings and interests.
+"""MSME tables: business profiles, financials by fiscal year, documents, listings, interests and
+the deal rooms an accepted interest opens (NDA acceptances, messages).
 
 Owners and buyers are users of the auth service: their ids are stored here without a foreign key,
 because each service owns its own tables (DESIGN.md §1).
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     CheckConstraint,
@@ -46,6 +48,9 @@ DOCUMENT_KINDS = (
 DEAL_TYPES = ("full_sale", "stake_sale", "investment", "debt")
 LISTING_STATUSES = ("draft", "submitted", "active", "rejected", "closed")
 INTEREST_STATUSES = ("pending", "accepted", "declined", "withdrawn")
+# A deal's stages, in the order a deal moves through them (`msme/deals.py` moves it).
+DEAL_STAGES = ("introduced", "nda_signed", "diligence", "offer", "closed_won", "closed_lost")
+OFFER_STATUSES = ("pending", "accepted", "rejected", "withdrawn", "countered", "expired")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -285,4 +290,87 @@ class Interest(UUIDPrimaryKey, Timestamps, Base):
     buyer_id: Mapped[uuid.UUID] = mapped_column(index=True)
     message: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_at: Mapped[datetime | None]
+
+
+class Deal(UUIDPrimaryKey, Timestamps, Base):
+    """The deal room an accepted interest opens between a listing's owner and the buyer."""
+
+    __tablename__ = "deals"
+    __table_args__ = (
+        CheckConstraint(_one_of("stage", DEAL_STAGES), name="stage"),
+        Index("ix_deals_owner_id_updated_at", "owner_id", "updated_at"),
+        Index("ix_deals_buyer_id_updated_at", "buyer_id", "updated_at"),
+    )
+
+    listing_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("listings.id", ondelete="CASCADE"), index=True
+    )
+    interest_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("interests.id", ondelete="CASCADE"), unique=True
+    )
+    owner_id: Mapped[uuid.UUID]
+    buyer_id: Mapped[uuid.UUID]
+    stage: Mapped[str] = mapped_column(String(16), default="introduced")
+    stage_changed_at: Mapped[datetime]
+    closed_by: Mapped[uuid.UUID | None]
+    closed_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class NdaAcceptance(UUIDPrimaryKey, Base):
+    """One party's acceptance of a deal's NDA: who, when, which text (version and SHA-256),
+    from where. Written once, never changed."""
+
+    __tablename__ = "nda_acceptances"
+    __table_args__ = (UniqueConstraint("deal_id", "user_id"),)
+
+    deal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    user_id: Mapped[uuid.UUID]
+    version: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(2))
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    accepted_at: Mapped[datetime]
+
+
+class DealMessage(UUIDPrimaryKey, Base):
+    """A message between a deal's two parties (plain text), oldest first."""
+
+    __tablename__ = "deal_messages"
+    __table_args__ = (
+        Index("ix_deal_messages_deal_id_position", "deal_id", "position", unique=True),
+    )
+
+    deal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    # Order within the deal, given under the deal's row lock: `after` pages by it, so a message
+    # sent at the same instant as another is never skipped.
+    position: Mapped[int]
+    sender_id: Mapped[uuid.UUID]
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class Offer(UUIDPrimaryKey, Base):
+    """A price put in a deal: the buyer's, or the owner's counter to it. At most one is pending
+    per deal; a new one from the other side counters it."""
+
+    __tablename__ = "offers"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", OFFER_STATUSES), name="status"),
+        CheckConstraint(_one_of("side", ("buyer", "owner")), name="side"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        Index("ix_offers_deal_id_created_at", "deal_id", "created_at"),
+    )
+
+    deal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    author_id: Mapped[uuid.UUID]
+    side: Mapped[str] = mapped_column(String(5))
+    amount: Mapped[int]
+    stake_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    terms: Mapped[str] = mapped_column(Text)
+    valid_until: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    counters_id: Mapped[uuid.UUID | None]  # the offer this one answered
+    created_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]

@@ -1,0 +1,334 @@
+"""Deal rooms (DESIGN.md §3 "Deals"): accepting an interest opens one between the listing's owner
+and the buyer. Both accept the mutual NDA (`msme/nda.py`), talk in messages, and close the deal
+as won or lost. Only the two parties (and admins, to read) see a deal; anyone else gets 404.
+
+Stages move with what happens: both NDAs accepted → `nda_signed`; either side closes →
+`closed_won` / `closed_lost`. A deal's row is locked (PostgreSQL) by every change to it, so two
+changes at once run one after the other; SQLite has one writer anyway.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from msmebazaar.auth.service import Principal, UserRole
+from msmebazaar.msme import nda
+from msmebazaar.msme.exceptions import DealClosedError, DealNotFoundError
+from msmebazaar.msme.models import Deal, DealMessage, Interest, Listing, NdaAcceptance, Offer
+from msmebazaar.msme.schemas.deals import (
+    CLOSED_STAGES,
+    DealClose,
+    DealRead,
+    DealStage,
+    MessageRead,
+    NdaAcceptanceRead,
+    NdaRead,
+    NdaStatus,
+)
+from msmebazaar.shared.db import dialect_insert, utcnow
+from msmebazaar.shared.exceptions import PermissionDeniedError
+from msmebazaar.shared.metrics import counter
+from msmebazaar.shared.pagination import PageParams
+
+DEALS = counter("deals_total", "Deals entering each stage.", ("stage",))
+DEAL_MESSAGES = counter("deal_messages_total", "Messages sent in deal rooms.")
+
+# Before both sides accepted the NDA, what would let them take the deal elsewhere is masked:
+# email addresses, links and bare domains, social handles, and Indian phone numbers (a mobile,
+# with or without +91 or 0, grouped as people write it; a landline with its STD code). Plain
+# figures (amounts, years, dates, account-length numbers) are left alone.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_TLDS = (
+    "com|in|co|net|org|io|biz|info|me|app|ai|shop|online|site|store|xyz|ly|gl|tech|dev|page|"
+    "link|us|uk|ae|sg"
+)
+_LINK = re.compile(
+    rf"(?:https?://|www\.)\S+|\b[a-z0-9][\w-]+(?:\.[\w-]+)*\.(?:{_TLDS})\b(?:/\S*)?",
+    re.IGNORECASE,
+)
+_HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_.]{3,}")
+_MOBILE = re.compile(r"(?<![\d₹])(?:\+?91[\s.-]?|0)?[6-9]\d{4}[\s./-]?\d{5}(?!\d)")
+_LANDLINE = re.compile(r"(?<![\d₹])\(?0\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{4}(?!\d)")
+MASK = "[hidden until both sides accept the NDA]"
+
+
+def mask_contacts(text: str) -> tuple[str, bool]:
+    """`text` with email addresses, links, handles and phone numbers masked; whether anything
+    was."""
+    masked = text
+    for pattern in (_EMAIL, _LINK, _HANDLE, _MOBILE, _LANDLINE):
+        masked = pattern.sub(MASK, masked)
+    return masked, masked != text
+
+
+def enter_stage(deal: Deal, stage: DealStage) -> None:
+    """Move the deal to `stage` (counted in `deals_total`)."""
+    deal.stage = stage.value
+    deal.stage_changed_at = deal.updated_at = utcnow()
+    DEALS.labels(stage.value).inc()
+
+
+def open_deal(session: AsyncSession, interest: Interest, listing: Listing) -> Deal:
+    """The deal room of an interest the owner just accepted (in the same unit of work)."""
+    now = utcnow()
+    deal = Deal(
+        id=uuid.uuid4(),
+        listing_id=listing.id,
+        interest_id=interest.id,
+        owner_id=listing.owner_id,
+        buyer_id=interest.buyer_id,
+        stage=DealStage.INTRODUCED.value,
+        stage_changed_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(deal)
+    DEALS.labels(DealStage.INTRODUCED.value).inc()
+    return deal
+
+
+def _is_party(deal: Deal, user: Principal) -> bool:
+    return user.id in (deal.owner_id, deal.buyer_id)
+
+
+async def deal_of(
+    session: AsyncSession, user: Principal, deal_id: uuid.UUID, *, lock: bool = False
+) -> Deal:
+    """The deal, for one of its parties or an admin; 404 for anyone else. `lock` holds its row
+    (PostgreSQL) for a change, so changes to one deal run one after the other."""
+    statement = select(Deal).where(Deal.id == deal_id)
+    deal = await session.scalar(statement.with_for_update() if lock else statement)
+    if deal is None or not (_is_party(deal, user) or user.role is UserRole.ADMIN):
+        raise DealNotFoundError()
+    return deal
+
+
+def require_party(deal: Deal, user: Principal, action: str) -> None:
+    """403 `DEAL_FORBIDDEN` unless `user` is one of the deal's two sides (an admin only reads)."""
+    if not _is_party(deal, user):
+        raise PermissionDeniedError(f"Only the deal's two sides {action}.", code="DEAL_FORBIDDEN")
+
+
+def require_open(deal: Deal) -> None:
+    """409 `DEAL_CLOSED` for a closed deal."""
+    if DealStage(deal.stage) in CLOSED_STAGES:
+        raise DealClosedError()
+
+
+async def nda_status(session: AsyncSession, deal: Deal) -> NdaStatus:
+    """Who accepted the deal's NDA, and whether both did."""
+    rows = await session.execute(
+        select(NdaAcceptance.user_id, NdaAcceptance.accepted_at).where(
+            NdaAcceptance.deal_id == deal.id
+        )
+    )
+    accepted = {row.user_id: row.accepted_at for row in rows}
+    owner, buyer = accepted.get(deal.owner_id), accepted.get(deal.buyer_id)
+    return NdaStatus(owner_accepted_at=owner, buyer_accepted_at=buyer, signed=bool(owner and buyer))
+
+
+def _shown(text: str | None, nda_signed: bool) -> str | None:
+    """Free text one side wrote, as the other may see it (masked before the NDA)."""
+    return text if text is None or nda_signed else mask_contacts(text)[0]
+
+
+async def _read(session: AsyncSession, deal: Deal) -> DealRead:
+    headline = await session.scalar(select(Listing.headline).where(Listing.id == deal.listing_id))
+    nda = await nda_status(session, deal)
+    return DealRead(
+        id=deal.id,
+        listing_id=deal.listing_id,
+        interest_id=deal.interest_id,
+        owner_id=deal.owner_id,
+        buyer_id=deal.buyer_id,
+        stage=DealStage(deal.stage),
+        nda=nda,
+        headline=headline or "",
+        closed_reason=_shown(deal.closed_reason, nda.signed),
+        stage_changed_at=deal.stage_changed_at,
+        created_at=deal.created_at,
+        updated_at=deal.updated_at,
+    )
+
+
+async def read_deal(session: AsyncSession, user: Principal, deal_id: uuid.UUID) -> DealRead:
+    """A deal of the caller's (any deal for an admin)."""
+    return await _read(session, await deal_of(session, user, deal_id))
+
+
+def _mine(user: Principal) -> Select[Deal]:
+    return select(Deal).where(or_(Deal.owner_id == user.id, Deal.buyer_id == user.id))
+
+
+async def list_deals(
+    session: AsyncSession, user: Principal, params: PageParams
+) -> tuple[list[DealRead], int]:
+    """The caller's deals, either side, most recently active first."""
+    total = await session.scalar(select(func.count()).select_from(_mine(user).subquery()))
+    deals = await session.scalars(
+        _mine(user)
+        .order_by(Deal.updated_at.desc(), Deal.id.desc())
+        .offset(params.offset)
+        .limit(params.page_size)
+    )
+    return [await _read(session, deal) for deal in deals], int(total or 0)
+
+
+async def nda_of(
+    session: AsyncSession, user: Principal, deal_id: uuid.UUID, language: str
+) -> NdaRead:
+    """The deal's NDA in the caller's language, and who accepted it."""
+    deal = await deal_of(session, user, deal_id)
+    text = nda.current(language)
+    return NdaRead(
+        version=text.version,
+        language="hi" if text.language == "hi" else "en",
+        text=text.text,
+        sha256=text.sha256,
+        status=await nda_status(session, deal),
+    )
+
+
+async def accept_nda(
+    session: AsyncSession,
+    user: Principal,
+    deal_id: uuid.UUID,
+    *,
+    language: str,
+    ip_address: str | None,
+    user_agent: str | None,
+) -> NdaAcceptanceRead:
+    """Record the caller's acceptance of the NDA's current text (once: accepting again answers
+    the first record); both sides' acceptance moves the deal to `nda_signed`."""
+    deal = await deal_of(session, user, deal_id, lock=True)
+    require_party(deal, user, "accept its NDA")
+    require_open(deal)
+    text = nda.current(language)
+    values: dict[str, Any] = {
+        "id": uuid.uuid4(),
+        "deal_id": deal.id,
+        "user_id": user.id,
+        "version": text.version,
+        "language": text.language,
+        "text_sha256": text.sha256,
+        "ip_address": ip_address,
+        "user_agent": (user_agent or "")[:255] or None,
+        "accepted_at": utcnow(),
+    }
+    insert = dialect_insert(session, NdaAcceptance).values(**values).on_conflict_do_nothing()
+    await session.execute(insert)
+    record = await session.scalar(
+        select(NdaAcceptance).where(
+            NdaAcceptance.deal_id == deal.id, NdaAcceptance.user_id == user.id
+        )
+    )
+    status = await nda_status(session, deal)
+    if status.signed and deal.stage == DealStage.INTRODUCED.value:
+        enter_stage(deal, DealStage.NDA_SIGNED)
+    await session.flush()
+    return NdaAcceptanceRead.model_validate(record)
+
+
+async def send_message(
+    session: AsyncSession, user: Principal, deal_id: uuid.UUID, body: str
+) -> MessageRead:
+    """Add the caller's message to the deal's conversation (its two sides only)."""
+    deal = await deal_of(session, user, deal_id, lock=True)
+    require_party(deal, user, "write in it")
+    require_open(deal)
+    last = await session.scalar(
+        select(func.max(DealMessage.position)).where(DealMessage.deal_id == deal.id)
+    )
+    message = DealMessage(
+        id=uuid.uuid4(),
+        deal_id=deal.id,
+        position=int(last or 0) + 1,
+        sender_id=user.id,
+        body=body,
+        created_at=utcnow(),
+    )
+    session.add(message)
+    deal.updated_at = message.created_at
+    await session.flush()
+    DEAL_MESSAGES.inc()
+    signed = (await nda_status(session, deal)).signed
+    return _message_read(message, user, signed)
+
+
+def _message_read(message: DealMessage, user: Principal, nda_signed: bool) -> MessageRead:
+    body, masked = (message.body, False) if nda_signed else mask_contacts(message.body)
+    return MessageRead(
+        id=message.id,
+        position=message.position,
+        sender_id=message.sender_id,
+        mine=message.sender_id == user.id,
+        body=body,
+        masked=masked,
+        created_at=message.created_at,
+    )
+
+
+async def list_messages(
+    session: AsyncSession,
+    user: Principal,
+    deal_id: uuid.UUID,
+    *,
+    after: int,
+    params: PageParams,
+) -> tuple[list[MessageRead], int]:
+    """The deal's messages after position `after`, oldest first (masked before the NDA)."""
+    deal = await deal_of(session, user, deal_id)
+    later = (DealMessage.deal_id == deal.id, DealMessage.position > after)
+    total = await session.scalar(select(func.count()).select_from(DealMessage).where(*later))
+    messages = await session.scalars(
+        select(DealMessage)
+        .where(*later)
+        .order_by(DealMessage.position)
+        .offset(params.offset)
+        .limit(params.page_size)
+    )
+    signed = (await nda_status(session, deal)).signed
+    return [_message_read(message, user, signed) for message in messages], int(total or 0)
+
+
+async def _end_pending_offers(session: AsyncSession, deal: Deal) -> None:
+    await session.execute(
+        update(Offer)
+        .where(Offer.deal_id == deal.id, Offer.status == "pending")
+        .values(status="expired", decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def close_for_withdrawn_interest(session: AsyncSession, interest: Interest) -> None:
+    """Close the deal of an accepted interest its buyer withdrew (lost), if still open."""
+    deal = await session.scalar(
+        select(Deal).where(Deal.interest_id == interest.id).with_for_update()
+    )
+    if deal is None or DealStage(deal.stage) in CLOSED_STAGES:
+        return
+    await _end_pending_offers(session, deal)
+    enter_stage(deal, DealStage.CLOSED_LOST)
+    deal.closed_by = interest.buyer_id
+    deal.closed_reason = "The buyer withdrew their interest."
+
+
+async def close_deal(
+    session: AsyncSession, user: Principal, deal_id: uuid.UUID, data: DealClose
+) -> DealRead:
+    """Close the deal as won or lost, with the reason (either side); its pending offer, if any,
+    lapses."""
+    deal = await deal_of(session, user, deal_id, lock=True)
+    require_party(deal, user, "close it")
+    require_open(deal)
+    await _end_pending_offers(session, deal)
+    enter_stage(deal, DealStage.CLOSED_WON if data.outcome == "won" else DealStage.CLOSED_LOST)
+    deal.closed_by = user.id
+    deal.closed_reason = data.reason
+    await session.flush()
+    return await _read(session, deal)
