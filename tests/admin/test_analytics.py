@@ -7,7 +7,7 @@ import csv
 import io
 import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -16,12 +16,13 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from msmebazaar.auth.models import User
-from msmebazaar.msme.models import Listing
+from msmebazaar.msme.models import Deal, Listing, NdaAcceptance, Offer
 from msmebazaar.shared.db import Database
 from tests.admin.factories import FIRST, LAST, Seeded, ist_day, ist_instant, seed_marketplace
 from tests.admin.helpers import ADMIN, admin_actions, audit_rows
 from tests.auth.factories import Actor, make_user, new_phone
 from tests.match.factories import MANDATES, MATCHES, active_listing, mandate_payload
+from tests.msme.factories import make_deal_room
 
 OVERVIEW = f"{ADMIN}/analytics/overview"
 EXPORT = f"{ADMIN}/analytics/export"
@@ -345,3 +346,64 @@ async def test_the_overview_is_kept_a_minute_unless_asked_fresh(
     assert fresh.json()["data"]["generated_at"] > first["generated_at"]
     again = (await client.get(OVERVIEW, params=PERIOD, headers=admin.headers)).json()["data"]
     assert again == fresh.json()["data"]
+
+
+async def _dated_deal(
+    database: Database,
+    opened: datetime,
+    *,
+    stage: str,
+    nda_after: timedelta | None = None,
+    one_nda: bool = False,
+    offer_after: timedelta | None = None,
+    closed_after: timedelta | None = None,
+) -> None:
+    """A deal opened at `opened`, whose steps came the given times after (NDA after opening,
+    offer after the NDA, closing after opening)."""
+    owner, buyer = await make_user(database), await make_user(database, role="buyer")
+    deal = await make_deal_room(database, owner.id, buyer.id)
+    changed = opened + closed_after if closed_after else opened
+    async with database.session() as session:
+        await session.execute(
+            update(Deal)
+            .where(Deal.id == deal.id)
+            .values(created_at=opened, stage=stage, stage_changed_at=changed)
+        )
+        if nda_after is None:
+            return
+        for user_id in [owner.id] if one_nda else [owner.id, buyer.id]:
+            session.add(NdaAcceptance(id=uuid.uuid4(), deal_id=deal.id, user_id=user_id,
+                                      version="v", language="en", text_sha256="h",
+                                      accepted_at=opened + nda_after))  # fmt: skip
+        if offer_after:
+            decided = opened + nda_after + offer_after
+            session.add(Offer(id=uuid.uuid4(), deal_id=deal.id, author_id=buyer.id, side="buyer",
+                              amount=1, terms="t", valid_until=decided, status="accepted",
+                              created_at=decided, decided_at=decided))  # fmt: skip
+
+
+async def test_the_deal_funnel_follows_the_periods_deals_through_each_step(
+    client: httpx.AsyncClient, database: Database, admin: Actor
+) -> None:
+    day = timedelta(days=1)
+    opened = ist_instant(FIRST + day, 600)
+    await _dated_deal(database, opened, stage="closed_won", nda_after=2 * day,
+                      offer_after=3 * day, closed_after=10 * day)  # fmt: skip
+    await _dated_deal(database, opened, stage="nda_signed", nda_after=4 * day)
+    await _dated_deal(database, opened, stage="closed_lost", closed_after=6 * day)
+    await _dated_deal(database, opened, stage="introduced", nda_after=day, one_nda=True)
+    await _dated_deal(database, ist_instant(FIRST - 3 * day, 600), stage="closed_won",
+                      closed_after=day)  # before the period  # fmt: skip
+
+    deals = (await _overview(client, admin))["deals"]
+
+    assert {key: value for key, value in deals.items() if key != "definition"} == {
+        "opened": 4,
+        "nda_signed": 2,
+        "offer_accepted": 1,
+        "won": 1,
+        "lost": 1,
+        "median_days_to_nda": 3.0,  # 2 and 4 days
+        "median_days_to_offer": 3.0,
+        "median_days_to_close": 8.0,  # 10 and 6 days
+    }

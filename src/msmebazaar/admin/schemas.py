@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from msmebazaar.auth.schemas import UserRead, UserRole, UserStatus
-from msmebazaar.msme.schemas import ListingRead, MsmeRead, VerificationCase
+from msmebazaar.msme.schemas import DealFunnel, ListingRead, MsmeRead, VerificationCase
 from msmebazaar.shared.india import INDIA_TIMEZONE
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -294,3 +294,4 @@ class AnalyticsOverview(BaseModel):
     matches_served: MatchFigures
     interests: InterestFigures
     funnel: Funnel
+    deals: DealFunnel = Field(description="The period's deals through the deal room.")

@@ -10,7 +10,9 @@ changes at once run one after the other; SQLite has one writer anyway.
 from __future__ import annotations
 
 import re
+import statistics
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
@@ -23,6 +25,7 @@ from msmebazaar.msme.models import Deal, DealMessage, Interest, Listing, NdaAcce
 from msmebazaar.msme.schemas.deals import (
     CLOSED_STAGES,
     DealClose,
+    DealFunnel,
     DealRead,
     DealStage,
     MessageRead,
@@ -332,3 +335,60 @@ async def close_deal(
     deal.closed_reason = data.reason
     await session.flush()
     return await _read(session, deal)
+
+
+DEAL_FUNNEL_DEFINITION = (
+    "Deals opened (an interest accepted) in the period. nda_signed: of them, those both sides "
+    "accepted the NDA of; offer_accepted: those with an accepted offer; won / lost: those closed "
+    "so. Medians are in days, over the deals that took each step."
+)
+
+
+def _median_days(spans: list[timedelta]) -> float | None:
+    return round(statistics.median(s.total_seconds() for s in spans) / 86400, 1) if spans else None
+
+
+async def deal_funnel(session: AsyncSession, start: datetime, end: datetime) -> DealFunnel:
+    """How far the deals opened in [start, end) got, and how long each step took (admin
+    analytics)."""
+    in_period = (Deal.created_at >= start, Deal.created_at < end)
+    deals = (
+        await session.execute(
+            select(Deal.id, Deal.created_at, Deal.stage, Deal.stage_changed_at).where(*in_period)
+        )
+    ).all()
+    signed_at = {
+        row.deal_id: row.last
+        for row in await session.execute(
+            select(NdaAcceptance.deal_id, func.max(NdaAcceptance.accepted_at).label("last"))
+            .join(Deal, Deal.id == NdaAcceptance.deal_id)
+            .where(*in_period)
+            .group_by(NdaAcceptance.deal_id)
+            .having(func.count() >= 2)
+        )
+    }
+    offer_at = {
+        row.deal_id: row.first
+        for row in await session.execute(
+            select(Offer.deal_id, func.min(Offer.decided_at).label("first"))
+            .join(Deal, Deal.id == Offer.deal_id)
+            .where(*in_period, Offer.status == "accepted")
+            .group_by(Offer.deal_id)
+        )
+    }
+    closed = [d for d in deals if DealStage(d.stage) in CLOSED_STAGES]
+    return DealFunnel(
+        opened=len(deals),
+        nda_signed=len(signed_at),
+        offer_accepted=len(offer_at),
+        won=sum(d.stage == DealStage.CLOSED_WON.value for d in closed),
+        lost=sum(d.stage == DealStage.CLOSED_LOST.value for d in closed),
+        median_days_to_nda=_median_days(
+            [signed_at[d.id] - d.created_at for d in deals if d.id in signed_at]
+        ),
+        median_days_to_offer=_median_days(
+            [offer_at[k] - signed_at[k] for k in offer_at if k in signed_at]
+        ),
+        median_days_to_close=_median_days([d.stage_changed_at - d.created_at for d in closed]),
+        definition=DEAL_FUNNEL_DEFINITION,
+    )

@@ -28,6 +28,7 @@ from msmebazaar.msme.bands import (
 )
 from msmebazaar.msme.classification import Classification, classify_msme
 from msmebazaar.msme.conflicts import CONFLICTS_PER_DAY, ConflictAllowance, keeping_conflicts
+from msmebazaar.msme.deals import deal_funnel
 from msmebazaar.msme.documents import (
     MAX_DOCUMENT_BYTES,
     MAX_DOCUMENTS_PER_PROFILE,
@@ -310,6 +311,7 @@ __all__ = [
     "count_documents",
     "create_listing",
     "create_profile",
+    "deal_funnel",
     "decide_interest",
     "decide_verification",
     "discover",

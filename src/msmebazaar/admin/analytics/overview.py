@@ -34,6 +34,7 @@ from msmebazaar.auth.service import UserCounts, signup_cohort, user_counts
 from msmebazaar.match.service import mandate_counts, served_counts
 from msmebazaar.msme.schemas import ListingCounts, ProfileCounts
 from msmebazaar.msme.service import (
+    deal_funnel,
     interest_counts,
     listing_counts,
     profile_counts,
@@ -144,6 +145,7 @@ async def overview(session: AsyncSession, period: Period) -> AnalyticsOverview:
             interest_accepted=funnel.interest_accepted,
             definition=FUNNEL_DEFINITION,
         ),
+        deals=await deal_funnel(session, period.start, period.end),
     )
 
 

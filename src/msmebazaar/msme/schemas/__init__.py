@@ -7,10 +7,11 @@ from __future__ import annotations
 
 # --- profiles, sectors, financials, documents (engineer A) ---
 from msmebazaar.msme.classification import Classification
-from msmebazaar.msme.schemas.documents import DocumentKind, DocumentRead
-from msmebazaar.msme.schemas.financials import FinancialsInput, FinancialsRead
 
 # --- listings, interests (engineer B) ---
+from msmebazaar.msme.schemas.deals import DealFunnel
+from msmebazaar.msme.schemas.documents import DocumentKind, DocumentRead
+from msmebazaar.msme.schemas.financials import FinancialsInput, FinancialsRead
 from msmebazaar.msme.schemas.interests import (
     Contact,
     InterestCreate,
@@ -63,6 +64,7 @@ __all__ = [
     "CheckOutcome",
     "Classification",
     "Contact",
+    "DealFunnel",
     "DealType",
     "DealTypeFlow",
     "DocumentKind",

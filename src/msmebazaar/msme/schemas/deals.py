@@ -143,3 +143,18 @@ class OfferRead(BaseModel):
     counters_id: uuid.UUID | None = Field(description="The offer this one answered, if any.")
     created_at: datetime
     decided_at: datetime | None
+
+
+class DealFunnel(BaseModel):
+    """Deals opened in a period and how far they got (each stage counts the deals that reached
+    it: see `definition`), with the median days each step took."""
+
+    opened: int
+    nda_signed: int
+    offer_accepted: int
+    won: int
+    lost: int
+    median_days_to_nda: float | None = Field(description="From opening to both NDAs.")
+    median_days_to_offer: float | None = Field(description="From both NDAs to an accepted offer.")
+    median_days_to_close: float | None = Field(description="From opening to won or lost.")
+    definition: str
