@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from msmebazaar.auth.schemas import Principal
 from msmebazaar.shared.config import AuthSettings
+from msmebazaar.shared.runtime import Runtime
 
 _MAX_COOKIE_CHARS = 256
 _MAX_SEALED_CHARS = 2048
@@ -147,3 +148,8 @@ class CookieSigner:
         if not str(expires).isdigit() or int(expires) <= time.time():
             return None
         return {str(key): str(item) for key, item in body.items()}
+
+
+def signer_of(runtime: Runtime) -> CookieSigner:
+    """The app's cookie signer, keyed from auth's secret, built once from its settings."""
+    return runtime.part(CookieSigner, lambda: CookieSigner(runtime.settings.auth))

@@ -21,6 +21,7 @@ from msmebazaar.auth.cookies import (
     CookieSigner,
     SessionRef,
     browser_device_id,
+    signer_of,
 )
 from msmebazaar.auth.dependencies import CodecDep, EnrollingUser, require_second_factor
 from msmebazaar.auth.exceptions import OidcDeniedError, OidcStateInvalidError
@@ -40,10 +41,6 @@ ProviderName = Annotated[
     str, Path(max_length=32, description="`google`, or the other configured provider.")
 ]
 _DEVICE_SECONDS = 2 * 365 * 24 * 3600
-
-
-def _signer(runtime: Runtime) -> CookieSigner:
-    return runtime.part(CookieSigner, lambda: CookieSigner(runtime.settings.auth))
 
 
 def _directory(runtime: Runtime) -> oidc.Directory:
@@ -75,7 +72,7 @@ def _set(response: Response, runtime: Runtime, name: str, value: str, seconds: i
 
 
 async def _portal_principal(request: Request, runtime: Runtime) -> Principal | None:
-    ref = _signer(runtime).read_session(request.cookies.get(SESSION_COOKIE))
+    ref = signer_of(runtime).read_session(request.cookies.get(SESSION_COOKIE))
     if ref is None:
         return None
     try:
@@ -126,7 +123,7 @@ async def start_oidc(
         choose_account=link,
     )
     response = RedirectResponse(url, status_code=303)
-    cookie = _signer(runtime).seal(oidc.STATE_PURPOSE, sealed, oidc.STATE_SECONDS)
+    cookie = signer_of(runtime).seal(oidc.STATE_PURPOSE, sealed, oidc.STATE_SECONDS)
     _set(response, runtime, oidc.STATE_COOKIE, cookie, oidc.STATE_SECONDS)
     return response
 
@@ -175,7 +172,7 @@ async def _finish(
     state: str | None,
     error: str | None,
 ) -> Response:
-    sealed = _signer(runtime).unseal(oidc.STATE_PURPOSE, request.cookies.get(oidc.STATE_COOKIE))
+    sealed = signer_of(runtime).unseal(oidc.STATE_PURPOSE, request.cookies.get(oidc.STATE_COOKIE))
     if (
         sealed is None
         or state is None
@@ -224,7 +221,7 @@ async def _sign_in(
         client_ip=client_ip(request.scope, runtime.settings.app.trusted_proxies),
         device_id=device,
     )
-    signer = _signer(runtime)
+    signer = signer_of(runtime)
     outcome = await sign_in_with_identity(
         runtime.database, codec, runtime.settings, identity, place
     )

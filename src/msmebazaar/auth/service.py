@@ -29,6 +29,7 @@ from msmebazaar.auth.cookies import (
     CookieSigner,
     SessionRef,
     browser_device_id,
+    signer_of,
 )
 from msmebazaar.auth.dependencies import (
     CallerLanguage,
@@ -159,6 +160,7 @@ __all__ = [
     "setup_totp",
     "sign_in",
     "sign_in_choices",
+    "signer_of",
     "signup_cohort",
     "unlink_identity",
     "update_me",

@@ -17,12 +17,12 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from msmebazaar.auth.service import (
-    CookieSigner,
     Principal,
     SessionRef,
     UserRole,
     lacks_second_factor,
     session_principal,
+    signer_of,
 )
 from msmebazaar.shared.config import Settings
 from msmebazaar.shared.exceptions import AuthenticationError, PermissionDeniedError
@@ -59,11 +59,6 @@ class SecondFactorRequired(Exception):  # noqa: N818 - a control-flow signal, no
 
 # Where such a visitor may still go: their account (to set it up), signing out, the language.
 SECOND_FACTOR_SETUP_PATHS = ("/account", "/signout", "/language", "/signin", "/static")
-
-
-def signer_of(runtime: Runtime) -> CookieSigner:
-    """The app's cookie signer (auth's, keyed from auth's secret), built once from its settings."""
-    return runtime.part(CookieSigner, lambda: CookieSigner(runtime.settings.auth))
 
 
 @dataclass

@@ -15,9 +15,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect
 
+from msmebazaar.auth.service import signer_of
 from msmebazaar.shared.exceptions import AppError, BadRequestError, PermissionDeniedError
 from msmebazaar.shared.india import InvalidIdentifier, parse_inr_amount
-from msmebazaar.web.context import Visit, VisitDep, signer_of
+from msmebazaar.web.context import Visit, VisitDep
 from msmebazaar.web.security import CSRF_FIELD, CSRF_HEADER
 from msmebazaar.web.texts import has_text
 

@@ -33,13 +33,14 @@ from msmebazaar.auth.service import (
     second_factor_status,
     setup_totp,
     sign_in_choices,
+    signer_of,
     unlink_identity,
     update_me,
 )
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.exceptions import AppError
 from msmebazaar.shared.security import client_ip
-from msmebazaar.web.context import SignedInVisit, Visit, signer_of
+from msmebazaar.web.context import SignedInVisit, Visit
 from msmebazaar.web.forms import FormDep, app_error_fields, schema_errors, text_field
 from msmebazaar.web.pages import in_savepoint, page_router
 from msmebazaar.web.routes.signin import ROLE_CHOICES

@@ -41,6 +41,7 @@ from msmebazaar.auth.service import (
     request_code,
     sign_in,
     sign_in_choices,
+    signer_of,
     update_me,
 )
 from msmebazaar.shared.db import SessionDep
@@ -53,7 +54,6 @@ from msmebazaar.web.context import (
     language_cookie_age,
     safe_next,
     sign_in_url,
-    signer_of,
 )
 from msmebazaar.web.forms import FormDep, app_error_fields, schema_errors, text_field
 from msmebazaar.web.pages import in_savepoint, page_router
