@@ -120,11 +120,13 @@ async def enrol_totp(client: httpx.AsyncClient, headers: dict[str, str]) -> Auth
 
 
 class Actor:
-    """A signed-in user: their id and Authorization header (and an admin's authenticator)."""
+    """A signed-in user: their id, phone and Authorization header (and an admin's
+    authenticator)."""
 
     def __init__(self, tokens: dict[str, Any], authenticator: Authenticator | None = None) -> None:
         self.id = uuid.UUID(tokens["user"]["id"])
         self.role: str = tokens["user"]["role"]
+        self.phone: str = tokens["user"]["phone"]
         self.headers = bearer(tokens)
         self.authenticator = authenticator
 

@@ -9,6 +9,7 @@ import string
 import uuid
 from typing import Any
 
+from sqlalchemy import update
 from stdnum import luhn
 
 from msmebazaar.msme import nda
@@ -195,33 +196,51 @@ async def make_deal_room(
     stored directly; with `nda_signed`, both accepted the NDA."""
     listing = await make_listing(database, await make_msme(database, owner_id), **listing_fields)
     interest = await make_interest(database, listing, buyer_id, status="accepted")
+    return await make_deal(database, listing, interest, nda_signed=nda_signed)
+
+
+async def sign_nda(database: Database, deal: Deal) -> None:
+    """Both sides of `deal` accept its NDA (stored directly)."""
+    text, now = nda.current("en"), utcnow()
+    async with database.session() as session:
+        session.add_all(
+            NdaAcceptance(
+                id=uuid.uuid4(),
+                deal_id=deal.id,
+                user_id=user_id,
+                version=text.version,
+                language="en",
+                text_sha256=text.sha256,
+                accepted_at=now,
+            )
+            for user_id in (deal.owner_id, deal.buyer_id)
+        )
+        await session.execute(
+            update(Deal)
+            .where(Deal.id == deal.id)
+            .values(nda_signed_at=now, stage="nda_signed", stage_changed_at=now)
+        )
+
+
+async def make_deal(
+    database: Database, listing: Listing, interest: Interest, *, nda_signed: bool = False
+) -> Deal:
+    """The deal room of an accepted interest, stored directly; with `nda_signed`, both sides
+    accepted the NDA."""
     now = utcnow()
     deal = Deal(
         id=uuid.uuid4(),
         listing_id=listing.id,
         interest_id=interest.id,
-        owner_id=owner_id,
-        buyer_id=buyer_id,
-        stage="nda_signed" if nda_signed else "introduced",
+        owner_id=listing.owner_id,
+        buyer_id=interest.buyer_id,
+        stage="introduced",
         stage_changed_at=now,
     )
     async with database.session() as session:
         session.add(deal)
-        await session.flush()
-        if nda_signed:
-            text = nda.current("en")
-            session.add_all(
-                NdaAcceptance(
-                    id=uuid.uuid4(),
-                    deal_id=deal.id,
-                    user_id=user_id,
-                    version=text.version,
-                    language="en",
-                    text_sha256=text.sha256,
-                    accepted_at=now,
-                )
-                for user_id in (owner_id, buyer_id)
-            )
+    if nda_signed:
+        await sign_nda(database, deal)
     return deal
 
 

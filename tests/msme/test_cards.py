@@ -8,13 +8,20 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from msmebazaar.msme.bands import BAND_EDGES, band_bounds, money_band
-from msmebazaar.msme.models import Listing, Msme
-from msmebazaar.shared.db import Database
+from msmebazaar.msme.models import Deal, Listing, Msme
+from msmebazaar.shared.db import Database, utcnow
 from msmebazaar.shared.india import CRORE, LAKH
 from tests.auth.factories import Actor, make_user
-from tests.msme.factories import make_financials, make_interest, make_listing, make_msme
+from tests.msme.factories import (
+    make_deal,
+    make_financials,
+    make_interest,
+    make_listing,
+    make_msme,
+)
 
 LISTINGS = "/api/v1/listings"
 OWNER_PHONE = "+919812300001"
@@ -149,16 +156,42 @@ async def test_search_results_never_identify_an_anonymous_listing(
         assert _leaks(response.json(), _identity_values(msme, listing)) == set()
 
 
-async def test_the_accepted_buyer_sees_the_identity(
+async def test_the_accepted_buyer_sees_the_identity_and_the_figures_once_the_nda_is_signed(
     client: httpx.AsyncClient, database: Database, seller: Actor, buyer: Actor
 ) -> None:
     msme, listing = await _anonymous_listing(database, seller)
-    await make_interest(database, listing, buyer.id, status="accepted")
+    interest = await make_interest(database, listing, buyer.id, status="accepted")
+    deal = await make_deal(database, listing, interest)
+    figures = {"revenue", "ebitda"}
+
+    before = await client.get(f"{LISTINGS}/{listing.id}", headers=buyer.headers)
+    sent_before = await client.get("/api/v1/interests/mine", headers=buyer.headers)
+    async with database.session() as session:
+        await session.execute(update(Deal).where(Deal.id == deal.id).values(nda_signed_at=utcnow()))
+    after = await client.get(f"{LISTINGS}/{listing.id}", headers=buyer.headers)
+
+    identity = set(_identity_values(msme, listing)) - {"phone"}
+    assert _leaks(before.json(), _identity_values(msme, listing)) == identity - figures
+    # The interest adds the owner's contact (phone) but not the figures either.
+    assert _leaks(sent_before.json(), _identity_values(msme, listing)) == (
+        identity - figures | {"phone"}
+    )
+    assert before.json()["data"]["identity"]["revenue"] is None
+    assert _leaks(after.json(), _identity_values(msme, listing)) == identity
+    assert after.json()["data"]["identity"]["revenue"] == 8_12_34_567
+
+
+async def test_a_listing_without_the_nda_requirement_shows_the_figures_on_acceptance(
+    client: httpx.AsyncClient, database: Database, seller: Actor, buyer: Actor
+) -> None:
+    msme = await make_msme(database, seller.id)
+    listing = await make_listing(database, msme, revenue=8_12_34_567, nda_required=False)
+    interest = await make_interest(database, listing, buyer.id, status="accepted")
+    await make_deal(database, listing, interest)
 
     response = await client.get(f"{LISTINGS}/{listing.id}", headers=buyer.headers)
 
-    leaked = _leaks(response.json(), _identity_values(msme, listing))
-    assert leaked == set(_identity_values(msme, listing)) - {"phone"}
+    assert response.json()["data"]["nda_required"] is False
     assert response.json()["data"]["identity"]["revenue"] == 8_12_34_567
 
 

@@ -19,31 +19,8 @@ from msmebazaar.msme.models import Deal, NdaAcceptance, Offer
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.metrics import REGISTRY
 from tests.auth.factories import Actor, rows
+from tests.msme.deal_flows import API, offer_body, open_deal, signed_deal
 from tests.msme.factories import make_interest, make_listing, make_msme
-
-API = "/api/v1"
-
-
-async def _deal(client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor) -> str:
-    """A deal opened the real way: the owner accepts the buyer's pending interest."""
-    listing = await make_listing(database, await make_msme(database, owner.id))
-    interest = await make_interest(database, listing, buyer.id, status="pending")
-    accepted = await client.post(f"{API}/interests/{interest.id}/accept", headers=owner.headers)
-    assert accepted.status_code == 200, accepted.text
-    deals = await client.get(f"{API}/deals", headers=buyer.headers)
-    (deal,) = deals.json()["data"]
-    return str(deal["id"])
-
-
-async def _signed_deal(
-    client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
-) -> str:
-    """A deal whose NDA both sides accepted (offers come after it)."""
-    deal_id = await _deal(client, database, owner, buyer)
-    for actor in (owner, buyer):
-        signed = await client.post(f"{API}/deals/{deal_id}/nda/accept", headers=actor.headers)
-        assert signed.status_code == 200, signed.text
-    return deal_id
 
 
 def _deals_entering(stage: str) -> float:
@@ -55,7 +32,7 @@ async def test_accepting_an_interest_opens_a_deal_both_sides_see(
 ) -> None:
     before = _deals_entering("introduced")
 
-    deal_id = await _deal(client, database, owner, buyer)
+    deal_id = await open_deal(client, database, owner, buyer)
     as_owner = await client.get(f"{API}/deals/{deal_id}", headers=owner.headers)
 
     assert as_owner.status_code == 200
@@ -88,7 +65,7 @@ async def test_nobody_else_sees_or_touches_a_deal(
     investor: Actor,
     admin: Actor,
 ) -> None:
-    deal_id = await _deal(client, database, owner, buyer)
+    deal_id = await open_deal(client, database, owner, buyer)
 
     for stranger in (other_owner, investor):
         for method, path, body in [
@@ -123,7 +100,7 @@ async def test_nobody_else_sees_or_touches_a_deal(
 async def test_the_nda_is_versioned_text_in_each_language_with_its_hash(
     client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
 ) -> None:
-    deal_id = await _deal(client, database, owner, buyer)
+    deal_id = await open_deal(client, database, owner, buyer)
 
     await client.patch(f"{API}/auth/me", json={"language": "hi"}, headers=buyer.headers)
     english = await client.get(f"{API}/deals/{deal_id}/nda", headers=owner.headers)
@@ -145,7 +122,7 @@ async def test_both_ndas_sign_the_deal_and_each_is_recorded_once(
     owner: Actor,
     buyer: Actor,
 ) -> None:
-    deal_id = await _deal(client, database, owner, buyer)
+    deal_id = await open_deal(client, database, owner, buyer)
     url = f"{API}/deals/{deal_id}/nda/accept"
 
     first = await client.post(url, headers={**owner.headers, "User-Agent": "Laptop"})
@@ -182,7 +159,7 @@ async def test_both_ndas_sign_the_deal_and_each_is_recorded_once(
 async def test_messages_are_in_order_paged_by_after_and_masked_before_the_nda(
     client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
 ) -> None:
-    deal_id = await _deal(client, database, owner, buyer)
+    deal_id = await open_deal(client, database, owner, buyer)
     url = f"{API}/deals/{deal_id}/messages"
     said = [
         (buyer, "Call me on +91 98765 43210 or mail ravi@example.in"),
@@ -220,7 +197,7 @@ async def test_empty_huge_or_malformed_messages_are_422(
     buyer: Actor,
     body: dict[str, Any],
 ) -> None:
-    deal_id = await _deal(client, database, owner, buyer)
+    deal_id = await open_deal(client, database, owner, buyer)
 
     response = await client.post(
         f"{API}/deals/{deal_id}/messages", json=body, headers=buyer.headers
@@ -239,7 +216,7 @@ async def test_a_closed_deal_takes_nothing_more(
     owner: Actor,
     buyer: Actor,
 ) -> None:
-    deal_id = await _deal(client, database, owner, buyer)
+    deal_id = await open_deal(client, database, owner, buyer)
 
     closed = await client.post(
         f"{API}/deals/{deal_id}/close",
@@ -277,7 +254,7 @@ async def test_a_bad_close_is_422(
     buyer: Actor,
     body: dict[str, Any],
 ) -> None:
-    deal_id = await _deal(client, database, owner, buyer)
+    deal_id = await open_deal(client, database, owner, buyer)
 
     response = await client.post(f"{API}/deals/{deal_id}/close", json=body, headers=owner.headers)
 
@@ -334,26 +311,17 @@ def test_figures_are_not_mistaken_for_contacts(text: str) -> None:
 # --- offers -------------------------------------------------------------------------------------
 
 
-def _offer(amount: int = 5_50_00_000, *, days: int = 14, **fields: Any) -> dict[str, Any]:
-    valid_until = (datetime.now(UTC) + timedelta(days=days)).isoformat()
-    return {
-        "amount": amount,
-        "terms": "All cash, 60 days to close.",
-        "valid_until": valid_until,
-    } | (fields)
-
-
-async def test_offer_counter_and_acceptance_move_the_deal_to_offer(
+async def test_offer_counter_and_acceptance_move_the_deal_tooffer_body(
     client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
 ) -> None:
-    deal_id = await _signed_deal(client, database, owner, buyer)
+    deal_id = await signed_deal(client, database, owner, buyer)
     url = f"{API}/deals/{deal_id}/offers"
     accepted_before = REGISTRY.get_sample_value("offers_total", {"status": "accepted"}) or 0.0
 
-    owner_first = await client.post(url, json=_offer(), headers=owner.headers)
-    first = await client.post(url, json=_offer(5_00_00_000), headers=buyer.headers)
-    second = await client.post(url, json=_offer(5_20_00_000), headers=buyer.headers)
-    counter = await client.post(url, json=_offer(5_80_00_000), headers=owner.headers)
+    owner_first = await client.post(url, json=offer_body(), headers=owner.headers)
+    first = await client.post(url, json=offer_body(5_00_00_000), headers=buyer.headers)
+    second = await client.post(url, json=offer_body(5_20_00_000), headers=buyer.headers)
+    counter = await client.post(url, json=offer_body(5_80_00_000), headers=owner.headers)
     own = await client.post(
         f"{API}/offers/{counter.json()['data']['id']}/accept", headers=owner.headers
     )
@@ -385,14 +353,14 @@ async def test_offer_counter_and_acceptance_move_the_deal_to_offer(
 async def test_an_offer_may_be_withdrawn_by_its_author_or_rejected_once(
     client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
 ) -> None:
-    deal_id = await _signed_deal(client, database, owner, buyer)
+    deal_id = await signed_deal(client, database, owner, buyer)
     url = f"{API}/deals/{deal_id}/offers"
-    first = (await client.post(url, json=_offer(), headers=buyer.headers)).json()["data"]
+    first = (await client.post(url, json=offer_body(), headers=buyer.headers)).json()["data"]
 
     not_theirs = await client.post(f"{API}/offers/{first['id']}/withdraw", headers=owner.headers)
     withdrawn = await client.post(f"{API}/offers/{first['id']}/withdraw", headers=buyer.headers)
     late = await client.post(f"{API}/offers/{first['id']}/reject", headers=owner.headers)
-    second = (await client.post(url, json=_offer(), headers=buyer.headers)).json()["data"]
+    second = (await client.post(url, json=offer_body(), headers=buyer.headers)).json()["data"]
     rejected = await client.post(f"{API}/offers/{second['id']}/reject", headers=owner.headers)
 
     assert not_theirs.status_code == 403
@@ -426,10 +394,10 @@ async def test_bad_offers_are_422_and_store_nothing(
     fields: dict[str, Any],
     field: str,
 ) -> None:
-    deal_id = await _signed_deal(client, database, owner, buyer)
+    deal_id = await signed_deal(client, database, owner, buyer)
 
     response = await client.post(
-        f"{API}/deals/{deal_id}/offers", json=_offer() | fields, headers=buyer.headers
+        f"{API}/deals/{deal_id}/offers", json=offer_body() | fields, headers=buyer.headers
     )
 
     assert response.status_code == 422, response.text
@@ -452,8 +420,10 @@ async def test_a_stake_sale_offer_names_its_stake(
         await client.post(f"{API}/deals/{deal['id']}/nda/accept", headers=actor.headers)
     url = f"{API}/deals/{deal['id']}/offers"
 
-    without = await client.post(url, json=_offer(), headers=buyer.headers)
-    with_stake = await client.post(url, json=_offer(stake_percent=33.333), headers=buyer.headers)
+    without = await client.post(url, json=offer_body(), headers=buyer.headers)
+    with_stake = await client.post(
+        url, json=offer_body(stake_percent=33.333), headers=buyer.headers
+    )
 
     assert without.status_code == 422
     assert with_stake.status_code == 201
@@ -467,9 +437,9 @@ async def test_offers_on_a_closed_deal_or_of_strangers_are_refused(
     buyer: Actor,
     investor: Actor,
 ) -> None:
-    deal_id = await _signed_deal(client, database, owner, buyer)
+    deal_id = await signed_deal(client, database, owner, buyer)
     url = f"{API}/deals/{deal_id}/offers"
-    offer = (await client.post(url, json=_offer(), headers=buyer.headers)).json()["data"]
+    offer = (await client.post(url, json=offer_body(), headers=buyer.headers)).json()["data"]
 
     stranger = await client.post(f"{API}/offers/{offer['id']}/accept", headers=investor.headers)
     unknown = await client.post(f"{API}/offers/{uuid.uuid4()}/accept", headers=owner.headers)
@@ -478,7 +448,7 @@ async def test_offers_on_a_closed_deal_or_of_strangers_are_refused(
         json={"outcome": "lost", "reason": "price"},
         headers=buyer.headers,
     )
-    after_close = await client.post(url, json=_offer(), headers=buyer.headers)
+    after_close = await client.post(url, json=offer_body(), headers=buyer.headers)
 
     assert stranger.status_code == 404
     assert stranger.json()["error"]["code"] == "OFFER_NOT_FOUND"
@@ -490,9 +460,9 @@ async def test_offers_on_a_closed_deal_or_of_strangers_are_refused(
 async def test_a_lapsed_offer_cannot_be_accepted(
     client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
 ) -> None:
-    deal_id = await _signed_deal(client, database, owner, buyer)
+    deal_id = await signed_deal(client, database, owner, buyer)
     offer = (
-        await client.post(f"{API}/deals/{deal_id}/offers", json=_offer(), headers=buyer.headers)
+        await client.post(f"{API}/deals/{deal_id}/offers", json=offer_body(), headers=buyer.headers)
     ).json()["data"]
     async with database.session() as session:
         await session.execute(
@@ -504,9 +474,11 @@ async def test_a_lapsed_offer_cannot_be_accepted(
     listed = (await client.get(f"{API}/deals/{deal_id}/offers", headers=owner.headers)).json()
     response = await client.post(f"{API}/offers/{offer['id']}/accept", headers=owner.headers)
     counter = await client.post(
-        f"{API}/deals/{deal_id}/offers", json=_offer(), headers=owner.headers
+        f"{API}/deals/{deal_id}/offers", json=offer_body(), headers=owner.headers
     )
-    fresh = await client.post(f"{API}/deals/{deal_id}/offers", json=_offer(), headers=buyer.headers)
+    fresh = await client.post(
+        f"{API}/deals/{deal_id}/offers", json=offer_body(), headers=buyer.headers
+    )
 
     assert listed["data"][0]["status"] == "expired"
     assert response.status_code == 409
@@ -518,15 +490,15 @@ async def test_a_lapsed_offer_cannot_be_accepted(
 async def test_offers_wait_for_the_nda_and_end_with_an_acceptance(
     client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
 ) -> None:
-    deal_id = await _deal(client, database, owner, buyer)
+    deal_id = await open_deal(client, database, owner, buyer)
     url = f"{API}/deals/{deal_id}/offers"
 
-    early = await client.post(url, json=_offer(), headers=buyer.headers)
+    early = await client.post(url, json=offer_body(), headers=buyer.headers)
     for actor in (owner, buyer):
         await client.post(f"{API}/deals/{deal_id}/nda/accept", headers=actor.headers)
-    offer = (await client.post(url, json=_offer(), headers=buyer.headers)).json()["data"]
+    offer = (await client.post(url, json=offer_body(), headers=buyer.headers)).json()["data"]
     await client.post(f"{API}/offers/{offer['id']}/accept", headers=owner.headers)
-    late = await client.post(url, json=_offer(6_00_00_000), headers=buyer.headers)
+    late = await client.post(url, json=offer_body(6_00_00_000), headers=buyer.headers)
 
     assert early.status_code == 409
     assert early.json()["error"]["code"] == "NDA_NOT_SIGNED"
@@ -534,11 +506,11 @@ async def test_offers_wait_for_the_nda_and_end_with_an_acceptance(
     assert late.json()["error"]["code"] == "OFFER_STATUS_CONFLICT"
 
 
-async def test_closing_lapses_the_pending_offer(
+async def test_closing_lapses_the_pendingoffer_body(
     client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
 ) -> None:
-    deal_id = await _signed_deal(client, database, owner, buyer)
-    await client.post(f"{API}/deals/{deal_id}/offers", json=_offer(), headers=buyer.headers)
+    deal_id = await signed_deal(client, database, owner, buyer)
+    await client.post(f"{API}/deals/{deal_id}/offers", json=offer_body(), headers=buyer.headers)
 
     closed = await client.post(
         f"{API}/deals/{deal_id}/close",
@@ -554,7 +526,7 @@ async def test_closing_lapses_the_pending_offer(
 async def test_withdrawing_an_accepted_interest_closes_its_deal(
     client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
 ) -> None:
-    deal_id = await _deal(client, database, owner, buyer)
+    deal_id = await open_deal(client, database, owner, buyer)
     (deal,) = (await client.get(f"{API}/deals", headers=buyer.headers)).json()["data"]
 
     await client.post(f"{API}/interests/{deal['interest_id']}/withdraw", headers=buyer.headers)
@@ -571,7 +543,7 @@ async def test_withdrawing_an_accepted_interest_closes_its_deal(
 async def test_a_close_reason_is_masked_before_the_nda(
     client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
 ) -> None:
-    deal_id = await _deal(client, database, owner, buyer)
+    deal_id = await open_deal(client, database, owner, buyer)
 
     closed = await client.post(
         f"{API}/deals/{deal_id}/close",

@@ -16,7 +16,14 @@ from msmebazaar.shared.db import Database
 from msmebazaar.shared.metrics import REGISTRY
 from msmebazaar.shared.storage import LocalStorage
 from tests.auth.factories import Actor, rows
-from tests.msme.factories import MSMES, make_interest, make_listing, make_msme
+from tests.msme.factories import (
+    MSMES,
+    make_deal,
+    make_interest,
+    make_listing,
+    make_msme,
+    sign_nda,
+)
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -264,16 +271,20 @@ async def test_an_accepted_buyer_downloads_and_others_get_404(
 ) -> None:
     msme = await make_msme(database, owner.id)
     listing = await make_listing(database, msme, anonymous=True)
-    await make_interest(database, listing, buyer.id, status="accepted")
+    interest = await make_interest(database, listing, buyer.id, status="accepted")
     await make_interest(database, listing, investor.id, status="pending")
+    deal = await make_deal(database, listing, interest)
     uploaded = (await _upload(client, owner, msme.id)).json()["data"]
     url = f"/api/v1/documents/{uploaded['id']}/download"
 
+    before_nda = await client.get(url, headers=buyer.headers)
+    await sign_nda(database, deal)
     accepted = await client.get(url, headers=buyer.headers)
     as_admin = await client.get(url, headers=admin.headers)
     pending = await client.get(url, headers=investor.headers)
     pending_list = await client.get(_documents_url(msme.id), headers=investor.headers)
 
+    assert before_nda.json()["error"]["code"] == "NDA_NOT_SIGNED"
     assert (accepted.status_code, as_admin.status_code) == (200, 200)
     assert accepted.content == PDF
     assert (pending.status_code, pending_list.status_code) == (404, 404)

@@ -18,10 +18,12 @@ from tests.auth.factories import Actor, rows
 from tests.msme.factories import (
     MSMES,
     financials_payload,
+    make_deal,
     make_financials,
     make_interest,
     make_listing,
     make_msme,
+    sign_nda,
 )
 
 FIGURES = (
@@ -293,19 +295,24 @@ async def test_growth_is_null_when_the_previous_year_is_missing(
     assert response.json()["pagination"]["total"] == 2
 
 
-async def test_an_accepted_buyer_reads_financials_but_other_buyers_cannot(
+async def test_an_accepted_buyer_reads_financials_once_the_nda_is_signed_others_never(
     client: httpx.AsyncClient, owner: Actor, buyer: Actor, investor: Actor, database: Database
 ) -> None:
     msme = await make_msme(database, owner.id)
     listing = await make_listing(database, msme, anonymous=False)
-    await make_interest(database, listing, buyer.id, status="accepted")
+    interest = await make_interest(database, listing, buyer.id, status="accepted")
     await make_interest(database, listing, investor.id, status="declined")
     await make_financials(database, msme.id)
+    deal = await make_deal(database, listing, interest)
 
+    before_nda = await client.get(_url(msme.id), headers=buyer.headers)
+    await sign_nda(database, deal)
     accepted = await client.get(_url(msme.id), headers=buyer.headers)
     declined = await client.get(_url(msme.id), headers=investor.headers)
     anonymous = await client.get(_url(msme.id))
 
+    assert before_nda.status_code == 409
+    assert before_nda.json()["error"]["code"] == "NDA_NOT_SIGNED"
     assert accepted.status_code == 200
     assert len(accepted.json()["data"]) == 1
     assert (declined.status_code, anonymous.status_code) == (404, 401)

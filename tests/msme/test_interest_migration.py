@@ -50,13 +50,17 @@ async def fresh_db(fresh_url: str) -> AsyncIterator[Database]:
     await database.dispose()
 
 
-async def _listing_with(database: Database, interests: list[tuple[uuid.UUID, str, int]]) -> Listing:
-    """A listing whose counter (buyers) matches its interests: (buyer, status, minutes ago) each."""
+async def _listing(database: Database, buyers: int = 0) -> Listing:
+    """A listing counting `buyers` buyers, made at the head revision (the models' columns)."""
     owner = await make_user(database)
-    buyers = {buyer for buyer, _, _ in interests}
-    listing = await make_listing(
-        database, await make_msme(database, owner.id), interests_count=len(buyers)
-    )
+    return await make_listing(database, await make_msme(database, owner.id), interests_count=buyers)
+
+
+async def _add_interests(
+    database: Database, listing: Listing, interests: list[tuple[uuid.UUID, str, int]]
+) -> None:
+    """Interests in `listing`: (buyer, status, minutes ago) each (`interests` has kept its
+    columns since 0008, so this works at either revision)."""
     async with database.session() as session:
         session.add_all(
             Interest(
@@ -68,7 +72,6 @@ async def _listing_with(database: Database, interests: list[tuple[uuid.UUID, str
             )
             for buyer, status, ago in interests
         )
-    return listing
 
 
 async def test_the_downgrade_keeps_one_interest_per_buyer_and_the_buyer_count(
@@ -76,8 +79,14 @@ async def test_the_downgrade_keeps_one_interest_per_buyer_and_the_buyer_count(
 ) -> None:
     upgrade_database(fresh_url)
     resent, twice, once = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    await _listing_with(
+    listing, spare, later = (
+        await _listing(fresh_db, 3),
+        await _listing(fresh_db),
+        await _listing(fresh_db),
+    )
+    await _add_interests(
         fresh_db,
+        listing,
         [(resent, "withdrawn", 9), (resent, "pending", 1), (twice, "withdrawn", 9),
          (twice, "withdrawn", 1), (once, "withdrawn", 9)],
     )  # fmt: skip
@@ -86,21 +95,27 @@ async def test_the_downgrade_keeps_one_interest_per_buyer_and_the_buyer_count(
 
     async with fresh_db.session() as session:
         kept = (await session.execute(select(Interest.buyer_id, Interest.status))).all()
-        counted = await session.scalar(select(Listing.interests_count))
+        counted = await session.scalar(
+            select(Listing.interests_count).where(Listing.id == listing.id)
+        )
     assert sorted(kept) == sorted([(resent, "pending"), (twice, "withdrawn"), (once, "withdrawn")])
     assert counted == 3  # three buyers before and after: deleting superseded rows loses none
     with pytest.raises(IntegrityError):  # the table-wide rule is back
-        await _listing_with(fresh_db, [(once, "withdrawn", 2), (once, "withdrawn", 1)])
+        await _add_interests(fresh_db, spare, [(once, "withdrawn", 2), (once, "withdrawn", 1)])
     upgrade_database(fresh_url)  # and up again: a withdrawn interest and a live one may coexist
-    await _listing_with(fresh_db, [(once, "withdrawn", 2), (once, "pending", 1)])
+    await _add_interests(fresh_db, later, [(once, "withdrawn", 2), (once, "pending", 1)])
 
 
 @on_postgresql
 async def test_an_interrupted_concurrent_build_is_dropped_and_built_again(
     fresh_url: str, fresh_db: Database
 ) -> None:
-    upgrade_database(fresh_url, "0008")
-    await _listing_with(fresh_db, [(uuid.uuid4(), "pending", 2), (uuid.uuid4(), "pending", 1)])
+    upgrade_database(fresh_url)
+    listing = await _listing(fresh_db, 2)
+    downgrade_database(fresh_url, "0008")
+    await _add_interests(
+        fresh_db, listing, [(uuid.uuid4(), "pending", 2), (uuid.uuid4(), "pending", 1)]
+    )
     # A build that failed half-way (here: duplicates for its columns) leaves an INVALID index.
     async with fresh_db.engine.connect() as connection:
         autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")

@@ -24,6 +24,7 @@ from msmebazaar.msme.models import (
     Deal,
     DealMessage,
     Document,
+    DocumentAccess,
     Financials,
     Interest,
     Listing,
@@ -99,6 +100,9 @@ ATTACKS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", f"{API}/offers/{{offer_id}}/accept"): {},
     ("POST", f"{API}/offers/{{offer_id}}/reject"): {},
     ("POST", f"{API}/offers/{{offer_id}}/withdraw"): {},
+    ("GET", f"{API}/deals/{{deal_id}}/documents"): {},
+    ("GET", f"{API}/deals/{{deal_id}}/documents/{{document_id}}"): {},
+    ("GET", f"{API}/deals/{{deal_id}}/document-access"): {},
 }
 # Id-bearing paths whose parameter names no one's resource: a sign-in provider (`google`).
 NOT_A_RESOURCE = {
@@ -213,6 +217,7 @@ async def _snapshot(connection: AsyncConnection, ids: dict[str, str]) -> dict[st
         "deal_messages": await one(select(func.count()).select_from(DealMessage)),
         "nda_acceptances": await one(select(func.count()).select_from(NdaAcceptance)),
         "offers": await one(select(func.count(), func.min(Offer.status)).select_from(Offer)),
+        "document_accesses": await one(select(func.count()).select_from(DocumentAccess)),
         "identities": await one(
             select(func.count()).where(OidcIdentity.subject == "owner-at-google")
         ),

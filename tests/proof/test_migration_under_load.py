@@ -88,6 +88,7 @@ LATER_REVISIONS = (
     "0013_session_devices",
     "0014_second_factor",
     "0016_deals",
+    "0017_deal_diligence",
 )
 
 

@@ -41,7 +41,8 @@ from msmebazaar.auth.service import (
     require_role,
     search_users,
 )
-from msmebazaar.msme.schemas import VerificationStatus
+from msmebazaar.msme import service as msme_service
+from msmebazaar.msme.schemas import DealRead, DealStage, VerificationStatus
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.pagination import PageDep, page_response
 from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
@@ -104,6 +105,15 @@ async def moderate_listing(
     """Approve a submitted listing (its profile must be verified) or reject it with a reason."""
     result = await moderation.moderate(session, admin, listing_id, body)
     return ok(result, f"Listing {result.listing.status.value}.")
+
+
+@router.get("/deals", response_model=ListResponse[DealRead])
+async def list_deals(
+    admin: AdminDep, session: SessionDep, page: PageDep, stage: DealStage | None = None
+) -> ListResponse[DealRead]:
+    """Every deal room, optionally at one stage, those longest at their stage first."""
+    items, total = await msme_service.all_deals(session, stage, page)
+    return page_response(items, total=total, params=page)
 
 
 @router.get("/users", response_model=ListResponse[UserRead])

@@ -10,20 +10,27 @@ but not change answers 403.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
-from sqlalchemy import false, select
+from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.auth.service import Principal, UserRole
-from msmebazaar.msme.exceptions import ListingNotFoundError, MsmeNotFoundError
+from msmebazaar.msme.exceptions import ListingNotFoundError, MsmeNotFoundError, NdaNotSignedError
 from msmebazaar.msme.models import Listing, Msme
 from msmebazaar.msme.privacy import (
     accepted_interest_exists,
+    cleared_deal_exists,
     identity_visible,
     is_insider,
+    private_data_visible,
     profile_visible,
 )
 from msmebazaar.shared.exceptions import PermissionDeniedError
+
+PRIVATE_DATA_AFTER_NDA = (
+    "This listing shares its documents and exact figures once both sides accepted the deal's NDA."
+)
 
 # --------------------------------------------------------------------------- profiles
 
@@ -61,11 +68,15 @@ async def owned_profile(session: AsyncSession, user: Principal, msme_id: uuid.UU
 
 
 async def insider_profile(session: AsyncSession, user: Principal, msme_id: uuid.UUID) -> Msme:
-    """The profile if `user` may see its private data (owner, admin, accepted buyer), else 404."""
+    """The profile if `user` may see its private data (owner, admin, buyer with a cleared deal);
+    409 `NDA_NOT_SIGNED` for an accepted buyer whose deal's NDA is not yet signed by both; else
+    404."""
     msme = await visible_profile(session, user, msme_id)
-    if not await identity_visible(session, msme, user):
-        raise MsmeNotFoundError()
-    return msme
+    if await private_data_visible(session, msme, user):
+        return msme
+    if await identity_visible(session, msme, user):
+        raise NdaNotSignedError(PRIVATE_DATA_AFTER_NDA)
+    raise MsmeNotFoundError()
 
 
 # --------------------------------------------------------------------------- listings
@@ -90,22 +101,32 @@ async def get_listing(session: AsyncSession, listing_id: uuid.UUID) -> Listing:
     return listing
 
 
+@dataclass(frozen=True, slots=True)
+class ListingForViewer:
+    """A listing with its profile, and what the viewer (a buyer) may see of the business."""
+
+    listing: Listing
+    msme: Msme
+    identity_visible: bool  # an accepted interest in the profile shows who the business is
+    private_data_visible: bool  # a cleared deal adds the exact figures
+
+
 async def get_listing_for_viewer(
     session: AsyncSession, listing_id: uuid.UUID, viewer: Principal | None
-) -> tuple[Listing, Msme, bool]:
-    """The listing by id with its profile, and whether `viewer` has an accepted interest in
-    the profile (which shows them who the business is), in one query; 404 when absent."""
-    accepted = (
-        accepted_interest_exists(Msme.id, viewer.id).correlate(Msme)
-        if viewer is not None
-        else false()
-    )
-    statement = select(Listing, Msme, accepted.label("accepted"))
+) -> ListingForViewer:
+    """The listing by id with its profile and the viewer's disclosure, in one query; 404 when
+    absent."""
+    accepted: ColumnElement[bool] = false()
+    cleared: ColumnElement[bool] = false()
+    if viewer is not None:
+        accepted = accepted_interest_exists(Msme.id, viewer.id).correlate(Msme)
+        cleared = cleared_deal_exists(Msme.id, viewer.id).correlate(Msme)
+    statement = select(Listing, Msme, accepted.label("accepted"), cleared.label("cleared"))
     statement = statement.join(Msme, Msme.id == Listing.msme_id).where(Listing.id == listing_id)
     row = (await session.execute(statement)).one_or_none()
     if row is None:
         raise ListingNotFoundError()
-    return row[0], row[1], bool(row[2])
+    return ListingForViewer(row[0], row[1], bool(row[2]), bool(row[3]))
 
 
 async def owned_listing(session: AsyncSession, user: Principal, listing_id: uuid.UUID) -> Listing:

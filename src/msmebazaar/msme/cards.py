@@ -4,7 +4,8 @@
   terms and `id`.
 - A named (non-anonymous) listing adds its legal and trade names and city.
 - The owner, admins and buyers whose interest was accepted also get `identity`: the profile's
-  identifiers and the exact figures. Nothing else ever leaves this module for the public.
+  identifiers, and the exact figures (for a buyer, of a listing that requires an NDA, only once
+  both sides accepted it). Nothing else ever leaves this module for the public.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from msmebazaar.msme.schemas.listings import (
 from msmebazaar.msme.sectors import get_sector
 
 
-def _identity(listing: Listing, msme: Msme) -> ListingIdentity:
+def _identity(listing: Listing, msme: Msme, *, figures_visible: bool) -> ListingIdentity:
     return ListingIdentity(
         msme_id=msme.id,
         legal_name=msme.legal_name,
@@ -32,8 +33,8 @@ def _identity(listing: Listing, msme: Msme) -> ListingIdentity:
         city=msme.city,
         pincode=msme.pincode,
         website=msme.website,
-        revenue=listing.revenue,
-        ebitda=listing.ebitda,
+        revenue=listing.revenue if figures_visible else None,
+        ebitda=listing.ebitda if figures_visible else None,
     )
 
 
@@ -42,8 +43,10 @@ def build_card(
     msme: Msme | NamedParts | None,
     *,
     identity_visible: bool = False,
+    figures_visible: bool = True,
 ) -> ListingCard:
-    """The card of a listing as one viewer may see it."""
+    """The card of a listing as one viewer may see it (`figures_visible`: the exact figures in
+    `identity`, false for a buyer still waiting on the listing's NDA)."""
     sector = get_sector(listing.sector)
     card = ListingCard(
         id=listing.id,
@@ -51,6 +54,7 @@ def build_card(
         asking_price=listing.asking_price,
         stake_percent=listing.stake_percent,
         anonymous=listing.anonymous,
+        nda_required=listing.nda_required,
         headline=listing.headline,
         summary=listing.summary,
         sector=listing.sector,
@@ -58,14 +62,14 @@ def build_card(
         state=listing.state,
         revenue_band=money_band(listing.revenue),
         ebitda_band=money_band(listing.ebitda),
-        status=listing.status,
+        status=listing.public_status,
         published_at=listing.published_at,
     )
     named = msme is not None and (identity_visible or not listing.anonymous)
     if named and msme is not None:
         card.legal_name, card.trade_name, card.city = msme.legal_name, msme.trade_name, msme.city
     if identity_visible and isinstance(msme, Msme):
-        card.identity = _identity(listing, msme)
+        card.identity = _identity(listing, msme, figures_visible=figures_visible)
     return card
 
 

@@ -2,9 +2,10 @@
 and the buyer. Both accept the mutual NDA (`msme/nda.py`), talk in messages, and close the deal
 as won or lost. Only the two parties (and admins, to read) see a deal; anyone else gets 404.
 
-Stages move with what happens: both NDAs accepted → `nda_signed`; either side closes →
-`closed_won` / `closed_lost`. A deal's row is locked (PostgreSQL) by every change to it, so two
-changes at once run one after the other; SQLite has one writer anyway.
+Stages move with what happens: both NDAs accepted → `nda_signed`; the buyer opens a first
+document → `diligence` (`diligence.py`); an offer accepted → `offer` (`offers.py`); either side
+closes → `closed_won` / `closed_lost`. A deal's row is locked (PostgreSQL) by every change to
+it, so two changes at once run one after the other; SQLite has one writer anyway.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.auth.service import Principal, UserRole
-from msmebazaar.msme import nda
+from msmebazaar.msme import deal_notices, nda
 from msmebazaar.msme.exceptions import DealClosedError, DealNotFoundError
+from msmebazaar.msme.listings import close_listing, mark_under_offer
 from msmebazaar.msme.models import Deal, DealMessage, Interest, Listing, NdaAcceptance, Offer
+from msmebazaar.msme.privacy import cleared_deal_exists
 from msmebazaar.msme.schemas.deals import (
     CLOSED_STAGES,
     DealClose,
@@ -141,8 +144,15 @@ def _shown(text: str | None, nda_signed: bool) -> str | None:
 
 
 async def _read(session: AsyncSession, deal: Deal) -> DealRead:
-    headline = await session.scalar(select(Listing.headline).where(Listing.id == deal.listing_id))
+    listing = (
+        await session.execute(
+            select(Listing.headline, Listing.nda_required, Listing.msme_id).where(
+                Listing.id == deal.listing_id
+            )
+        )
+    ).one()
     nda = await nda_status(session, deal)
+    cleared = await session.scalar(select(cleared_deal_exists(listing.msme_id, deal.buyer_id)))
     return DealRead(
         id=deal.id,
         listing_id=deal.listing_id,
@@ -151,7 +161,9 @@ async def _read(session: AsyncSession, deal: Deal) -> DealRead:
         buyer_id=deal.buyer_id,
         stage=DealStage(deal.stage),
         nda=nda,
-        headline=headline or "",
+        headline=listing.headline,
+        nda_required=listing.nda_required,
+        documents_open=bool(cleared),
         closed_reason=_shown(deal.closed_reason, nda.signed),
         stage_changed_at=deal.stage_changed_at,
         created_at=deal.created_at,
@@ -231,8 +243,10 @@ async def accept_nda(
         )
     )
     status = await nda_status(session, deal)
-    if status.signed and deal.stage == DealStage.INTRODUCED.value:
-        enter_stage(deal, DealStage.NDA_SIGNED)
+    if status.signed and deal.nda_signed_at is None:
+        deal.nda_signed_at = utcnow()
+        if deal.stage == DealStage.INTRODUCED.value:
+            enter_stage(deal, DealStage.NDA_SIGNED)
     await session.flush()
     return NdaAcceptanceRead.model_validate(record)
 
@@ -258,6 +272,7 @@ async def send_message(
     session.add(message)
     deal.updated_at = message.created_at
     await session.flush()
+    await deal_notices.notify_message(session, deal, message)
     DEAL_MESSAGES.inc()
     signed = (await nda_status(session, deal)).signed
     return _message_read(message, user, signed)
@@ -308,6 +323,25 @@ async def _end_pending_offers(session: AsyncSession, deal: Deal) -> None:
     )
 
 
+async def _end(session: AsyncSession, deal: Deal, stage: DealStage) -> None:
+    """Close the deal at `stage`: its pending offer lapses; a won deal closes its listing (the
+    business is sold); a lost one whose offer had been accepted puts the listing back on offer."""
+    had_accepted_offer = deal.stage == DealStage.OFFER.value
+    await _end_pending_offers(session, deal)
+    enter_stage(deal, stage)
+    if stage is DealStage.CLOSED_LOST and not had_accepted_offer:
+        return
+    listing = await session.scalar(
+        select(Listing).where(Listing.id == deal.listing_id).with_for_update()
+    )
+    if listing is None:  # pragma: no cover - the foreign key cascades
+        return
+    if stage is DealStage.CLOSED_WON and listing.status != "closed":
+        await close_listing(session, listing)
+    elif stage is DealStage.CLOSED_LOST and listing.under_offer:
+        await mark_under_offer(session, listing, under_offer=False)
+
+
 async def close_for_withdrawn_interest(session: AsyncSession, interest: Interest) -> None:
     """Close the deal of an accepted interest its buyer withdrew (lost), if still open."""
     deal = await session.scalar(
@@ -315,8 +349,7 @@ async def close_for_withdrawn_interest(session: AsyncSession, interest: Interest
     )
     if deal is None or DealStage(deal.stage) in CLOSED_STAGES:
         return
-    await _end_pending_offers(session, deal)
-    enter_stage(deal, DealStage.CLOSED_LOST)
+    await _end(session, deal, DealStage.CLOSED_LOST)
     deal.closed_by = interest.buyer_id
     deal.closed_reason = "The buyer withdrew their interest."
 
@@ -329,12 +362,28 @@ async def close_deal(
     deal = await deal_of(session, user, deal_id, lock=True)
     require_party(deal, user, "close it")
     require_open(deal)
-    await _end_pending_offers(session, deal)
-    enter_stage(deal, DealStage.CLOSED_WON if data.outcome == "won" else DealStage.CLOSED_LOST)
+    outcome = DealStage.CLOSED_WON if data.outcome == "won" else DealStage.CLOSED_LOST
+    await _end(session, deal, outcome)
     deal.closed_by = user.id
     deal.closed_reason = data.reason
     await session.flush()
     return await _read(session, deal)
+
+
+async def all_deals(
+    session: AsyncSession, stage: DealStage | None, params: PageParams
+) -> tuple[list[DealRead], int]:
+    """Every deal (admins), optionally at one stage, the longest at its stage first."""
+    statement = select(Deal)
+    if stage is not None:
+        statement = statement.where(Deal.stage == stage.value)
+    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    deals = await session.scalars(
+        statement.order_by(Deal.stage_changed_at, Deal.id)
+        .offset(params.offset)
+        .limit(params.page_size)
+    )
+    return [await _read(session, deal) for deal in deals], int(total or 0)
 
 
 DEAL_FUNNEL_DEFINITION = (

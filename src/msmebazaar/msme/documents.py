@@ -27,7 +27,6 @@ from msmebazaar.msme.exceptions import (
     DocumentQuotaExceededError,
 )
 from msmebazaar.msme.models import Document, Msme
-from msmebazaar.msme.privacy import identity_visible, profile_visible
 from msmebazaar.msme.schemas.documents import DocumentKind, DocumentRead
 from msmebazaar.shared.db import utcnow
 from msmebazaar.shared.exceptions import PayloadTooLargeError, UnsupportedMediaTypeError
@@ -211,21 +210,8 @@ class Download:
     data: bytes
 
 
-async def download_document(
-    session: AsyncSession, storage: Storage, document_id: uuid.UUID, viewer: Principal
-) -> Download:
-    """A document's bytes for its profile's owner, admins and accepted buyers; 404 for others."""
-    document = await session.get(Document, document_id)
-    if document is None:
-        raise DocumentNotFoundError()
-    msme = await session.get(Msme, document.msme_id)
-    if (
-        msme is None
-        or msme.deleted_at is not None
-        or not await profile_visible(session, msme, viewer)
-        or not await identity_visible(session, msme, viewer)
-    ):
-        raise DocumentNotFoundError()
+async def read_document_file(storage: Storage, document: Document) -> Download:
+    """A document's bytes from storage (no permission check: callers apply the rules)."""
     try:
         data = await storage.get(document.storage_key)
     except StorageNotFoundError as exc:

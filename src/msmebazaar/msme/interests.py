@@ -29,6 +29,7 @@ from msmebazaar.msme.exceptions import (
     ListingNotFoundError,
 )
 from msmebazaar.msme.models import Interest, Listing, Msme
+from msmebazaar.msme.privacy import cleared_profiles
 from msmebazaar.msme.schemas.interests import (
     Contact,
     InterestCreate,
@@ -276,6 +277,9 @@ async def list_sent(
     }
     accepted = [i for i in interests if i.status == "accepted"]
     owners = await _users(session, (listings[i.listing_id].owner_id for i in accepted))
+    cleared = await cleared_profiles(
+        session, buyer.id, (listings[i.listing_id].msme_id for i in accepted)
+    )
     items = []
     for interest in interests:
         listing = listings[interest.listing_id]
@@ -284,7 +288,12 @@ async def list_sent(
         item = InterestSent.model_validate(
             {
                 **InterestRead.model_validate(interest).model_dump(),
-                "listing": build_card(listing, msme, identity_visible=disclosed),
+                "listing": build_card(
+                    listing,
+                    msme,
+                    identity_visible=disclosed,
+                    figures_visible=msme.id in cleared,
+                ),
             }
         )
         if disclosed:

@@ -1,7 +1,9 @@
 """Listings: a profile's offer, from draft to closed.
 
 Lifecycle: `draft` → `submitted` → `active` | `rejected` (admins decide, `moderate_listing`;
-a rejected listing may be edited and submitted again) → `closed` (from any other status).
+a rejected listing may be edited and submitted again) → `closed` (from any other status, and
+when one of its deals closes as won). While a deal of an active listing has an accepted offer, its
+public status reads `under_offer` (`Listing.public_status`).
 """
 
 from __future__ import annotations
@@ -124,6 +126,7 @@ async def create_listing(
         asking_price=data.asking_price,
         stake_percent=data.stake_percent,
         anonymous=data.anonymous,
+        nda_required=data.nda_required,
         headline=data.headline,
         summary=data.summary,
         views_count=0,
@@ -139,7 +142,8 @@ async def view_listing(
     session: AsyncSession, listing_id: uuid.UUID, viewer: Principal | None
 ) -> ListingCard | ListingDetail:
     """What `viewer` may see of a listing; counts a view by anyone but the owner."""
-    listing, msme, accepted = await get_listing_for_viewer(session, listing_id, viewer)
+    found = await get_listing_for_viewer(session, listing_id, viewer)
+    listing, msme = found.listing, found.msme
     if is_public_listing(listing) and (viewer is None or viewer.id != listing.owner_id):
         count_later(session, LISTING_VIEWS, listing.id)
     if is_listing_insider(listing, viewer):
@@ -147,7 +151,12 @@ async def view_listing(
     if not is_public_listing(listing) or msme.deleted_at is not None:
         raise ListingNotFoundError()
     # Who the business is shows to its owner, admins and buyers with an accepted interest.
-    return build_card(listing, msme, identity_visible=is_insider(msme, viewer) or accepted)
+    return build_card(
+        listing,
+        msme,
+        identity_visible=is_insider(msme, viewer) or found.identity_visible,
+        figures_visible=is_insider(msme, viewer) or found.private_data_visible,
+    )
 
 
 async def _add_views(session: AsyncSession, views: dict[Hashable, int]) -> None:
@@ -267,8 +276,15 @@ async def close_listing(session: AsyncSession, listing: Listing) -> ListingRead:
     if listing.status == "closed":
         raise ListingStatusConflictError("The listing is already closed.")
     _enter(listing, "closed")
-    listing.closed_at = utcnow()
+    listing.closed_at, listing.under_offer = utcnow(), False
     return await _saved(session, listing)
+
+
+async def mark_under_offer(session: AsyncSession, listing: Listing, *, under_offer: bool) -> None:
+    """Show an active listing as `under_offer` while one of its deals has an accepted offer (it
+    stays in search, with the status on its card), or back as `active` when that deal is lost."""
+    listing.under_offer = under_offer
+    await _saved(session, listing)
 
 
 async def list_mine(

@@ -254,9 +254,20 @@ class Listing(UUIDPrimaryKey, Timestamps, Base):
     # Set while the owner's account is suspended (admin): the listing keeps its status but
     # leaves search, cards, interests and matching until the owner is reactivated.
     owner_suspended: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Documents and exact figures reach a deal's buyer only once both sides accepted the NDA.
+    # New listings promise it; those from before migration 0017 did not (server default).
+    nda_required: Mapped[bool] = mapped_column(default=True, server_default=false())
+    # Set while one of its deals has an accepted offer: the public status reads `under_offer`.
+    under_offer: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative API
+
+    @property
+    def public_status(self) -> str:
+        """The status the API shows: `under_offer` for an active listing with an accepted
+        offer (stored as `active`, so everything that serves active listings still does)."""
+        return "under_offer" if self.status == "active" and self.under_offer else self.status
 
 
 class Interest(UUIDPrimaryKey, Timestamps, Base):
@@ -315,6 +326,8 @@ class Deal(UUIDPrimaryKey, Timestamps, Base):
     stage_changed_at: Mapped[datetime]
     closed_by: Mapped[uuid.UUID | None]
     closed_reason: Mapped[str | None] = mapped_column(Text)
+    # When the second side accepted the NDA (null until both did).
+    nda_signed_at: Mapped[datetime | None]
 
 
 class NdaAcceptance(UUIDPrimaryKey, Base):
@@ -374,3 +387,17 @@ class Offer(UUIDPrimaryKey, Base):
     counters_id: Mapped[uuid.UUID | None]  # the offer this one answered
     created_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
+
+
+class DocumentAccess(UUIDPrimaryKey, Base):
+    """A document a deal's buyer opened: who, which, when (the owner sees the log)."""
+
+    __tablename__ = "document_accesses"
+    __table_args__ = (Index("ix_document_accesses_deal_id_accessed_at", "deal_id", "accessed_at"),)
+
+    deal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    document_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("msme_documents.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[uuid.UUID]
+    accessed_at: Mapped[datetime]

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.auth.service import Principal
+from msmebazaar.msme import deal_notices
 from msmebazaar.msme.deals import (
     deal_of,
     enter_stage,
@@ -31,6 +32,7 @@ from msmebazaar.msme.exceptions import (
     OfferPendingError,
     OfferStatusConflictError,
 )
+from msmebazaar.msme.listings import mark_under_offer
 from msmebazaar.msme.models import Deal, Listing, Offer
 from msmebazaar.msme.schemas.deals import DealStage, OfferCreate, OfferRead, OfferStatus
 from msmebazaar.msme.schemas.listings import STAKE_DEAL_TYPES, DealType
@@ -133,6 +135,7 @@ async def make_offer(
     session.add(offer)
     deal.updated_at = offer.created_at
     await session.flush()
+    await deal_notices.notify_offer(session, deal, user.id)
     return OfferRead.model_validate(offer)
 
 
@@ -185,12 +188,40 @@ async def decide_offer(
         raise PermissionDeniedError(
             "The other side answers an offer; its author may withdraw it.", code="OFFER_FORBIDDEN"
         )
+    if accept:
+        await _put_listing_under_offer(session, deal)
     _enter(offer, OfferStatus.ACCEPTED if accept else OfferStatus.REJECTED)
     if accept:
         enter_stage(deal, DealStage.OFFER)
     deal.updated_at = utcnow()
     await session.flush()
+    await deal_notices.notify_decision(session, deal, offer.author_id, accepted=accept)
     return OfferRead.model_validate(offer)
+
+
+async def _put_listing_under_offer(session: AsyncSession, deal: Deal) -> None:
+    """Mark the listing `under_offer`; 409 `LISTING_UNDER_OFFER` when another of its deals has
+    an accepted offer already (the owner ends that one first). The listing's row is locked after
+    the deal's, the order every deal change takes, so two acceptances run one after the other."""
+    listing = await session.scalar(
+        select(Listing).where(Listing.id == deal.listing_id).with_for_update()
+    )
+    if listing is None:  # pragma: no cover - the foreign key cascades
+        raise DealNotFoundError()
+    other = await session.scalar(
+        select(Deal.id).where(
+            Deal.listing_id == listing.id,
+            Deal.id != deal.id,
+            Deal.stage == DealStage.OFFER.value,
+        )
+    )
+    if other is not None:
+        raise OfferStatusConflictError(
+            "Another deal for this listing has an accepted offer: close that deal first.",
+            code="LISTING_UNDER_OFFER",
+        )
+    if listing.status == "active" and not listing.under_offer:
+        await mark_under_offer(session, listing, under_offer=True)
 
 
 async def withdraw_offer(session: AsyncSession, user: Principal, offer_id: uuid.UUID) -> OfferRead:

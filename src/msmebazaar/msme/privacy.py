@@ -1,20 +1,23 @@
 """Who may see a business's identity (DESIGN.md §3 "Public cards"); used by profiles and listings.
 
-The identity of a business — names, identifiers, contacts, documents, exact figures — is shown to
-its owner, to admins, and to buyers or investors whose interest in one of its listings was
-accepted. Everyone else sees a profile only while it is verified and has no anonymous listing:
-an anonymous listing's card must not be linked back to the business through `GET /msmes/{id}`.
+The identity of a business — names, identifiers, contacts — is shown to its owner, to admins, and
+to buyers or investors whose interest in one of its listings was accepted. Its private data —
+documents and exact figures — reaches such a buyer once their deal is cleared: both sides
+accepted the deal's NDA, or the listing does not require one. Everyone else sees a profile only
+while it is verified and has no anonymous listing: an anonymous listing's card must not be
+linked back to the business through `GET /msmes/{id}`.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
-from sqlalchemy import Exists, exists, select
+from sqlalchemy import Exists, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.auth.service import Principal, UserRole
-from msmebazaar.msme.models import Interest, Listing, Msme
+from msmebazaar.msme.models import Deal, Interest, Listing, Msme
 
 # Listing statuses in which an anonymous listing still hides its business (a closed one no longer
 # advertises anything, so the profile may be discovered again).
@@ -50,6 +53,44 @@ async def identity_visible(session: AsyncSession, msme: Msme, viewer: Principal 
     if is_insider(msme, viewer):
         return True
     return await has_accepted_interest(session, msme.id, viewer.id)
+
+
+def cleared_deal_exists(msme_id: object, buyer_id: uuid.UUID) -> Exists:
+    """SQL `EXISTS` clause: `buyer_id` has a deal on a listing of the profile whose interest is
+    still accepted, that was not closed as lost, and that is cleared for private data (NDA signed
+    by both, or not required)."""
+    return exists().where(
+        Deal.listing_id == Listing.id,
+        Listing.msme_id == msme_id,
+        Deal.buyer_id == buyer_id,
+        Interest.id == Deal.interest_id,
+        Interest.status == "accepted",
+        Deal.stage != "closed_lost",
+        or_(Listing.nda_required.is_(False), Deal.nda_signed_at.is_not(None)),
+    )
+
+
+async def private_data_visible(session: AsyncSession, msme: Msme, viewer: Principal | None) -> bool:
+    """Whether `viewer` may see the profile's documents and exact figures: owner, admins, and
+    buyers with a cleared deal."""
+    if viewer is None:
+        return False
+    if is_insider(msme, viewer):
+        return True
+    return bool(await session.scalar(select(cleared_deal_exists(msme.id, viewer.id))))
+
+
+async def cleared_profiles(
+    session: AsyncSession, buyer_id: uuid.UUID, msme_ids: Iterable[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Those of `msme_ids` whose private data `buyer_id` may see through a cleared deal."""
+    wanted = set(msme_ids)
+    if not wanted:
+        return set()
+    rows = await session.scalars(
+        select(Msme.id).where(Msme.id.in_(wanted), cleared_deal_exists(Msme.id, buyer_id))
+    )
+    return set(rows)
 
 
 def anonymous_listing_exists(msme_id: object) -> Exists:

@@ -28,12 +28,27 @@ from msmebazaar.msme.bands import (
 )
 from msmebazaar.msme.classification import Classification, classify_msme
 from msmebazaar.msme.conflicts import CONFLICTS_PER_DAY, ConflictAllowance, keeping_conflicts
-from msmebazaar.msme.deals import deal_funnel
+from msmebazaar.msme.deals import (
+    accept_nda,
+    all_deals,
+    close_deal,
+    deal_funnel,
+    list_deals,
+    list_messages,
+    nda_of,
+    read_deal,
+    send_message,
+)
+from msmebazaar.msme.diligence import (
+    access_log,
+    deal_documents,
+    download_document,
+    open_deal_document,
+)
 from msmebazaar.msme.documents import (
     MAX_DOCUMENT_BYTES,
     MAX_DOCUMENTS_PER_PROFILE,
     MAX_PROFILE_DOCUMENT_BYTES,
-    download_document,
 )
 from msmebazaar.msme.events import (
     IdentifierConflicted,
@@ -71,6 +86,7 @@ from msmebazaar.msme.listings import (
     moderate_listing,
     view_listing,
 )
+from msmebazaar.msme.offers import decide_offer, list_offers, make_offer, withdraw_offer
 from msmebazaar.msme.privacy import has_anonymous_listing, identity_visible
 from msmebazaar.msme.profiles import (
     DiscoveryFilters,
@@ -303,16 +319,22 @@ __all__ = [
     "Sector",
     "VerificationNotPendingError",
     "VerificationReset",
+    "accept_nda",
+    "access_log",
     "active_listing_facts",
+    "all_deals",
     "change_owned_profile",
     "changed_listing_facts",
     "classify_msme",
+    "close_deal",
     "close_owned_listing",
     "count_documents",
     "create_listing",
     "create_profile",
+    "deal_documents",
     "deal_funnel",
     "decide_interest",
+    "decide_offer",
     "decide_verification",
     "discover",
     "download_document",
@@ -327,7 +349,10 @@ __all__ = [
     "interest_limit_reached",
     "interest_sent",
     "interests_after",
+    "list_deals",
+    "list_messages",
     "list_mine",
+    "list_offers",
     "list_owned",
     "list_received",
     "list_sent",
@@ -336,23 +361,28 @@ __all__ = [
     "listing_stamp",
     "listings_after",
     "listings_in_review",
+    "make_offer",
     "moderate_listing",
     "money_band",
     "money_band_bounds",
     "money_band_index",
     "money_band_span",
+    "nda_of",
+    "open_deal_document",
     "open_offer",
     "owned_listing",
     "owned_profile",
     "pending_verification_count",
     "profile_counts",
     "public_listing_cards",
+    "read_deal",
     "refresh_listing_figures",
     "register_profile",
     "save_financials",
     "search_public_listings",
     "seller_funnel",
     "send_interest",
+    "send_message",
     "set_owner_listings_hidden",
     "store_owned_document",
     "submit_owned_listing",
@@ -364,6 +394,7 @@ __all__ = [
     "view_listing",
     "view_profile",
     "withdraw_interest",
+    "withdraw_offer",
     "years_band_bounds",
     "years_band_index",
 ]

@@ -1,19 +1,21 @@
 """Deal-room endpoints (DESIGN.md §3 "Deals"): my deals, a deal, its NDA, messages, offers,
-closing."""
+documents and who opened them, closing."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from msmebazaar.auth.service import CallerLanguage
-from msmebazaar.msme import deals, offers
+from msmebazaar.msme import deals, diligence, offers
 from msmebazaar.msme.dependencies import SignedIn
+from msmebazaar.msme.routes.documents import attachment
 from msmebazaar.msme.schemas.deals import (
     DealClose,
     DealRead,
+    DocumentAccessRead,
     MessageCreate,
     MessageRead,
     NdaAcceptanceRead,
@@ -21,6 +23,7 @@ from msmebazaar.msme.schemas.deals import (
     OfferCreate,
     OfferRead,
 )
+from msmebazaar.msme.schemas.documents import DocumentRead
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.pagination import PageDep, page_response
 from msmebazaar.shared.responses import DataResponse, ListResponse, error_responses, ok
@@ -176,3 +179,56 @@ async def withdraw_offer(
 ) -> DataResponse[OfferRead]:
     """Withdraw your pending offer."""
     return ok(await offers.withdraw_offer(session, user, offer_id), "Offer withdrawn.")
+
+
+@router.get(
+    "/deals/{deal_id}/documents",
+    response_model=ListResponse[DocumentRead],
+    responses=error_responses(401, 404, 409),
+)
+async def deal_documents(
+    deal_id: DealIdPath, session: SessionDep, user: SignedIn, page: PageDep
+) -> ListResponse[DocumentRead]:
+    """The business's documents, for the deal's two sides (for the buyer once both accepted the
+    NDA, or straight away when the listing needs none: else 409 `NDA_NOT_SIGNED`)."""
+    items, total = await diligence.deal_documents(session, user, deal_id, page)
+    return page_response(items, total=total, params=page)
+
+
+@router.get(
+    "/deals/{deal_id}/documents/{document_id}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The file, as an attachment.",
+            "content": {"application/pdf": {}, "image/png": {}, "image/jpeg": {}},
+        },
+        **error_responses(401, 404, 409),
+    },
+)
+async def open_deal_document(
+    deal_id: DealIdPath,
+    document_id: Annotated[uuid.UUID, Path(description="The document's id.")],
+    *,
+    runtime: RuntimeDep,
+    user: SignedIn,
+) -> Response:
+    """Download one of the business's documents; the buyer's downloads are logged for the owner,
+    and the first moves the deal to `diligence`."""
+    download = await diligence.open_deal_document(
+        runtime.database, runtime.storage, user, deal_id, document_id
+    )
+    return attachment(download)
+
+
+@router.get(
+    "/deals/{deal_id}/document-access",
+    response_model=ListResponse[DocumentAccessRead],
+    responses=_READ_ERRORS,
+)
+async def document_access(
+    deal_id: DealIdPath, session: SessionDep, user: SignedIn, page: PageDep
+) -> ListResponse[DocumentAccessRead]:
+    """Which of the business's documents the buyer opened, and when, newest first."""
+    items, total = await diligence.access_log(session, user, deal_id, page)
+    return page_response(items, total=total, params=page)

@@ -63,7 +63,7 @@ async def upload_document(
 async def list_documents(
     msme: InsiderMsme, session: SessionDep, page: PageDep
 ) -> ListResponse[DocumentRead]:
-    """A profile's documents (owner, admins and accepted buyers only)."""
+    """A profile's documents (owner, admins, and buyers whose deal is cleared)."""
     items, total = await documents.list_documents(session, msme.id, page)
     return page_response(items, total=total, params=page)
 
@@ -76,18 +76,23 @@ async def list_documents(
             "description": "The file, as an attachment.",
             "content": {"application/pdf": {}, "image/png": {}, "image/jpeg": {}},
         },
-        **error_responses(401, 404),
+        **error_responses(401, 404, 409),
     },
 )
 async def download_document(
     *,
     document_id: Annotated[uuid.UUID, Path(description="The document's id.")],
     runtime: RuntimeDep,
-    session: SessionDep,
     user: SignedIn,
 ) -> Response:
-    """Download a document's file (owner, admins and buyers whose interest was accepted)."""
-    download = await documents.download_document(session, runtime.storage, document_id, user)
+    """Download a document's file (owner, admins, and buyers whose deal is cleared: both sides
+    accepted the NDA, or the listing needs none); a buyer's download is logged in the deal."""
+    download = await service.download_document(runtime.database, runtime.storage, document_id, user)
+    return attachment(download)
+
+
+def attachment(download: documents.Download) -> Response:
+    """A document's file as a download that no cache keeps."""
     fallback = documents.ascii_filename(download.filename)
     disposition = (
         f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(download.filename)}"

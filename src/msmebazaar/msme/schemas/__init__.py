@@ -9,7 +9,18 @@ from __future__ import annotations
 from msmebazaar.msme.classification import Classification
 
 # --- listings, interests (engineer B) ---
-from msmebazaar.msme.schemas.deals import DealFunnel
+from msmebazaar.msme.schemas.deals import (
+    DealClose,
+    DealFunnel,
+    DealRead,
+    DealStage,
+    DocumentAccessRead,
+    MessageRead,
+    NdaRead,
+    OfferCreate,
+    OfferRead,
+    OfferStatus,
+)
 from msmebazaar.msme.schemas.documents import DocumentKind, DocumentRead
 from msmebazaar.msme.schemas.financials import FinancialsInput, FinancialsRead
 from msmebazaar.msme.schemas.interests import (
@@ -64,9 +75,13 @@ __all__ = [
     "CheckOutcome",
     "Classification",
     "Contact",
+    "DealClose",
     "DealFunnel",
+    "DealRead",
+    "DealStage",
     "DealType",
     "DealTypeFlow",
+    "DocumentAccessRead",
     "DocumentKind",
     "DocumentRead",
     "DuplicateProfile",
@@ -95,11 +110,16 @@ __all__ = [
     "ListingSort",
     "ListingStatus",
     "ListingUpdate",
+    "MessageRead",
     "ModerationDecision",
     "MsmeCard",
     "MsmeCreate",
     "MsmeRead",
     "MsmeUpdate",
+    "NdaRead",
+    "OfferCreate",
+    "OfferRead",
+    "OfferStatus",
     "ProfileCounts",
     "SectorRead",
     "TransferOutcome",

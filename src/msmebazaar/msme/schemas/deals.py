@@ -44,6 +44,12 @@ class DealRead(BaseModel):
     stage: DealStage
     nda: NdaStatus
     headline: str = Field(description="The listing's headline.")
+    nda_required: bool = Field(
+        description="The listing shares documents and exact figures only after both NDAs."
+    )
+    documents_open: bool = Field(
+        description="Whether the buyer may open the business's documents and exact figures now."
+    )
     closed_reason: str | None = None
     stage_changed_at: datetime
     created_at: datetime
@@ -158,3 +164,14 @@ class DealFunnel(BaseModel):
     median_days_to_offer: float | None = Field(description="From both NDAs to an accepted offer.")
     median_days_to_close: float | None = Field(description="From opening to won or lost.")
     definition: str
+
+
+class DocumentAccessRead(BaseModel):
+    """A document the deal's buyer opened: which, who, when."""
+
+    id: uuid.UUID
+    document_id: uuid.UUID
+    filename: str
+    kind: str
+    user_id: uuid.UUID
+    accessed_at: datetime

@@ -7,7 +7,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from msmebazaar.shared.india import MAX_RUPEES
 
@@ -25,6 +32,8 @@ class ListingStatus(StrEnum):
     ACTIVE = "active"
     REJECTED = "rejected"
     CLOSED = "closed"
+    # Public only: an active listing one of whose deals has an accepted offer.
+    UNDER_OFFER = "under_offer"
 
 
 class ListingSort(StrEnum):
@@ -51,6 +60,11 @@ StakePercent = Annotated[
 ]
 
 
+NDA_REQUIRED = (
+    "Show documents and exact financials to a buyer only after both sides accepted the deal's NDA."
+)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -74,6 +88,7 @@ class ListingCreate(_Strict):
     anonymous: bool = Field(
         True, strict=True, description="Hide the name, identifiers and city from the public."
     )
+    nda_required: bool = Field(True, strict=True, description=NDA_REQUIRED)
     headline: Headline = Field(examples=["Profitable namkeen maker with a national distributor"])
     summary: Summary
 
@@ -90,6 +105,7 @@ class ListingUpdate(_Strict):
     asking_price: AskingPrice | None = None
     stake_percent: StakePercent | None = None
     anonymous: bool | None = Field(None, strict=True)
+    nda_required: bool | None = Field(None, strict=True, description=NDA_REQUIRED)
     headline: Headline | None = None
     summary: Summary | None = None
     version: int | None = Field(
@@ -98,7 +114,14 @@ class ListingUpdate(_Strict):
 
     @model_validator(mode="after")
     def _no_nulls_for_required_fields(self) -> ListingUpdate:
-        for name in ("deal_type", "asking_price", "anonymous", "headline", "summary"):
+        for name in (
+            "deal_type",
+            "asking_price",
+            "anonymous",
+            "nda_required",
+            "headline",
+            "summary",
+        ):
             if name in self.model_fields_set and getattr(self, name) is None:
                 raise ValueError(f"{name} cannot be null")
         return self
@@ -115,9 +138,10 @@ class ListingRead(BaseModel):
     asking_price: int
     stake_percent: float | None
     anonymous: bool
+    nda_required: bool
     headline: str
     summary: str
-    status: ListingStatus
+    status: ListingStatus = Field(validation_alias=AliasChoices("public_status", "status"))
     rejection_reason: str | None
     sector: str
     state: str
@@ -146,7 +170,10 @@ class ListingIdentity(BaseModel):
     city: str | None
     pincode: str | None
     website: str | None
-    revenue: int | None = Field(description="Latest fiscal year, whole rupees.")
+    revenue: int | None = Field(
+        description="Latest fiscal year, whole rupees; null for a buyer until both sides "
+        "accepted the NDA of a listing that requires one."
+    )
     ebitda: int | None
 
 
@@ -164,6 +191,7 @@ class ListingCard(BaseModel):
     asking_price: int
     stake_percent: float | None
     anonymous: bool
+    nda_required: bool
     headline: str
     summary: str
     sector: str
