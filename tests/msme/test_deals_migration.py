@@ -78,7 +78,7 @@ async def test_signed_ndas_are_dated_and_older_listings_need_none(
     upgrade_database(fresh_url)
 
     async with database.read_session() as session:
-        dated = dict((await session.execute(select(Deal.id, Deal.nda_signed_at))).tuples().all())
+        dated = dict((await session.execute(select(Deal.id, Deal.nda_signed_at))).all())
         required = set(await session.scalars(select(Listing.nda_required)))
     assert dated == {signed.id: signed_at, unsigned.id: None}
     assert required == {False}

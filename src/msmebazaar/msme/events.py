@@ -60,3 +60,18 @@ class IdentifierConflicted(DomainEvent):
     user_id: uuid.UUID
     user_role: str
     claiming_msme_id: uuid.UUID | None  # the profile being edited; None for a new one
+
+
+@dataclass(frozen=True)
+class DealNoticeDue(DomainEvent):
+    """One side of a deal should hear that something happened in it: a new `message` (the
+    first of a burst), a new `offer` or counter-offer, or an answer to their offer
+    (`offer_accepted`, `offer_rejected`). The whatsapp service delivers it — on WhatsApp while
+    the user's conversation window is open, else by SMS — with a link, never the content."""
+
+    event_name: ClassVar[str] = "msme.deal_notice_due"
+
+    deal_id: uuid.UUID
+    recipient_id: uuid.UUID
+    kind: str
+    headline: str

@@ -51,6 +51,7 @@ from msmebazaar.msme.documents import (
     MAX_PROFILE_DOCUMENT_BYTES,
 )
 from msmebazaar.msme.events import (
+    DealNoticeDue,
     IdentifierConflicted,
     InterestChanged,
     ListingChanged,
@@ -306,6 +307,7 @@ __all__ = [
     "AlreadyOwnerError",
     "Classification",
     "ConflictAllowance",
+    "DealNoticeDue",
     "DiscoveryFilters",
     "IdentifierConflicted",
     "IdentifierRequiredError",
