@@ -295,3 +295,95 @@ async def test_deal_rows_keep_when_the_nda_was_signed(
     )[0]
 
     assert signed_at is not None
+
+
+async def test_a_deleted_profile_or_a_lost_deal_closes_the_documents(
+    client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor, investor: Actor
+) -> None:
+    deal_id = await signed_deal(client, database, owner, buyer)
+    msme_id = await _msme_of(client, deal_id, owner)
+    document_id = await _upload(client, owner, msme_id)
+    lost = await _second_deal(
+        client, database, owner, investor, await _listing_of(client, deal_id, owner)
+    )
+    await client.post(
+        f"{API}/deals/{lost}/close",
+        json={"outcome": "lost", "reason": "Not for us."},
+        headers=investor.headers,
+    )
+
+    after_loss = await client.get(
+        f"{API}/deals/{lost}/documents/{document_id}", headers=investor.headers
+    )
+    deleted = await client.delete(f"{API}/msmes/{msme_id}", headers=owner.headers)
+    after_deletion = [
+        await client.get(f"{API}/deals/{deal_id}{path}", headers=buyer.headers)
+        for path in ("/documents", f"/documents/{document_id}")
+    ]
+
+    assert after_loss.status_code == 409
+    assert after_loss.json()["error"]["code"] == "DEAL_CLOSED"
+    assert deleted.status_code == 200, deleted.text
+    assert [r.status_code for r in after_deletion] == [404, 404]
+
+
+async def _listing_of(client: httpx.AsyncClient, deal_id: str, actor: Actor) -> str:
+    deal = await client.get(f"{API}/deals/{deal_id}", headers=actor.headers)
+    return str(deal.json()["data"]["listing_id"])
+
+
+async def test_a_sold_business_is_not_sold_again(
+    client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor, investor: Actor
+) -> None:
+    first = await signed_deal(client, database, owner, buyer)
+    second = await _second_deal(
+        client, database, owner, investor, await _listing_of(client, first, owner)
+    )
+    late_offer = await client.post(
+        f"{API}/deals/{second}/offers", json=offer_body(), headers=investor.headers
+    )
+    await client.post(
+        f"{API}/deals/{first}/close",
+        json={"outcome": "won", "reason": "Sold."},
+        headers=owner.headers,
+    )
+
+    accepted = await client.post(
+        f"{API}/offers/{late_offer.json()['data']['id']}/accept", headers=owner.headers
+    )
+    won_again = await client.post(
+        f"{API}/deals/{second}/close",
+        json={"outcome": "won", "reason": "Sold too."},
+        headers=owner.headers,
+    )
+    lost = await client.post(
+        f"{API}/deals/{second}/close",
+        json={"outcome": "lost", "reason": "Sold to another."},
+        headers=owner.headers,
+    )
+
+    for refused in (accepted, won_again):
+        assert refused.status_code == 409
+        assert refused.json()["error"]["code"] == "LISTING_SOLD"
+    assert lost.status_code == 200
+
+
+async def test_withdrawing_the_interest_of_a_deal_under_offer_puts_the_listing_back(
+    client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
+) -> None:
+    deal_id = await signed_deal(client, database, owner, buyer)
+    deal = (await client.get(f"{API}/deals/{deal_id}", headers=buyer.headers)).json()["data"]
+    offer = await client.post(
+        f"{API}/deals/{deal_id}/offers", json=offer_body(), headers=buyer.headers
+    )
+    await client.post(f"{API}/offers/{offer.json()['data']['id']}/accept", headers=owner.headers)
+    before = (await client.get(f"{API}/listings/{deal['listing_id']}")).json()["data"]["status"]
+
+    withdrawn = await client.post(
+        f"{API}/interests/{deal['interest_id']}/withdraw", headers=buyer.headers
+    )
+    after = (await client.get(f"{API}/listings/{deal['listing_id']}")).json()["data"]["status"]
+    mine = await client.get(f"{API}/listings/{deal['listing_id']}", headers=owner.headers)
+
+    assert (before, withdrawn.status_code, after) == ("under_offer", 200, "active")
+    assert mine.json()["data"]["listing"]["version"] == 1  # under offer is not an owner's edit

@@ -1,6 +1,7 @@
 """Migrations 0016 and 0017 (deal rooms): interests accepted before 0016 get their deal, at
 `introduced`, dated when they were accepted (pending and declined ones get none); 0017 dates a
-deal's NDA from its acceptances and leaves listings from before it without the NDA requirement.
+deal's NDA from its acceptances, marks listings with an accepted offer under offer, and leaves
+listings from before it without the NDA requirement.
 Each runs down and up again over data.
 
 The data is written at the head revision, where the models match the schema: going down drops
@@ -14,7 +15,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from msmebazaar.msme.models import Deal, Listing
 from msmebazaar.shared.config import DatabaseSettings
@@ -70,6 +71,8 @@ async def test_signed_ndas_are_dated_and_older_listings_need_none(
     owner, buyer, other = [await make_user(database) for _ in range(3)]
     signed = await make_deal_room(database, owner.id, buyer.id, nda_signed=True)
     unsigned = await make_deal_room(database, owner.id, other.id)
+    async with database.session() as session:  # an offer accepted under 0016
+        await session.execute(update(Deal).where(Deal.id == signed.id).values(stage="offer"))
     async with database.read_session() as session:
         assert all(await session.scalars(select(Listing.nda_required)))  # new ones promise it
         signed_at = await session.scalar(select(Deal.nda_signed_at).where(Deal.id == signed.id))
@@ -80,5 +83,7 @@ async def test_signed_ndas_are_dated_and_older_listings_need_none(
     async with database.read_session() as session:
         dated = dict((await session.execute(select(Deal.id, Deal.nda_signed_at))).all())
         required = set(await session.scalars(select(Listing.nda_required)))
+        under_offer = dict((await session.execute(select(Listing.id, Listing.under_offer))).all())
     assert dated == {signed.id: signed_at, unsigned.id: None}
     assert required == {False}
+    assert under_offer == {signed.listing_id: True, unsigned.listing_id: False}

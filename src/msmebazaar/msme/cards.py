@@ -43,7 +43,7 @@ def build_card(
     msme: Msme | NamedParts | None,
     *,
     identity_visible: bool = False,
-    figures_visible: bool = True,
+    figures_visible: bool = False,
 ) -> ListingCard:
     """The card of a listing as one viewer may see it (`figures_visible`: the exact figures in
     `identity`, false for a buyer still waiting on the listing's NDA)."""
@@ -86,5 +86,5 @@ def build_detail(listing: Listing, msme: Msme) -> ListingDetail:
     """The owner's (or an admin's) view: every listing field and the fully disclosed card."""
     return ListingDetail(
         listing=ListingRead.model_validate(listing),
-        card=build_card(listing, msme, identity_visible=True),
+        card=build_card(listing, msme, identity_visible=True, figures_visible=True),
     )

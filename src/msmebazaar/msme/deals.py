@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.auth.service import Principal, UserRole
 from msmebazaar.msme import deal_notices, nda
-from msmebazaar.msme.exceptions import DealClosedError, DealNotFoundError
+from msmebazaar.msme.exceptions import DealClosedError, DealNotFoundError, ListingTakenError
 from msmebazaar.msme.listings import close_listing, mark_under_offer
 from msmebazaar.msme.models import Deal, DealMessage, Interest, Listing, NdaAcceptance, Offer
-from msmebazaar.msme.privacy import cleared_deal_exists
+from msmebazaar.msme.privacy import deal_is_cleared
 from msmebazaar.msme.schemas.deals import (
     CLOSED_STAGES,
     DealClose,
@@ -146,13 +146,10 @@ def _shown(text: str | None, nda_signed: bool) -> str | None:
 async def _read(session: AsyncSession, deal: Deal) -> DealRead:
     listing = (
         await session.execute(
-            select(Listing.headline, Listing.nda_required, Listing.msme_id).where(
-                Listing.id == deal.listing_id
-            )
+            select(Listing.headline, Listing.nda_required).where(Listing.id == deal.listing_id)
         )
     ).one()
     nda = await nda_status(session, deal)
-    cleared = await session.scalar(select(cleared_deal_exists(listing.msme_id, deal.buyer_id)))
     return DealRead(
         id=deal.id,
         listing_id=deal.listing_id,
@@ -163,7 +160,7 @@ async def _read(session: AsyncSession, deal: Deal) -> DealRead:
         nda=nda,
         headline=listing.headline,
         nda_required=listing.nda_required,
-        documents_open=bool(cleared),
+        documents_open=await deal_is_cleared(session, deal.id),
         closed_reason=_shown(deal.closed_reason, nda.signed),
         stage_changed_at=deal.stage_changed_at,
         created_at=deal.created_at,
@@ -323,22 +320,63 @@ async def _end_pending_offers(session: AsyncSession, deal: Deal) -> None:
     )
 
 
-async def _end(session: AsyncSession, deal: Deal, stage: DealStage) -> None:
-    """Close the deal at `stage`: its pending offer lapses; a won deal closes its listing (the
-    business is sold); a lost one whose offer had been accepted puts the listing back on offer."""
-    had_accepted_offer = deal.stage == DealStage.OFFER.value
-    await _end_pending_offers(session, deal)
-    enter_stage(deal, stage)
-    if stage is DealStage.CLOSED_LOST and not had_accepted_offer:
-        return
+async def _locked_listing(session: AsyncSession, deal: Deal) -> Listing:
+    """The deal's listing, its row locked after the deal's (the order every deal change takes)
+    and read afresh (the session may hold an older copy)."""
     listing = await session.scalar(
-        select(Listing).where(Listing.id == deal.listing_id).with_for_update()
+        select(Listing)
+        .where(Listing.id == deal.listing_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
     )
     if listing is None:  # pragma: no cover - the foreign key cascades
+        raise DealNotFoundError()
+    return listing
+
+
+async def claim_listing(session: AsyncSession, deal: Deal, *, to_accept_an_offer: bool) -> Listing:
+    """The deal's listing, locked, for a change only one deal of a listing may make: 409
+    `LISTING_SOLD` when another of its deals was won, and, `to_accept_an_offer`, 409
+    `LISTING_UNDER_OFFER` when another has an accepted offer (the owner ends that deal first)."""
+    listing = await _locked_listing(session, deal)
+    stages = {DealStage.CLOSED_WON.value: "LISTING_SOLD"}
+    if to_accept_an_offer:
+        stages[DealStage.OFFER.value] = "LISTING_UNDER_OFFER"
+    other = await session.scalar(
+        select(Deal.stage).where(
+            Deal.listing_id == listing.id, Deal.id != deal.id, Deal.stage.in_(stages)
+        )
+    )
+    if other is not None:
+        raise ListingTakenError(_TAKEN[stages[other]], code=stages[other])
+    return listing
+
+
+_TAKEN = {
+    "LISTING_SOLD": "Another deal for this listing was closed as won: the business is sold.",
+    "LISTING_UNDER_OFFER": "Another deal for this listing has an accepted offer: close that "
+    "deal first.",
+}
+
+
+async def _end(session: AsyncSession, deal: Deal, stage: DealStage) -> None:
+    """Close the deal at `stage`: its pending offer lapses; a won deal closes its listing (the
+    business is sold; refused if another deal won it first); a lost one whose offer had been
+    accepted makes the listing `active` again."""
+    won = stage is DealStage.CLOSED_WON
+    had_accepted_offer = deal.stage == DealStage.OFFER.value
+    listing = None
+    if won:
+        listing = await claim_listing(session, deal, to_accept_an_offer=False)
+    elif had_accepted_offer:
+        listing = await _locked_listing(session, deal)
+    await _end_pending_offers(session, deal)
+    enter_stage(deal, stage)
+    if listing is None:
         return
-    if stage is DealStage.CLOSED_WON and listing.status != "closed":
+    if won and listing.status != "closed":
         await close_listing(session, listing)
-    elif stage is DealStage.CLOSED_LOST and listing.under_offer:
+    elif not won and listing.under_offer:
         await mark_under_offer(session, listing, under_offer=False)
 
 

@@ -1,8 +1,10 @@
 """Documents in a deal room (DESIGN.md §3 "Deals"): what the buyer may open, and the log of what
 they opened, which the owner sees.
 
-A buyer opens the business's documents once their deal is cleared (`privacy.cleared_deal_exists`:
-both sides accepted the NDA, or the listing does not require one). Every document a buyer opens —
+A buyer opens the business's documents once their deal is cleared (`privacy.CLEARED_DEAL`: both
+sides accepted the NDA, or the listing does not require one; not after the deal was lost), and
+only while the profile itself is one they may see (`access.insider_profile`, the rule of the
+profile's own document list). Every document a buyer opens —
 from the deal room or from the profile's document list — is logged against their deal, and the
 first one moves the deal on to `diligence`. The owner's and admins' own downloads are not logged.
 """
@@ -19,12 +21,13 @@ from msmebazaar.msme.access import PRIVATE_DATA_AFTER_NDA, insider_profile
 from msmebazaar.msme.deals import deal_of, enter_stage
 from msmebazaar.msme.documents import Download, list_documents, read_document_file
 from msmebazaar.msme.exceptions import (
+    DealClosedError,
     DocumentNotFoundError,
     MsmeNotFoundError,
     NdaNotSignedError,
 )
-from msmebazaar.msme.models import Deal, Document, DocumentAccess, Interest, Listing, Msme
-from msmebazaar.msme.privacy import cleared_deal_exists, is_insider
+from msmebazaar.msme.models import Deal, Document, DocumentAccess, Listing, Msme
+from msmebazaar.msme.privacy import CLEARED_DEAL, deal_is_cleared, is_insider
 from msmebazaar.msme.schemas.deals import DealStage, DocumentAccessRead
 from msmebazaar.msme.schemas.documents import DocumentRead
 from msmebazaar.shared.db import Database, utcnow
@@ -40,15 +43,21 @@ async def _profile_of(session: AsyncSession, deal: Deal) -> uuid.UUID:
     return result.scalar_one()
 
 
-async def deal_cleared(session: AsyncSession, deal: Deal) -> bool:
-    """Whether the deal's buyer may open the business's documents and exact figures now."""
+async def _business_for(session: AsyncSession, deal: Deal, user: Principal) -> uuid.UUID:
+    """The profile whose documents the deal room shows `user`: 409 `DEAL_CLOSED` for the buyer
+    of a lost deal, 409 `NDA_NOT_SIGNED` for a buyer whose deal is not cleared yet, 404 when the
+    profile was deleted or is hidden from them."""
     msme_id = await _profile_of(session, deal)
-    return bool(await session.scalar(select(cleared_deal_exists(msme_id, deal.buyer_id))))
-
-
-async def _require_cleared(session: AsyncSession, deal: Deal, user: Principal) -> None:
-    if user.id == deal.buyer_id and not await deal_cleared(session, deal):
-        raise NdaNotSignedError(PRIVATE_DATA_AFTER_NDA)
+    if user.id == deal.buyer_id:
+        if deal.stage == DealStage.CLOSED_LOST.value:
+            raise DealClosedError("This deal was closed as lost: its documents are closed too.")
+        if not await deal_is_cleared(session, deal.id):
+            raise NdaNotSignedError(PRIVATE_DATA_AFTER_NDA)
+    try:
+        await insider_profile(session, user, msme_id)
+    except MsmeNotFoundError as exc:
+        raise DocumentNotFoundError("The business's profile is no longer available.") from exc
+    return msme_id
 
 
 async def deal_documents(
@@ -57,8 +66,7 @@ async def deal_documents(
     """The business's documents, for the deal's parties and admins (409 `NDA_NOT_SIGNED` for a
     buyer whose deal is not cleared yet)."""
     deal = await deal_of(session, user, deal_id)
-    await _require_cleared(session, deal, user)
-    return await list_documents(session, await _profile_of(session, deal), params)
+    return await list_documents(session, await _business_for(session, deal, user), params)
 
 
 async def _record_access(
@@ -94,10 +102,10 @@ async def open_deal_document(
     """A document of the deal's business, opened from the deal room (logged for the buyer)."""
     async with database.read_session() as session:
         deal = await deal_of(session, user, deal_id)
+        msme_id = await _business_for(session, deal, user)
         document = await session.get(Document, document_id)
-        if document is None or document.msme_id != await _profile_of(session, deal):
+        if document is None or document.msme_id != msme_id:
             raise DocumentNotFoundError()
-        await _require_cleared(session, deal, user)
     download = await read_document_file(storage, document)
     if user.id == deal.buyer_id:
         await _record_access(database, deal.id, document.id, user.id)
@@ -127,17 +135,10 @@ async def download_document(
 
 async def _buyers_deal(session: AsyncSession, msme: Msme, buyer: Principal) -> uuid.UUID | None:
     """The buyer's deal on the business that a download outside the deal room is logged
-    against: the most recently active one that was not lost."""
+    against: their most recently active cleared one."""
     return await session.scalar(
         select(Deal.id)
-        .join(Listing, Listing.id == Deal.listing_id)
-        .join(Interest, Interest.id == Deal.interest_id)
-        .where(
-            Listing.msme_id == msme.id,
-            Deal.buyer_id == buyer.id,
-            Interest.status == "accepted",
-            Deal.stage != DealStage.CLOSED_LOST.value,
-        )
+        .where(*CLEARED_DEAL, Listing.msme_id == msme.id, Deal.buyer_id == buyer.id)
         .order_by(Deal.updated_at.desc())
         .limit(1)
     )

@@ -148,6 +148,13 @@ class OfferExpiredError(ConflictError):
     default_message = "This offer lapsed at its valid-until time."
 
 
+class ListingTakenError(ConflictError):
+    """Another deal of the listing has an accepted offer or was won."""
+
+    default_code = "LISTING_UNDER_OFFER"
+    default_message = "Another deal for this listing has an accepted offer."
+
+
 class NdaNotSignedError(ConflictError):
     default_code = "NDA_NOT_SIGNED"
     default_message = "Both sides accept the NDA before offers are made."

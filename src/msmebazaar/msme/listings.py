@@ -15,6 +15,7 @@ from typing import Any, cast
 import structlog
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from msmebazaar.auth.service import Principal, get_user
@@ -283,8 +284,15 @@ async def close_listing(session: AsyncSession, listing: Listing) -> ListingRead:
 async def mark_under_offer(session: AsyncSession, listing: Listing, *, under_offer: bool) -> None:
     """Show an active listing as `under_offer` while one of its deals has an accepted offer (it
     stays in search, with the status on its card), or back as `active` when that deal is lost."""
-    listing.under_offer = under_offer
-    await _saved(session, listing)
+    # A plain UPDATE: it is not the owner's edit (no `version` bump that would fail their next
+    # one) and not news to matching (no `ListingChanged`: the listing's facts did not change).
+    await session.execute(
+        update(Listing)
+        .where(Listing.id == listing.id)
+        .values(under_offer=under_offer)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(listing, "under_offer", under_offer)
 
 
 async def list_mine(

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from msmebazaar.auth.service import Principal
 from msmebazaar.msme import deal_notices
 from msmebazaar.msme.deals import (
+    claim_listing,
     deal_of,
     enter_stage,
     nda_status,
@@ -200,26 +201,9 @@ async def decide_offer(
 
 
 async def _put_listing_under_offer(session: AsyncSession, deal: Deal) -> None:
-    """Mark the listing `under_offer`; 409 `LISTING_UNDER_OFFER` when another of its deals has
-    an accepted offer already (the owner ends that one first). The listing's row is locked after
-    the deal's, the order every deal change takes, so two acceptances run one after the other."""
-    listing = await session.scalar(
-        select(Listing).where(Listing.id == deal.listing_id).with_for_update()
-    )
-    if listing is None:  # pragma: no cover - the foreign key cascades
-        raise DealNotFoundError()
-    other = await session.scalar(
-        select(Deal.id).where(
-            Deal.listing_id == listing.id,
-            Deal.id != deal.id,
-            Deal.stage == DealStage.OFFER.value,
-        )
-    )
-    if other is not None:
-        raise OfferStatusConflictError(
-            "Another deal for this listing has an accepted offer: close that deal first.",
-            code="LISTING_UNDER_OFFER",
-        )
+    """Mark the listing `under_offer` (409 when another of its deals has an accepted offer or
+    was won: `deals.claim_listing`)."""
+    listing = await claim_listing(session, deal, to_accept_an_offer=True)
     if listing.status == "active" and not listing.under_offer:
         await mark_under_offer(session, listing, under_offer=True)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import Exists, exists, or_, select
+from sqlalchemy import ColumnElement, Exists, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.auth.service import Principal, UserRole
@@ -55,19 +55,26 @@ async def identity_visible(session: AsyncSession, msme: Msme, viewer: Principal 
     return await has_accepted_interest(session, msme.id, viewer.id)
 
 
+# A deal is cleared — its buyer may see the business's documents and exact figures — while its
+# interest is still accepted, it was not closed as lost, and both sides accepted its NDA (or its
+# listing does not require one). SQL conditions over `deals`, `listings` and `interests`.
+CLEARED_DEAL: tuple[ColumnElement[bool], ...] = (
+    Listing.id == Deal.listing_id,
+    Interest.id == Deal.interest_id,
+    Interest.status == "accepted",
+    Deal.stage != "closed_lost",
+    or_(Listing.nda_required.is_(False), Deal.nda_signed_at.is_not(None)),
+)
+
+
 def cleared_deal_exists(msme_id: object, buyer_id: uuid.UUID) -> Exists:
-    """SQL `EXISTS` clause: `buyer_id` has a deal on a listing of the profile whose interest is
-    still accepted, that was not closed as lost, and that is cleared for private data (NDA signed
-    by both, or not required)."""
-    return exists().where(
-        Deal.listing_id == Listing.id,
-        Listing.msme_id == msme_id,
-        Deal.buyer_id == buyer_id,
-        Interest.id == Deal.interest_id,
-        Interest.status == "accepted",
-        Deal.stage != "closed_lost",
-        or_(Listing.nda_required.is_(False), Deal.nda_signed_at.is_not(None)),
-    )
+    """SQL `EXISTS` clause: `buyer_id` has a cleared deal on a listing of the profile."""
+    return exists().where(*CLEARED_DEAL, Listing.msme_id == msme_id, Deal.buyer_id == buyer_id)
+
+
+async def deal_is_cleared(session: AsyncSession, deal_id: uuid.UUID) -> bool:
+    """Whether this deal's buyer may see the business's documents and exact figures now."""
+    return bool(await session.scalar(select(exists().where(*CLEARED_DEAL, Deal.id == deal_id))))
 
 
 async def private_data_visible(session: AsyncSession, msme: Msme, viewer: Principal | None) -> bool:

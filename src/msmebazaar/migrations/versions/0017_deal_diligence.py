@@ -6,7 +6,8 @@
 - `listings.under_offer`: set while a deal of the listing has an accepted offer; the public status
   then reads `under_offer` (the stored status stays `active`, so search, interests and every
   status check keep working).
-- `deals.nda_signed_at`: when the second side accepted the NDA (filled in from the acceptances).
+- `deals.nda_signed_at`: when the second side accepted the NDA (filled in from the acceptances);
+  listings with a deal already at `offer` are marked under offer.
 - `document_accesses`: each document a deal's buyer opened (who, which, when), for the owner.
 
 Columns with constant defaults and a new table: nothing is rewritten on PostgreSQL (adding a
@@ -39,6 +40,7 @@ def upgrade() -> None:
         )
     op.add_column("deals", sa.Column("nda_signed_at", UTCDateTime(), nullable=True))
     _fill_in_nda_signed_at()
+    _mark_listings_under_offer()
     op.create_table(
         "document_accesses",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -77,6 +79,23 @@ def _fill_in_nda_signed_at() -> None:
         )
         WHERE (SELECT COUNT(*) FROM nda_acceptances a WHERE a.deal_id = deals.id) >= 2
         """
+    )
+
+
+def _mark_listings_under_offer() -> None:
+    """An active listing with a deal already at `offer` (accepted under 0016) is under offer."""
+    listings = sa.table(
+        "listings",
+        sa.column("id", sa.Uuid()),
+        sa.column("status", sa.String()),
+        sa.column("under_offer", sa.Boolean()),
+    )
+    deals = sa.table("deals", sa.column("listing_id", sa.Uuid()), sa.column("stage", sa.String()))
+    at_offer = sa.exists().where(deals.c.listing_id == listings.c.id, deals.c.stage == "offer")
+    op.execute(
+        listings.update()
+        .where(listings.c.status == "active", at_offer)
+        .values(under_offer=sa.true())
     )
 
 
