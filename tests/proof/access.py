@@ -112,6 +112,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
         f"POST {API}/offers/{{offer_id}}/accept",
         f"POST {API}/offers/{{offer_id}}/reject",
         f"POST {API}/offers/{{offer_id}}/withdraw",
+        f"GET {API}/deals/{{deal_id}}/documents",
+        f"GET {API}/deals/{{deal_id}}/documents/{{document_id}}",
+        f"GET {API}/deals/{{deal_id}}/document-access",
     ),
     # msme: profiles, financials, documents
     **_rules("msme", Access.PUBLIC, f"GET {API}/msmes/sectors", f"GET {API}/msmes"),
@@ -181,6 +184,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
         f"GET {API}/admin/users",
         f"PATCH {API}/admin/users/{{user_id}}",
         f"GET {API}/admin/analytics/overview",
+        f"GET {API}/admin/deals",
         f"GET {API}/admin/analytics/export",
         f"GET {API}/admin/audit-log",
         f"GET {API}/admin/events/failed",
@@ -263,6 +267,16 @@ ROUTES: dict[tuple[str, str], Rule] = {
         "POST /buyer/mandates/{mandate_id}/delete",
         "GET /buyer/interests",
         "POST /buyer/interests/{interest_id}/withdraw",
+        # deal rooms: their two sides act, admins read (msme decides per deal; others 404)
+        "GET /deals",
+        "GET /deals/{deal_id}",
+        "POST /deals/{deal_id}/nda",
+        "POST /deals/{deal_id}/messages",
+        "GET /deals/{deal_id}/messages",
+        "POST /deals/{deal_id}/offers",
+        "POST /deals/{deal_id}/offers/{offer_id}/{decision}",
+        "POST /deals/{deal_id}/close",
+        "GET /deals/{deal_id}/documents/{document_id}",
     ),
     **_rules(
         "web",
@@ -276,6 +290,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
         "POST /admin/users/{user_id}",
         "GET /admin/audit-log",
         "GET /admin/exports/{dataset}.csv",
+        "GET /admin/deals",
     ),
 }
 WEB = {Access.WEB_PUBLIC, Access.WEB_SIGNED_IN, Access.WEB_ADMIN}

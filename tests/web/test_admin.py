@@ -138,7 +138,7 @@ async def test_an_admin_cannot_suspend_themself(
     assert "You cannot suspend yourself" in visible_text(response.text)
 
 
-async def test_the_overview_draws_signups_the_funnel_and_deal_flow(
+async def test_the_overview_draws_signups_the_funnels_and_deal_flow(
     admin_browser: httpx.AsyncClient, database: Database
 ) -> None:
     owner = await make_user(database)
@@ -148,10 +148,11 @@ async def test_the_overview_draws_signups_the_funnel_and_deal_flow(
     page = await admin_browser.get("/admin")
 
     assert page.status_code == 200
-    assert page.text.count('<svg class="chart"') == 3
+    assert page.text.count('<svg class="chart"') == 4
     text = visible_text(page.text)
     assert "Signups per day" in text
     assert "Seller funnel" in text
+    assert "Deal funnel" in text
     assert "₹25 Cr" in text
 
 
@@ -198,7 +199,7 @@ async def test_deal_flow_without_live_listings_says_so_instead_of_an_empty_chart
 
     assert 'data-testid="deal-flow-empty"' in page.text
     assert "No live listings yet" in visible_text(page.text)
-    assert page.text.count('<svg class="chart"') == 2
+    assert page.text.count('<svg class="chart"') == 3
 
 
 async def test_a_hindi_overview_reads_in_hindi_cohort_and_crore_labels_alike(

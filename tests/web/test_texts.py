@@ -42,7 +42,8 @@ def test_every_text_the_python_pages_name_exists() -> None:
 @pytest.mark.parametrize(
     "prefix",
     ["deal.", "sort.", "listing_status.", "interest_status.", "verification.", "role.",
-     "classification.", "legal_form.", "document_kind.", "method.", "grade.", "pan_holder."],
+     "classification.", "legal_form.", "document_kind.", "method.", "grade.", "pan_holder.",
+     "deal_stage.", "offer_status.", "offer_side."],
 )  # fmt: skip
 def test_each_family_of_names_is_translated(prefix: str) -> None:
     family = [key for key in TEXTS if key.startswith(prefix)]
@@ -128,3 +129,19 @@ def test_every_audit_action_has_a_label_in_both_languages() -> None:
     missing = [action.value for action in AuditAction if not has_text(f"audit_action.{action}")]
 
     assert missing == []
+
+
+def test_an_instant_is_dated_by_the_day_it_falls_on_in_india() -> None:
+    moment = datetime(2026, 3, 12, 20, 30, tzinfo=UTC)  # 02:00 on the 13th in India
+
+    assert _render("{{ moment|india_day }}", "en", moment=moment) == "13 Mar 2026"
+    assert _render("{{ moment|india_day }}", "hi", moment=moment) == "13 मार्च 2026"
+
+
+def test_every_deal_stage_and_offer_status_has_a_label_in_both_languages() -> None:
+    from msmebazaar.msme.schemas import DealStage, OfferStatus  # noqa: PLC0415
+
+    names = [f"deal_stage.{stage}" for stage in DealStage]
+    names += [f"offer_status.{status}" for status in OfferStatus]
+
+    assert [name for name in names if not has_text(name)] == []

@@ -31,11 +31,13 @@ from msmebazaar.msme.schemas.deals import (
     DealFunnel,
     DealRead,
     DealStage,
+    MessageCreate,
     MessageRead,
     NdaAcceptanceRead,
     NdaRead,
     NdaStatus,
 )
+from msmebazaar.msme.schemas.listings import DealType
 from msmebazaar.shared.db import dialect_insert, utcnow
 from msmebazaar.shared.exceptions import PermissionDeniedError
 from msmebazaar.shared.metrics import counter
@@ -146,7 +148,9 @@ def _shown(text: str | None, nda_signed: bool) -> str | None:
 async def _read(session: AsyncSession, deal: Deal) -> DealRead:
     listing = (
         await session.execute(
-            select(Listing.headline, Listing.nda_required).where(Listing.id == deal.listing_id)
+            select(
+                Listing.headline, Listing.deal_type, Listing.asking_price, Listing.nda_required
+            ).where(Listing.id == deal.listing_id)
         )
     ).one()
     nda = await nda_status(session, deal)
@@ -159,6 +163,8 @@ async def _read(session: AsyncSession, deal: Deal) -> DealRead:
         stage=DealStage(deal.stage),
         nda=nda,
         headline=listing.headline,
+        deal_type=DealType(listing.deal_type),
+        asking_price=listing.asking_price,
         nda_required=listing.nda_required,
         documents_open=await deal_is_cleared(session, deal.id),
         closed_reason=_shown(deal.closed_reason, nda.signed),
@@ -249,7 +255,7 @@ async def accept_nda(
 
 
 async def send_message(
-    session: AsyncSession, user: Principal, deal_id: uuid.UUID, body: str
+    session: AsyncSession, user: Principal, deal_id: uuid.UUID, data: MessageCreate
 ) -> MessageRead:
     """Add the caller's message to the deal's conversation (its two sides only)."""
     deal = await deal_of(session, user, deal_id, lock=True)
@@ -263,7 +269,7 @@ async def send_message(
         deal_id=deal.id,
         position=int(last or 0) + 1,
         sender_id=user.id,
-        body=body,
+        body=data.body,
         created_at=utcnow(),
     )
     session.add(message)

@@ -1,4 +1,5 @@
-"""The admin overview's charts: signups per day, the seller funnel and deal flow in crore."""
+"""The admin overview's charts: signups per day, the seller funnel, deal flow in crore and the
+deal funnel."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from msmebazaar.web.charts import bar_chart, column_chart
 from msmebazaar.web.context import Visit
 
 _FUNNEL = ("signed_up", "created_profile", "verified", "listed", "interest_accepted")
+_DEAL_FUNNEL = ("opened", "nda_signed", "offer_accepted", "won")
 
 
 def analytics_charts(visit: Visit, figures: AnalyticsOverview) -> dict[str, Markup]:
-    """The three charts of the overview page, labelled in the visitor's language."""
+    """The four charts of the overview page, labelled in the visitor's language."""
     days = figures.users.signups_per_day
     signups = column_chart(
         [(f"{day.date.day}/{day.date.month}", day.count) for day in days],
@@ -46,4 +48,26 @@ def analytics_charts(visit: Visit, figures: AnalyticsOverview) -> dict[str, Mark
             "admin.deal_flow_description", total=money(figures.deal_flow.asking_value)
         ),
     )
-    return {"signups_chart": signups, "funnel_chart": funnel, "deal_flow_chart": deal_flow}
+    return {
+        "signups_chart": signups,
+        "funnel_chart": funnel,
+        "deal_flow_chart": deal_flow,
+        "deal_funnel_chart": _deal_funnel_chart(visit, figures),
+    }
+
+
+def _deal_funnel_chart(visit: Visit, figures: AnalyticsOverview) -> Markup:
+    """How far the period's deals got: opened, both NDAs, an accepted offer, won."""
+    funnel = figures.deals
+    opened = max(1, funnel.opened)
+    rows = []
+    for stage in _DEAL_FUNNEL:
+        count = int(getattr(funnel, stage))
+        rows.append(
+            (visit.t(f"deal_funnel.{stage}"), float(count), f"{count} ({count / opened:.0%})")
+        )
+    return bar_chart(
+        rows,
+        title=visit.t("admin.deal_funnel_title"),
+        description=visit.t("admin.deal_funnel_description", lost=funnel.lost),
+    )

@@ -78,6 +78,12 @@ def india_moment(context: Context, moment: datetime | None) -> str:
     return f"{day(context, local)}, {local:%H:%M} IST"
 
 
+@pass_context
+def india_day(context: Context, moment: datetime | None) -> str:
+    """The day an instant falls on in India ("12 Mar 2026")."""
+    return "—" if moment is None else day(context, moment.astimezone(INDIA_TIMEZONE))
+
+
 def percent(value: float | None, digits: int = 1) -> str:
     """A share as a percentage: 0.125 → "12.5%"."""
     if value is None:
@@ -164,6 +170,7 @@ def build_environment() -> Environment:
         band=band,
         day=day,
         india_moment=india_moment,
+        india_day=india_day,
         percent=percent,
         sector_name=sector_name,
         options=options,

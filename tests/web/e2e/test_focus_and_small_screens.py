@@ -14,8 +14,8 @@ from tests.web.e2e.conftest import LiveServer, OpenPages
 from tests.web.e2e.flows import admin_sign_in
 
 PHONE: ViewportSize = {"width": 360, "height": 740}
-ADMIN_PAGES = ("/admin", "/admin/verifications", "/admin/listings", "/admin/users",
-               "/admin/audit-log")  # fmt: skip
+ADMIN_PAGES = ("/admin", "/admin/verifications", "/admin/listings", "/admin/deals",
+               "/admin/users", "/admin/audit-log")  # fmt: skip
 # What an admin's menus may hold on a phone: the public pages, the admin pages, the account.
 ADMIN_LINKS = re.compile(r"^/($|sectors$|valuation$|account$|admin(/|$)|signin)")
 

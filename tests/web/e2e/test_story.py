@@ -135,7 +135,7 @@ async def _admin_approves(story: Story, admin: Page) -> None:
     await item.get_by_role("button", name="Approve").click()
     await expect(admin.get_by_text("Decision saved")).to_be_visible()
     await admin.goto("/admin")
-    await expect(admin.locator("svg.chart")).to_have_count(3)
+    await expect(admin.locator("svg.chart")).to_have_count(4)
     await story.accessible(admin)
 
 

@@ -98,7 +98,7 @@ async def send_message(
     deal_id: DealIdPath, body: MessageCreate, session: SessionDep, user: SignedIn
 ) -> DataResponse[MessageRead]:
     """Write to the other side (plain text, up to 4,000 characters)."""
-    return ok(await deals.send_message(session, user, deal_id, body.body), "Message sent.")
+    return ok(await deals.send_message(session, user, deal_id, body), "Message sent.")
 
 
 @router.get(

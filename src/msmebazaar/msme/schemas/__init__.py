@@ -10,11 +10,13 @@ from msmebazaar.msme.classification import Classification
 
 # --- listings, interests (engineer B) ---
 from msmebazaar.msme.schemas.deals import (
+    MESSAGE_MAX_CHARS,
     DealClose,
     DealFunnel,
     DealRead,
     DealStage,
     DocumentAccessRead,
+    MessageCreate,
     MessageRead,
     NdaRead,
     OfferCreate,
@@ -72,6 +74,7 @@ from msmebazaar.msme.schemas.review import (
 )
 
 __all__ = [
+    "MESSAGE_MAX_CHARS",
     "CheckOutcome",
     "Classification",
     "Contact",
@@ -110,6 +113,7 @@ __all__ = [
     "ListingSort",
     "ListingStatus",
     "ListingUpdate",
+    "MessageCreate",
     "MessageRead",
     "ModerationDecision",
     "MsmeCard",

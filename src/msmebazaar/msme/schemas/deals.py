@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from msmebazaar.msme.schemas.listings import DealType
 from msmebazaar.shared.india import MAX_RUPEES
 
 
@@ -44,6 +45,11 @@ class DealRead(BaseModel):
     stage: DealStage
     nda: NdaStatus
     headline: str = Field(description="The listing's headline.")
+    deal_type: DealType = Field(
+        description="The listing's deal type (a stake sale's or an "
+        "investment's offers name a stake)."
+    )
+    asking_price: int = Field(description="The listing's asking price, whole rupees.")
     nda_required: bool = Field(
         description="The listing shares documents and exact figures only after both NDAs."
     )
@@ -79,12 +85,15 @@ class NdaAcceptanceRead(BaseModel):
     accepted_at: datetime
 
 
+MESSAGE_MAX_CHARS = 4000
 MessageBody = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MESSAGE_MAX_CHARS)
 ]
 
 
 class MessageCreate(BaseModel):
+    """A message to the deal's other side: plain text, 1 to 4,000 characters once trimmed."""
+
     model_config = ConfigDict(extra="forbid")
 
     body: MessageBody = Field(examples=["Could we see the last three years' ITRs?"])

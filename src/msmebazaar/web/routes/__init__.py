@@ -8,6 +8,7 @@ from msmebazaar.web.routes import (
     account,
     admin,
     buyer,
+    deals,
     owner_listings,
     owner_profiles,
     public,
@@ -28,6 +29,7 @@ def build_router() -> APIRouter:
         owner_profiles.documents_router,
         owner_listings.router,
         buyer.router,
+        deals.router,
         admin.router,
     ):
         router.include_router(module_router)

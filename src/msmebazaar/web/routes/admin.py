@@ -1,5 +1,6 @@
 """Admin pages: the analytics overview with charts and CSV exports, the verification queue
-(automatic checks and documents side by side), listing moderation, users and the audit log.
+(automatic checks and documents side by side), listing moderation, every deal room, users and
+the audit log.
 Every decision goes through the admin service, so it is audited and the owner is told exactly
 as through the API."""
 
@@ -34,14 +35,15 @@ from msmebazaar.admin.service import (
     update_user,
 )
 from msmebazaar.auth.service import UserRole, UserSearch, UserStatus, search_users
-from msmebazaar.msme.schemas import VerificationStatus
-from msmebazaar.msme.service import listings_in_review
-from msmebazaar.shared.db import SessionDep
+from msmebazaar.msme.schemas import DealStage, VerificationStatus
+from msmebazaar.msme.service import all_deals, listings_in_review
+from msmebazaar.shared.db import SessionDep, utcnow
 from msmebazaar.shared.exceptions import AppError, NotFoundError
 from msmebazaar.shared.pagination import MAX_PAGE, PageParams
 from msmebazaar.shared.runtime import RuntimeDep
 from msmebazaar.web.admin_view import analytics_charts
 from msmebazaar.web.context import AdminVisit, Visit
+from msmebazaar.web.deal_view import summaries
 from msmebazaar.web.forms import FormDep, app_error_fields, schema_errors, text_field
 from msmebazaar.web.pages import in_savepoint, page_router, parse_id
 
@@ -50,6 +52,7 @@ router = page_router(prefix="/admin")
 QUEUE_PAGE: Final = PageParams(1, 10)
 USERS_PAGE: Final = PageParams(1, 50)
 AUDIT_PAGE_SIZE: Final = 25
+DEALS_PAGE_SIZE: Final = 25
 
 
 @router.get("")
@@ -221,6 +224,30 @@ async def moderate_listing_page(
             failed=identifier,
         )
     return visit.redirect("/admin/listings", flash="flash.listing_moderated")
+
+
+@router.get("/deals")
+async def deals_page(request: Request, visit: AdminVisit, session: SessionDep) -> Response:
+    """Every deal room, optionally at one stage, those longest at their stage first (each
+    opens read-only: admins read a deal, its two sides act in it)."""
+    raw, number = request.query_params.get("stage", ""), _page_number(request)
+    stage = DealStage(raw) if raw in set(DealStage) else None
+    deals, total = await all_deals(session, stage, PageParams(number, DEALS_PAGE_SIZE))
+    return visit.render(
+        "admin/deals.html",
+        rows=summaries(deals, visit.user.id, utcnow()),
+        total=total,
+        stage=stage,
+        stages=list(DealStage),
+        page_number=number,
+        more=number * DEALS_PAGE_SIZE < total,
+        query_for=lambda page: _deals_query(stage, page),
+    )
+
+
+def _deals_query(stage: DealStage | None, page: int) -> str:
+    """The deal list's query string for `page`, keeping the stage filter."""
+    return urlencode(({"stage": stage.value} if stage else {}) | {"page": page})
 
 
 def _user_search(request: Request) -> UserSearch:

@@ -17,6 +17,7 @@ from msmebazaar.msme.service import (
     close_owned_listing,
     create_listing,
     decide_interest,
+    list_deals,
     list_mine,
     list_owned,
     list_received,
@@ -78,7 +79,11 @@ async def _listing_form(
 @router.get("/listings/new")
 async def new_listing_form(request: Request, visit: OwnerVisit, session: SessionDep) -> Response:
     """A new listing of one of your businesses."""
-    values = {"msme_id": request.query_params.get("msme_id", ""), "anonymous": "on"}
+    values = {
+        "msme_id": request.query_params.get("msme_id", ""),
+        "anonymous": "on",
+        "nda_required": "on",
+    }
     return await _listing_form(visit, session, values, {})
 
 
@@ -89,6 +94,7 @@ def _listing_fields(visit: Visit, form: FormData) -> tuple[dict[str, Any], dict[
         "asking_price": amount_field(visit, form, "asking_price", errors),
         "stake_percent": float_field(visit, form, "stake_percent", errors),
         "anonymous": form.get("anonymous") == "on",
+        "nda_required": form.get("nda_required") == "on",
         "headline": text_field(form, "headline"),
         "summary": text_field(form, "summary"),
     }
@@ -140,6 +146,7 @@ async def edit_listing_form(listing_id: str, visit: OwnerVisit, session: Session
         "asking_price": amount_text(listing.asking_price),
         "stake_percent": "" if listing.stake_percent is None else f"{listing.stake_percent:g}",
         "anonymous": "on" if listing.anonymous else "",
+        "nda_required": "on" if listing.nda_required else "",
         "headline": listing.headline,
         "summary": listing.summary,
         "version": str(listing.version),
@@ -218,9 +225,12 @@ async def close_listing_page(
 
 @router.get("/interests")
 async def interests_received(visit: OwnerVisit, session: SessionDep) -> Response:
-    """Interests buyers sent in your listings; their contact once you accept."""
+    """Interests buyers sent in your listings; their contact, and the deal room, once you
+    accept."""
     interests, _ = await list_received(session, visit.user, ALL)
-    return visit.render("owner/interests.html", interests=interests)
+    deals, _ = await list_deals(session, visit.user, ALL)
+    deal_ids = {deal.interest_id: deal.id for deal in deals}
+    return visit.render("owner/interests.html", interests=interests, deal_ids=deal_ids)
 
 
 @router.post("/interests/{interest_id}/{decision}")

@@ -337,10 +337,13 @@ async def run_valuation_page(
 
 @documents_router.get("/documents/{document_id}")
 async def download_document_page(
-    document_id: str, runtime: RuntimeDep, visit: SignedInVisit, session: SessionDep
+    document_id: str, runtime: RuntimeDep, visit: SignedInVisit
 ) -> Response:
-    """A document's file (owner, admins and buyers whose interest was accepted)."""
-    download = await download_document(session, runtime.storage, parse_id(document_id), visit.user)
+    """A document's file (owner, admins, and buyers whose deal is cleared; their download is
+    logged in the deal)."""
+    download = await download_document(
+        runtime.database, runtime.storage, parse_id(document_id), visit.user
+    )
     disposition = f"attachment; filename*=UTF-8''{quote(download.filename)}"
     return Response(
         download.data,

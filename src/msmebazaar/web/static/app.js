@@ -73,6 +73,39 @@
     result.scrollIntoView({ block: "start" });
   }
 
+  // A deal's new messages join the conversation while the page is open: every few seconds,
+  // while the tab is visible, the messages after the last one shown are fetched as HTML and
+  // added (the list is a polite live region, so they are read out). Without this, a reload
+  // shows them.
+  document.querySelectorAll("ol[data-poll-url]").forEach(function (list) {
+    var seconds = parseInt(list.dataset.pollSeconds, 10) || 10;
+    var busy = false;
+    function poll() {
+      if (busy || document.hidden) { return; }
+      busy = true;
+      var url = list.dataset.pollUrl + "?after=" + encodeURIComponent(list.dataset.after || "0");
+      fetch(url, { headers: { "X-Partial": "messages" }, credentials: "same-origin" })
+        .then(function (response) { return response.status === 200 ? response.text() : ""; })
+        .then(function (html) {
+          if (!html) { return; }
+          var holder = document.createElement("ol");
+          holder.innerHTML = html;
+          Array.prototype.slice.call(holder.children).forEach(function (item) {
+            var position = parseInt(item.dataset.position, 10);
+            if (position > parseInt(list.dataset.after || "0", 10)) {
+              list.appendChild(item);
+              list.dataset.after = String(position);
+            }
+          });
+          var empty = list.parentNode.querySelector("[data-empty-note]");
+          if (empty && list.children.length) { empty.remove(); }
+        })
+        .catch(function () { /* the next poll, or a reload, catches up */ })
+        .then(function () { busy = false; });
+    }
+    setInterval(poll, seconds * 1000);
+  });
+
   // The resend limit counted down: the button waits until a new code may be asked for (the
   // server still refuses one too early, so the page works the same without this).
   document.querySelectorAll("form[data-resend-after]").forEach(function (form) {

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from msmebazaar.shared.i18n import Catalog
-from msmebazaar.web.texts import admin, buyer, common, errors, owner, public
+from msmebazaar.web.texts import admin, buyer, common, deals, errors, owner, public
 
-_MODULES = (common, errors, public, owner, buyer, admin)
+_MODULES = (common, errors, public, owner, buyer, admin, deals)
 
 
 def _merged() -> dict[str, Mapping[str, str]]:

@@ -174,6 +174,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "listing_status.active": {"en": "Live", "hi": "सक्रिय"},
     "listing_status.rejected": {"en": "Rejected", "hi": "अस्वीकृत"},
     "listing_status.closed": {"en": "Closed", "hi": "बंद"},
+    "listing_status.under_offer": {"en": "Under offer", "hi": "प्रस्ताव पर"},
     "interest_status.pending": {"en": "Waiting for the owner", "hi": "मालिक के जवाब की प्रतीक्षा"},
     "interest_status.accepted": {"en": "Accepted", "hi": "स्वीकृत"},
     "interest_status.declined": {"en": "Declined", "hi": "अस्वीकृत"},

@@ -217,6 +217,56 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "अधिक नहीं रखा जा सकता।",
     },
     "error.REASON_REQUIRED": {"en": "Say why.", "hi": "कारण बताएँ।"},
+    "error.DEAL_NOT_FOUND": {
+        "en": "No such deal, or it is not one of yours.",
+        "hi": "ऐसा कोई सौदा नहीं है, या वह आपका नहीं है।",
+    },
+    "error.DEAL_FORBIDDEN": {
+        "en": "Only the deal's two sides can do this; an admin only reads a deal.",
+        "hi": "यह केवल सौदे के दोनों पक्ष कर सकते हैं; एडमिन सौदा केवल पढ़ सकता है।",
+    },
+    "error.DEAL_CLOSED": {
+        "en": "This deal is closed: nothing more can be added to it.",
+        "hi": "यह सौदा बंद है: इसमें अब कुछ नहीं जोड़ा जा सकता।",
+    },
+    "error.NDA_NOT_SIGNED": {
+        "en": "Both sides must accept the NDA first; then documents, exact figures and offers "
+        "open.",
+        "hi": "पहले दोनों पक्षों को एनडीए स्वीकार करना होगा; उसके बाद दस्तावेज़, सटीक आँकड़े और प्रस्ताव खुलते हैं।",
+    },
+    "error.OFFER_NOT_FOUND": {
+        "en": "No such offer in this deal.",
+        "hi": "इस सौदे में ऐसा कोई प्रस्ताव नहीं है।",
+    },
+    "error.OFFER_PENDING": {
+        "en": "Your last offer is still waiting for an answer: withdraw it, or wait for the "
+        "answer.",
+        "hi": "आपका पिछला प्रस्ताव अभी जवाब की प्रतीक्षा में है: उसे वापस लें, या जवाब की प्रतीक्षा करें।",
+    },
+    "error.OFFER_FORBIDDEN": {
+        "en": "That is for the other side: you answer their offers and may withdraw your own, "
+        "and an owner counters only a buyer's pending offer.",
+        "hi": "यह दूसरे पक्ष का काम है: आप उनके प्रस्तावों का जवाब देते हैं और अपना प्रस्ताव वापस "
+        "ले सकते हैं, और मालिक केवल ख़रीदार के लंबित प्रस्ताव पर जवाबी प्रस्ताव देता है।",
+    },
+    "error.OFFER_STATUS_CONFLICT": {
+        "en": "This cannot be done now: the offer was answered already, or an offer in this deal "
+        "was accepted. Reload the page to see where the deal stands.",
+        "hi": "यह अभी नहीं हो सकता: प्रस्ताव का जवाब पहले ही दिया जा चुका है, या इस सौदे में एक "
+        "प्रस्ताव स्वीकार हो चुका है। सौदे की स्थिति देखने के लिए पृष्ठ दोबारा लोड करें।",
+    },
+    "error.OFFER_EXPIRED": {
+        "en": "This offer lapsed at its valid-until time.",
+        "hi": "इस प्रस्ताव की मान्यता की समय-सीमा बीत चुकी है।",
+    },
+    "error.LISTING_SOLD": {
+        "en": "Another deal for this listing was closed as done: the business is sold.",
+        "hi": "इस लिस्टिंग का एक दूसरा सौदा पूरा होकर बंद हो चुका है: व्यवसाय बिक चुका है।",
+    },
+    "error.LISTING_UNDER_OFFER": {
+        "en": "Another deal for this listing has an accepted offer already: close that deal first.",
+        "hi": "इस लिस्टिंग के एक दूसरे सौदे में प्रस्ताव पहले ही स्वीकार हो चुका है: पहले उस सौदे को बंद करें।",
+    },
     "error.CONFLICT": {
         "en": "This conflicts with a change made at the same moment. Reload and try again.",
         "hi": "यह उसी समय हुए किसी बदलाव से टकराता है। पृष्ठ दोबारा लोड करें और फिर कोशिश करें।",

@@ -218,6 +218,22 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "Buyers see bands, not your name, city or registrations, until you accept them.",
         "hi": "जब तक आप स्वीकार न करें, ख़रीदार केवल दायरे देखेंगे, आपका नाम, शहर या पंजीकरण नहीं।",
     },
+    "listing_form.nda_required": {
+        "en": "Share documents and exact figures only under NDA",
+        "hi": "दस्तावेज़ और सटीक आँकड़े केवल NDA के बाद साझा करें",
+    },
+    "listing_form.nda_required_hint": {
+        "en": "A buyer you accept sees them once you both accept the deal's non-disclosure "
+        "agreement.",
+        "hi": "आपके स्वीकार किए ख़रीदार इन्हें तब देखेंगे जब आप दोनों डील का गोपनीयता समझौता (NDA) "
+        "स्वीकार कर लें।",
+    },
+    "listing_status.explain_under_offer": {
+        "en": "Under offer: you accepted an offer in one of its deals. It stays visible; closing "
+        "that deal as won closes the listing, as lost makes it live again.",
+        "hi": "प्रस्ताव पर: आपने इसकी एक डील में प्रस्ताव स्वीकार किया है। यह दिखती रहेगी; वह डील "
+        "सफल होने पर लिस्टिंग बंद होगी, असफल होने पर फिर सक्रिय होगी।",
+    },
     "listing.edit": {"en": "Edit", "hi": "बदलें"},
     "listing.submit": {"en": "Submit for review", "hi": "समीक्षा के लिए भेजें"},
     "listing.close": {"en": "Close the listing", "hi": "लिस्टिंग बंद करें"},

@@ -6,6 +6,14 @@ from __future__ import annotations
 from typing import Final
 
 TEXTS: Final[dict[str, dict[str, str]]] = {
+    "listing.under_offer_note": {
+        "en": "The owner accepted an offer; you may still send an interest.",
+        "hi": "मालिक ने एक प्रस्ताव स्वीकार किया है; आप फिर भी रुचि भेज सकते हैं।",
+    },
+    "listing.figures_after_nda": {
+        "en": "Exact figures and documents open in the deal room once both of you accept the NDA.",
+        "hi": "सटीक आँकड़े और दस्तावेज़ डील रूम में तब खुलेंगे जब आप दोनों NDA स्वीकार कर लें।",
+    },
     "home.title": {"en": "Marketplace", "hi": "बाज़ार"},
     "home.heading": {
         "en": "Indian businesses for sale and for investment",
