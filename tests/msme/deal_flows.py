@@ -53,3 +53,44 @@ def offer_body(amount: int = 5_50_00_000, *, days: int = 14, **fields: Any) -> d
         "terms": "All cash, 60 days to close.",
         "valid_until": valid_until,
     } | (fields)
+
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+
+async def close_deal(
+    client: httpx.AsyncClient, deal_id: str, actor: Actor, outcome: str, reason: str
+) -> httpx.Response:
+    """`actor` closes the deal as `won` or `lost`, saying why."""
+    return await client.post(
+        f"{API}/deals/{deal_id}/close",
+        json={"outcome": outcome, "reason": reason},
+        headers=actor.headers,
+    )
+
+
+async def listing_of(client: httpx.AsyncClient, deal_id: str, actor: Actor) -> str:
+    """The id of the deal's listing."""
+    deal = await client.get(f"{API}/deals/{deal_id}", headers=actor.headers)
+    return str(deal.json()["data"]["listing_id"])
+
+
+async def business_of(client: httpx.AsyncClient, deal_id: str, owner: Actor) -> str:
+    """The id of the deal's business profile (read by its owner)."""
+    listing_id = await listing_of(client, deal_id, owner)
+    listing = await client.get(f"{API}/listings/{listing_id}", headers=owner.headers)
+    return str(listing.json()["data"]["listing"]["msme_id"])
+
+
+async def upload_document(
+    client: httpx.AsyncClient, owner: Actor, msme_id: str, filename: str = "accounts-2025.pdf"
+) -> str:
+    """The owner puts a PDF financial statement on the profile; its document id."""
+    response = await client.post(
+        f"{API}/msmes/{msme_id}/documents",
+        data={"kind": "financial_statement"},
+        files={"file": (filename, PDF, "application/pdf")},
+        headers=owner.headers,
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["data"]["id"])

@@ -16,26 +16,17 @@ from msmebazaar.msme.models import Deal
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.outbox import OutboxMessage
 from tests.auth.factories import Actor, rows
-from tests.msme.deal_flows import API, offer_body, open_deal, signed_deal
-
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
-
-
-async def _msme_of(client: httpx.AsyncClient, deal_id: str, owner: Actor) -> str:
-    deal = (await client.get(f"{API}/deals/{deal_id}", headers=owner.headers)).json()["data"]
-    listing = await client.get(f"{API}/listings/{deal['listing_id']}", headers=owner.headers)
-    return str(listing.json()["data"]["listing"]["msme_id"])
-
-
-async def _upload(client: httpx.AsyncClient, owner: Actor, msme_id: str) -> str:
-    response = await client.post(
-        f"{API}/msmes/{msme_id}/documents",
-        data={"kind": "financial_statement"},
-        files={"file": ("accounts-2025.pdf", PDF, "application/pdf")},
-        headers=owner.headers,
-    )
-    assert response.status_code == 201, response.text
-    return str(response.json()["data"]["id"])
+from tests.msme.deal_flows import (
+    API,
+    PDF,
+    business_of,
+    close_deal,
+    listing_of,
+    offer_body,
+    open_deal,
+    signed_deal,
+    upload_document,
+)
 
 
 async def _stage(client: httpx.AsyncClient, deal_id: str, actor: Actor) -> str:
@@ -47,7 +38,7 @@ async def test_documents_wait_for_both_ndas_and_each_view_is_logged_for_the_owne
     client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
 ) -> None:
     deal_id = await open_deal(client, database, owner, buyer)
-    document_id = await _upload(client, owner, await _msme_of(client, deal_id, owner))
+    document_id = await upload_document(client, owner, await business_of(client, deal_id, owner))
     listed_url = f"{API}/deals/{deal_id}/documents"
     file_url = f"{listed_url}/{document_id}"
 
@@ -85,7 +76,7 @@ async def test_a_download_from_the_profile_is_logged_in_the_deal_too(
     client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
 ) -> None:
     deal_id = await signed_deal(client, database, owner, buyer)
-    document_id = await _upload(client, owner, await _msme_of(client, deal_id, owner))
+    document_id = await upload_document(client, owner, await business_of(client, deal_id, owner))
 
     response = await client.get(f"{API}/documents/{document_id}/download", headers=buyer.headers)
     log = await client.get(f"{API}/deals/{deal_id}/document-access", headers=owner.headers)
@@ -99,7 +90,7 @@ async def test_a_listing_without_the_nda_requirement_opens_its_documents_at_once
     client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
 ) -> None:
     deal_id = await open_deal(client, database, owner, buyer, nda_required=False)
-    document_id = await _upload(client, owner, await _msme_of(client, deal_id, owner))
+    document_id = await upload_document(client, owner, await business_of(client, deal_id, owner))
 
     deal = (await client.get(f"{API}/deals/{deal_id}", headers=buyer.headers)).json()["data"]
     opened = await client.get(
@@ -121,7 +112,7 @@ async def test_strangers_see_no_documents_and_no_log(
     investor: Actor,
 ) -> None:
     deal_id = await signed_deal(client, database, owner, buyer)
-    document_id = await _upload(client, owner, await _msme_of(client, deal_id, owner))
+    document_id = await upload_document(client, owner, await business_of(client, deal_id, owner))
     other_deal = await signed_deal(client, database, other_owner, investor)
 
     for stranger in (other_owner, investor):
@@ -155,11 +146,7 @@ async def test_an_accepted_offer_shows_the_listing_under_offer_until_the_deal_is
     card = (await client.get(f"{API}/listings/{listing_id}")).json()["data"]
     found = (await client.get(f"{API}/listings", params={"q": card["headline"]})).json()["data"]
     mine = await client.get(f"{API}/listings/{listing_id}", headers=owner.headers)
-    await client.post(
-        f"{API}/deals/{deal_id}/close",
-        json={"outcome": "lost", "reason": "Financing fell through."},
-        headers=buyer.headers,
-    )
+    await close_deal(client, deal_id, buyer, "lost", "Financing fell through.")
     after = (await client.get(f"{API}/listings/{listing_id}")).json()["data"]
 
     assert card["status"] == "under_offer"
@@ -185,11 +172,7 @@ async def test_one_accepted_offer_per_listing_and_a_won_deal_closes_the_listing(
 
     accepted = await client.post(f"{API}/offers/{offers[0]}/accept", headers=owner.headers)
     refused = await client.post(f"{API}/offers/{offers[1]}/accept", headers=owner.headers)
-    won = await client.post(
-        f"{API}/deals/{first}/close",
-        json={"outcome": "won", "reason": "Sold: share purchase signed."},
-        headers=owner.headers,
-    )
+    won = await close_deal(client, first, owner, "won", "Sold: share purchase signed.")
     mine = await client.get(f"{API}/listings/{listing_id}", headers=owner.headers)
     public = await client.get(f"{API}/listings/{listing_id}")
 
@@ -301,16 +284,12 @@ async def test_a_deleted_profile_or_a_lost_deal_closes_the_documents(
     client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor, investor: Actor
 ) -> None:
     deal_id = await signed_deal(client, database, owner, buyer)
-    msme_id = await _msme_of(client, deal_id, owner)
-    document_id = await _upload(client, owner, msme_id)
+    msme_id = await business_of(client, deal_id, owner)
+    document_id = await upload_document(client, owner, msme_id)
     lost = await _second_deal(
-        client, database, owner, investor, await _listing_of(client, deal_id, owner)
+        client, database, owner, investor, await listing_of(client, deal_id, owner)
     )
-    await client.post(
-        f"{API}/deals/{lost}/close",
-        json={"outcome": "lost", "reason": "Not for us."},
-        headers=investor.headers,
-    )
+    await close_deal(client, lost, investor, "lost", "Not for us.")
 
     after_loss = await client.get(
         f"{API}/deals/{lost}/documents/{document_id}", headers=investor.headers
@@ -327,40 +306,23 @@ async def test_a_deleted_profile_or_a_lost_deal_closes_the_documents(
     assert [r.status_code for r in after_deletion] == [404, 404]
 
 
-async def _listing_of(client: httpx.AsyncClient, deal_id: str, actor: Actor) -> str:
-    deal = await client.get(f"{API}/deals/{deal_id}", headers=actor.headers)
-    return str(deal.json()["data"]["listing_id"])
-
-
 async def test_a_sold_business_is_not_sold_again(
     client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor, investor: Actor
 ) -> None:
     first = await signed_deal(client, database, owner, buyer)
     second = await _second_deal(
-        client, database, owner, investor, await _listing_of(client, first, owner)
+        client, database, owner, investor, await listing_of(client, first, owner)
     )
     late_offer = await client.post(
         f"{API}/deals/{second}/offers", json=offer_body(), headers=investor.headers
     )
-    await client.post(
-        f"{API}/deals/{first}/close",
-        json={"outcome": "won", "reason": "Sold."},
-        headers=owner.headers,
-    )
+    await close_deal(client, first, owner, "won", "Sold.")
 
     accepted = await client.post(
         f"{API}/offers/{late_offer.json()['data']['id']}/accept", headers=owner.headers
     )
-    won_again = await client.post(
-        f"{API}/deals/{second}/close",
-        json={"outcome": "won", "reason": "Sold too."},
-        headers=owner.headers,
-    )
-    lost = await client.post(
-        f"{API}/deals/{second}/close",
-        json={"outcome": "lost", "reason": "Sold to another."},
-        headers=owner.headers,
-    )
+    won_again = await close_deal(client, second, owner, "won", "Sold too.")
+    lost = await close_deal(client, second, owner, "lost", "Sold to another.")
 
     for refused in (accepted, won_again):
         assert refused.status_code == 409

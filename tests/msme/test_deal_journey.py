@@ -9,9 +9,14 @@ import httpx
 
 from msmebazaar.shared.db import Database
 from tests.auth.factories import Actor
-from tests.msme.deal_flows import API, offer_body, open_deal
-
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+from tests.msme.deal_flows import (
+    API,
+    business_of,
+    close_deal,
+    offer_body,
+    open_deal,
+    upload_document,
+)
 
 
 async def test_from_an_accepted_interest_to_a_won_deal_through_the_api(
@@ -19,17 +24,7 @@ async def test_from_an_accepted_interest_to_a_won_deal_through_the_api(
 ) -> None:
     deal_id = await open_deal(client, database, owner, buyer)
     deal_url = f"{API}/deals/{deal_id}"
-    deal = (await client.get(deal_url, headers=owner.headers)).json()["data"]
-    listing = (
-        await client.get(f"{API}/listings/{deal['listing_id']}", headers=owner.headers)
-    ).json()
-    uploaded = await client.post(
-        f"{API}/msmes/{listing['data']['listing']['msme_id']}/documents",
-        data={"kind": "financial_statement"},
-        files={"file": ("accounts.pdf", PDF, "application/pdf")},
-        headers=owner.headers,
-    )
-    document_id = uploaded.json()["data"]["id"]
+    document_id = await upload_document(client, owner, await business_of(client, deal_id, owner))
 
     for actor in (owner, buyer):
         assert (
@@ -49,11 +44,7 @@ async def test_from_an_accepted_interest_to_a_won_deal_through_the_api(
     accepted = await client.post(
         f"{API}/offers/{counter.json()['data']['id']}/accept", headers=buyer.headers
     )
-    closed = await client.post(
-        f"{deal_url}/close",
-        json={"outcome": "won", "reason": "Share purchase agreement signed."},
-        headers=owner.headers,
-    )
+    closed = await close_deal(client, deal_id, owner, "won", "Share purchase agreement signed.")
     overview = await client.get(
         f"{API}/admin/analytics/overview", params={"fresh": "true"}, headers=admin.headers
     )

@@ -26,7 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from msmebazaar.shared.config import DatabaseSettings
-from msmebazaar.shared.db import create_engine, upgrade_database
+from msmebazaar.shared.db import Database, create_engine, upgrade_database
 from tests.auth.factories import Authenticator
 from tests.conftest import IN_CI, TEST_DATABASE_URL, TEST_REDIS_URL
 
@@ -170,6 +170,14 @@ async def live_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
             server.kill()
         if TEST_DATABASE_URL:
             await _drop_postgres(TEST_DATABASE_URL, database_url)
+
+
+@pytest.fixture
+async def live_database(live_server: LiveServer) -> AsyncIterator[Database]:
+    """The live server's own database, to lay out what a story starts from."""
+    engine = create_engine(DatabaseSettings(url=live_server.database_url))
+    yield Database(engine)
+    await engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from playwright.async_api import Page, expect
+import uuid
 
+from playwright.async_api import Browser, Page, ViewportSize, expect
+from sqlalchemy import select
+
+from msmebazaar.auth.models import User
+from msmebazaar.shared.db import Database
 from tests.auth.factories import Authenticator
-from tests.web.e2e.conftest import ADMIN_PHONE, LiveServer
+from tests.web.e2e.conftest import ADMIN_PHONE, LiveServer, OpenPages
 
 
 async def enter_sms_code(page: Page, phone: str) -> None:
@@ -61,3 +66,29 @@ async def admin_sign_in(page: Page, server: LiveServer) -> Authenticator:
     await page.get_by_role("link", name="I have saved them").click()
     server.admin_authenticator = app
     return app
+
+
+async def open_person(
+    server: LiveServer,
+    browser: Browser,
+    pages: OpenPages,
+    name: str,
+    *,
+    viewport: ViewportSize | None = None,
+) -> Page:
+    """A page in a browser context of its own (one person), registered for failure screenshots;
+    CSP is bypassed so that a test may inject axe-core."""
+    context = await browser.new_context(
+        base_url=server.base_url, viewport=viewport, bypass_csp=True
+    )
+    page = await context.new_page()
+    pages.pages[name] = page
+    return page
+
+
+async def user_id(database: Database, phone: str) -> uuid.UUID:
+    """The id of the user a browser signed up with `phone` (ten digits)."""
+    async with database.session() as session:
+        found = await session.scalar(select(User.id).where(User.phone == f"+91{phone}"))
+    assert found is not None, phone
+    return found

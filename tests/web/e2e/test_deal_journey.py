@@ -6,46 +6,17 @@ marketplace; and the admin's overview counts the deal through every step of its 
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
-
-import pytest
 from playwright.async_api import Browser, Page, expect
-from sqlalchemy import select
 
-from msmebazaar.auth.models import User
-from msmebazaar.shared.config import DatabaseSettings
-from msmebazaar.shared.db import Database, create_engine
+from msmebazaar.shared.db import Database
 from tests.msme.factories import make_interest, make_listing, make_msme
 from tests.web.e2e.conftest import LiveServer, OpenPages
-from tests.web.e2e.flows import admin_sign_in, sign_in
+from tests.web.e2e.flows import admin_sign_in, open_person, sign_in, user_id
 
 OWNER_PHONE = "9812300021"
 BUYER_PHONE = "9812300022"
 HEADLINE = "Cold-pressed oil mill with a regional brand in Rajasthan"
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
-
-
-@pytest.fixture
-async def live_database(live_server: LiveServer) -> AsyncIterator[Database]:
-    """The live server's own database, to lay out what the story starts from."""
-    engine = create_engine(DatabaseSettings(url=live_server.database_url))
-    yield Database(engine)
-    await engine.dispose()
-
-
-async def _person(server: LiveServer, browser: Browser, pages: OpenPages, name: str) -> Page:
-    context = await browser.new_context(base_url=server.base_url)
-    page = await context.new_page()
-    pages.pages[name] = page
-    return page
-
-
-async def _user_id(database: Database, phone: str) -> uuid.UUID:
-    async with database.session() as session:
-        found = await session.scalar(select(User.id).where(User.phone == f"+91{phone}"))
-    assert found is not None, phone
-    return found
 
 
 async def _stage_is(page: Page, stage: str) -> None:
@@ -68,14 +39,14 @@ async def _offer(page: Page, amount: str, terms: str, button: str = "Send the of
 async def test_from_an_accepted_interest_to_a_won_deal_in_the_admin_funnel(
     live_server: LiveServer, live_database: Database, chromium: Browser, open_pages: OpenPages
 ) -> None:
-    owner = await _person(live_server, chromium, open_pages, "owner")
-    buyer = await _person(live_server, chromium, open_pages, "buyer")
-    admin = await _person(live_server, chromium, open_pages, "admin")
+    owner = await open_person(live_server, chromium, open_pages, "owner")
+    buyer = await open_person(live_server, chromium, open_pages, "buyer")
+    admin = await open_person(live_server, chromium, open_pages, "admin")
     await sign_in(owner, OWNER_PHONE, role="msme_owner", name="Kavita Rathore")
     await sign_in(buyer, BUYER_PHONE, role="buyer", name="Imran Sheikh")
-    msme = await make_msme(live_database, await _user_id(live_database, OWNER_PHONE))
+    msme = await make_msme(live_database, await user_id(live_database, OWNER_PHONE))
     listing = await make_listing(live_database, msme, headline=HEADLINE)
-    buyer_id = await _user_id(live_database, BUYER_PHONE)
+    buyer_id = await user_id(live_database, BUYER_PHONE)
     await make_interest(live_database, listing, buyer_id, status="pending")
 
     # The owner puts last year's accounts on the business's profile.

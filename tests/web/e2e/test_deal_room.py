@@ -6,43 +6,19 @@ the room fits the phone and passes axe-core in English and Hindi."""
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import AsyncIterator
 
-import pytest
-from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, expect
-from sqlalchemy import select
+from playwright.async_api import Browser, Page, ViewportSize, expect
 
-from msmebazaar.auth.models import User
-from msmebazaar.shared.config import DatabaseSettings
-from msmebazaar.shared.db import Database, create_engine
+from msmebazaar.shared.db import Database
 from tests.msme.factories import make_interest, make_listing, make_msme
 from tests.web.e2e.conftest import LiveServer, OpenPages
-from tests.web.e2e.flows import sign_in
+from tests.web.e2e.flows import open_person, sign_in, user_id
 from tests.web.e2e.test_story import AXE_RUN
 
 OWNER_PHONE = "9812300012"
 BUYER_PHONE = "9812300013"
 HEADLINE = "Family-run dal mill with its own brand in Madhya Pradesh"
 PHONE: ViewportSize = {"width": 360, "height": 740}
-
-
-@pytest.fixture
-async def live_database(live_server: LiveServer) -> AsyncIterator[Database]:
-    """The live server's own database, to lay out what the story starts from."""
-    engine = create_engine(DatabaseSettings(url=live_server.database_url))
-    yield Database(engine)
-    await engine.dispose()
-
-
-async def _person(server: LiveServer, browser: Browser, pages: OpenPages, name: str) -> Page:
-    # CSP forbids inline scripts; the test's own axe injection is let through.
-    context: BrowserContext = await browser.new_context(
-        base_url=server.base_url, viewport=PHONE, bypass_csp=True
-    )
-    page = await context.new_page()
-    pages.pages[name] = page
-    return page
 
 
 async def _fits_and_passes_axe(page: Page, axe: str) -> None:
@@ -53,13 +29,6 @@ async def _fits_and_passes_axe(page: Page, axe: str) -> None:
     assert violations == [], f"{page.url}: {violations}"
 
 
-async def _user_id(database: Database, phone: str) -> uuid.UUID:
-    async with database.session() as session:
-        found = await session.scalar(select(User.id).where(User.phone == f"+91{phone}"))
-    assert found is not None, phone
-    return found
-
-
 async def test_a_deal_room_on_a_phone_with_the_keyboard_and_live_messages(
     live_server: LiveServer,
     live_database: Database,
@@ -67,13 +36,13 @@ async def test_a_deal_room_on_a_phone_with_the_keyboard_and_live_messages(
     open_pages: OpenPages,
     axe_source: str,
 ) -> None:
-    owner = await _person(live_server, chromium, open_pages, "owner")
-    buyer = await _person(live_server, chromium, open_pages, "buyer")
+    owner = await open_person(live_server, chromium, open_pages, "owner", viewport=PHONE)
+    buyer = await open_person(live_server, chromium, open_pages, "buyer", viewport=PHONE)
     await sign_in(owner, OWNER_PHONE, role="msme_owner", name="Asha Patel")
     await sign_in(buyer, BUYER_PHONE, role="buyer", name="Bharat Mehta")
-    msme = await make_msme(live_database, await _user_id(live_database, OWNER_PHONE))
+    msme = await make_msme(live_database, await user_id(live_database, OWNER_PHONE))
     listing = await make_listing(live_database, msme, headline=HEADLINE)
-    buyer_id = await _user_id(live_database, BUYER_PHONE)
+    buyer_id = await user_id(live_database, BUYER_PHONE)
     await make_interest(live_database, listing, buyer_id, status="pending")
 
     await owner.goto("/my/interests")
