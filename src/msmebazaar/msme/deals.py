@@ -24,7 +24,7 @@ from msmebazaar.msme import deal_notices, nda
 from msmebazaar.msme.exceptions import DealClosedError, DealNotFoundError, ListingTakenError
 from msmebazaar.msme.listings import close_listing, mark_under_offer
 from msmebazaar.msme.models import Deal, DealMessage, Interest, Listing, NdaAcceptance, Offer
-from msmebazaar.msme.privacy import deal_is_cleared
+from msmebazaar.msme.privacy import CLEARED_DEAL
 from msmebazaar.msme.schemas.deals import (
     CLOSED_STAGES,
     DealClose,
@@ -135,9 +135,7 @@ async def nda_status(session: AsyncSession, deal: Deal) -> NdaStatus:
             NdaAcceptance.deal_id == deal.id
         )
     )
-    accepted = {row.user_id: row.accepted_at for row in rows}
-    owner, buyer = accepted.get(deal.owner_id), accepted.get(deal.buyer_id)
-    return NdaStatus(owner_accepted_at=owner, buyer_accepted_at=buyer, signed=bool(owner and buyer))
+    return _nda(deal, {row.user_id: row.accepted_at for row in rows})
 
 
 def _shown(text: str | None, nda_signed: bool) -> str | None:
@@ -145,15 +143,47 @@ def _shown(text: str | None, nda_signed: bool) -> str | None:
     return text if text is None or nda_signed else mask_contacts(text)[0]
 
 
-async def _read(session: AsyncSession, deal: Deal) -> DealRead:
-    listing = (
-        await session.execute(
+async def _read_many(session: AsyncSession, deals: list[Deal]) -> list[DealRead]:
+    """The deals as their parties see them, in three queries whatever their number (their
+    listings, their NDA acceptances, which are cleared)."""
+    if not deals:
+        return []
+    ids = [deal.id for deal in deals]
+    listings = {
+        row.id: row
+        for row in await session.execute(
             select(
-                Listing.headline, Listing.deal_type, Listing.asking_price, Listing.nda_required
-            ).where(Listing.id == deal.listing_id)
+                Listing.id,
+                Listing.headline,
+                Listing.deal_type,
+                Listing.asking_price,
+                Listing.nda_required,
+            ).where(Listing.id.in_({deal.listing_id for deal in deals}))
         )
-    ).one()
-    nda = await nda_status(session, deal)
+    }
+    accepted: dict[uuid.UUID, dict[uuid.UUID, datetime]] = {deal_id: {} for deal_id in ids}
+    for row in await session.execute(
+        select(NdaAcceptance.deal_id, NdaAcceptance.user_id, NdaAcceptance.accepted_at).where(
+            NdaAcceptance.deal_id.in_(ids)
+        )
+    ):
+        accepted[row.deal_id][row.user_id] = row.accepted_at
+    cleared = set(await session.scalars(select(Deal.id).where(Deal.id.in_(ids), *CLEARED_DEAL)))
+    return [
+        _deal_read(deal, listings[deal.listing_id], accepted[deal.id], deal.id in cleared)
+        for deal in deals
+    ]
+
+
+def _nda(deal: Deal, accepted: dict[uuid.UUID, datetime]) -> NdaStatus:
+    owner, buyer = accepted.get(deal.owner_id), accepted.get(deal.buyer_id)
+    return NdaStatus(owner_accepted_at=owner, buyer_accepted_at=buyer, signed=bool(owner and buyer))
+
+
+def _deal_read(
+    deal: Deal, listing: Any, accepted: dict[uuid.UUID, datetime], cleared: bool
+) -> DealRead:
+    nda = _nda(deal, accepted)
     return DealRead(
         id=deal.id,
         listing_id=deal.listing_id,
@@ -166,12 +196,17 @@ async def _read(session: AsyncSession, deal: Deal) -> DealRead:
         deal_type=DealType(listing.deal_type),
         asking_price=listing.asking_price,
         nda_required=listing.nda_required,
-        documents_open=await deal_is_cleared(session, deal.id),
+        documents_open=cleared,
         closed_reason=_shown(deal.closed_reason, nda.signed),
         stage_changed_at=deal.stage_changed_at,
         created_at=deal.created_at,
         updated_at=deal.updated_at,
     )
+
+
+async def _read(session: AsyncSession, deal: Deal) -> DealRead:
+    (read,) = await _read_many(session, [deal])
+    return read
 
 
 async def read_deal(session: AsyncSession, user: Principal, deal_id: uuid.UUID) -> DealRead:
@@ -194,7 +229,7 @@ async def list_deals(
         .offset(params.offset)
         .limit(params.page_size)
     )
-    return [await _read(session, deal) for deal in deals], int(total or 0)
+    return await _read_many(session, list(deals)), int(total or 0)
 
 
 async def nda_of(
@@ -427,7 +462,7 @@ async def all_deals(
         .offset(params.offset)
         .limit(params.page_size)
     )
-    return [await _read(session, deal) for deal in deals], int(total or 0)
+    return await _read_many(session, list(deals)), int(total or 0)
 
 
 DEAL_FUNNEL_DEFINITION = (
