@@ -14,7 +14,15 @@ import httpx
 from sqlalchemy import func, select
 
 from msmebazaar.auth.models import User
-from msmebazaar.msme.models import Deal, DealMessage, DocumentAccess, Listing, NdaAcceptance, Offer
+from msmebazaar.msme.models import (
+    Deal,
+    DealMessage,
+    DocumentAccess,
+    Listing,
+    Msme,
+    NdaAcceptance,
+    Offer,
+)
 from msmebazaar.shared.db import Database, utcnow
 from msmebazaar.shared.india import india_today
 from tests.auth.factories import make_user
@@ -468,3 +476,50 @@ async def test_a_second_buyers_offer_on_a_listing_under_offer_is_refused_in_word
     async with database.session() as session:
         statuses = sorted(o.status for o in await session.scalars(select(Offer)))
     assert statuses == ["accepted", "pending"]
+
+
+async def test_a_poll_with_a_strange_position_reads_from_the_start(
+    owner_browser: httpx.AsyncClient, buyer_browser: httpx.AsyncClient, database: Database
+) -> None:
+    room = f"/deals/{await _room(database, nda_signed=True)}"
+
+    for after in ("²", "-1", "9" * 40, "1e3"):
+        response = await buyer_browser.get(
+            f"{room}/messages", params={"after": after}, headers={"X-Partial": "messages"}
+        )
+        assert response.status_code in (200, 204), (after, response.status_code)
+
+
+async def test_the_room_stays_open_when_the_profile_returns_to_review_or_is_deleted(
+    owner_browser: httpx.AsyncClient, buyer_browser: httpx.AsyncClient, database: Database
+) -> None:
+    deal_id = await _room(database, nda_signed=True)
+    async with database.session() as session:
+        deal = await session.get_one(Deal, uuid.UUID(deal_id))
+        listing = await session.get_one(Listing, deal.listing_id)
+        msme = await session.get_one(Msme, listing.msme_id)
+        msme.verification_status = "pending"
+    in_review = await buyer_browser.get(f"/deals/{deal_id}")
+    async with database.session() as session:
+        msme = await session.get_one(Msme, listing.msme_id)
+        msme.deleted_at = utcnow()
+    deleted = [await browser.get(f"/deals/{deal_id}") for browser in (owner_browser, buyer_browser)]
+
+    assert in_review.status_code == 200
+    assert [page.status_code for page in deleted] == [200, 200]
+    assert 'action="/deals/' in deleted[0].text  # the owner can still close it
+
+
+async def test_an_offer_may_run_to_the_last_day_allowed(
+    owner_browser: httpx.AsyncClient, buyer_browser: httpx.AsyncClient, database: Database
+) -> None:
+    deal_id = await _room(database, nda_signed=True)
+
+    response = await submit(
+        buyer_browser,
+        f"/deals/{deal_id}/offers",
+        {"amount": "4,50,00,000", "terms": "All cash.", "valid_until": _in_days(180)},
+    )
+
+    assert response.status_code == 303, visible_text(response.text)
+    assert await _count(database, Offer) == 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import statistics
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -230,6 +231,19 @@ async def list_deals(
         .limit(params.page_size)
     )
     return await _read_many(session, list(deals)), int(total or 0)
+
+
+async def deals_of_interests(
+    session: AsyncSession, user: Principal, interest_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """The caller's deal of each of these interests that has one: interest id → deal id."""
+    wanted = set(interest_ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        _mine(user).with_only_columns(Deal.interest_id, Deal.id).where(Deal.interest_id.in_(wanted))
+    )
+    return {row.interest_id: row.id for row in rows}
 
 
 async def nda_of(

@@ -35,14 +35,20 @@ from msmebazaar.msme.exceptions import (
 )
 from msmebazaar.msme.listings import mark_under_offer
 from msmebazaar.msme.models import Deal, Listing, Offer
-from msmebazaar.msme.schemas.deals import DealStage, OfferCreate, OfferRead, OfferStatus
+from msmebazaar.msme.schemas.deals import (
+    OFFER_MAX_DAYS,
+    DealStage,
+    OfferCreate,
+    OfferRead,
+    OfferStatus,
+)
 from msmebazaar.msme.schemas.listings import STAKE_DEAL_TYPES, DealType
 from msmebazaar.shared.db import utcnow
 from msmebazaar.shared.exceptions import PermissionDeniedError, ValidationError
 from msmebazaar.shared.metrics import counter
 
 OFFERS = counter("offers_total", "Offers entering each status.", ("status",))
-MAX_VALIDITY = timedelta(days=180)
+MAX_VALIDITY = timedelta(days=OFFER_MAX_DAYS)
 
 
 def _side(deal: Deal, user: Principal) -> str:

@@ -9,7 +9,8 @@ from typing import Any, Final
 import pydantic
 from starlette.datastructures import FormData
 
-from msmebazaar.msme.schemas import MESSAGE_MAX_CHARS, DealClose
+from msmebazaar.msme.schemas import MESSAGE_MAX_CHARS, OFFER_MAX_DAYS, DealClose
+from msmebazaar.shared.db import utcnow
 from msmebazaar.shared.exceptions import AppError
 from msmebazaar.shared.india import INDIA_TIMEZONE, india_today
 from msmebazaar.web.context import Visit
@@ -50,7 +51,8 @@ def message_body(visit: Visit, form: FormData) -> tuple[str, str, dict[str, str]
 
 
 def _valid_until(visit: Visit, form: FormData, errors: dict[str, str]) -> datetime | None:
-    """The offer's last day (a date field) as the end of that day in India."""
+    """The offer's last day (a date field) as the end of that day in India; on the last day
+    allowed, the moment the allowance ends (the end of that day would be past it)."""
     raw = text_field(form, "valid_until")
     if raw is None:
         return None
@@ -61,7 +63,11 @@ def _valid_until(visit: Visit, form: FormData, errors: dict[str, str]) -> dateti
     if day is None:
         errors["valid_until"] = visit.t("offer_form.date_invalid")
         return None
-    return datetime.combine(day, time(23, 59), tzinfo=INDIA_TIMEZONE)
+    end_of_day = datetime.combine(day, time(23, 59, 59), tzinfo=INDIA_TIMEZONE)
+    limit = utcnow() + timedelta(days=OFFER_MAX_DAYS)
+    if day == limit.astimezone(INDIA_TIMEZONE).date():
+        return min(end_of_day, limit)
+    return end_of_day  # a later day is the service's to refuse
 
 
 def offer_fields(

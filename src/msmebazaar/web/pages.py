@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
+from urllib.parse import quote
 
 import structlog
 from fastapi import APIRouter, Request
@@ -133,6 +134,27 @@ class PageRoute(APIRoute):
 def page_router(**kwargs: Any) -> APIRouter:
     """A router of pages: failures answered as pages, nothing in the OpenAPI document."""
     return APIRouter(route_class=PageRoute, include_in_schema=False, **kwargs)
+
+
+class DownloadedFile(Protocol):
+    """A file read from storage (msme's `Download`)."""
+
+    @property
+    def filename(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def data(self) -> bytes: ...
+
+
+def file_download(download: DownloadedFile) -> Response:
+    """A stored file as a download no cache keeps (its name percent-encoded whole)."""
+    disposition = f"attachment; filename*=UTF-8''{quote(download.filename, safe='')}"
+    return Response(
+        download.data,
+        media_type=download.content_type,
+        headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"},
+    )
 
 
 def parse_id(raw: str) -> uuid.UUID:

@@ -11,6 +11,7 @@ from msmebazaar.msme.classification import Classification
 # --- listings, interests (engineer B) ---
 from msmebazaar.msme.schemas.deals import (
     MESSAGE_MAX_CHARS,
+    OFFER_MAX_DAYS,
     DealClose,
     DealFunnel,
     DealRead,
@@ -75,6 +76,7 @@ from msmebazaar.msme.schemas.review import (
 
 __all__ = [
     "MESSAGE_MAX_CHARS",
+    "OFFER_MAX_DAYS",
     "CheckOutcome",
     "Classification",
     "Contact",

@@ -86,6 +86,7 @@ class NdaAcceptanceRead(BaseModel):
 
 
 MESSAGE_MAX_CHARS = 4000
+OFFER_MAX_DAYS = 180  # an offer lapses at most this long after it is made
 MessageBody = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MESSAGE_MAX_CHARS)
 ]

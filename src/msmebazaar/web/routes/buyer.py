@@ -19,7 +19,7 @@ from msmebazaar.match.service import (
     update_mandate,
 )
 from msmebazaar.msme.schemas import DealType
-from msmebazaar.msme.service import SECTORS, list_deals, list_sent, withdraw_interest
+from msmebazaar.msme.service import SECTORS, deals_of_interests, list_sent, withdraw_interest
 from msmebazaar.shared.db import SessionDep
 from msmebazaar.shared.exceptions import AppError
 from msmebazaar.shared.india import STATE_NAMES
@@ -196,8 +196,7 @@ async def interests_sent(visit: BuyerVisit, session: SessionDep) -> Response:
     """Interests you sent; accepted ones name the business and its owner, and lead to the
     deal room."""
     interests, _ = await list_sent(session, visit.user, ALL)
-    deals, _ = await list_deals(session, visit.user, ALL)
-    deal_ids = {deal.interest_id: deal.id for deal in deals}
+    deal_ids = await deals_of_interests(session, visit.user, (i.id for i in interests))
     return visit.render("buyer/interests.html", interests=interests, deal_ids=deal_ids)
 
 

@@ -9,7 +9,6 @@ import math
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
-from urllib.parse import quote
 
 import pydantic
 from fastapi import Request
@@ -59,7 +58,7 @@ from msmebazaar.web.deal_view import (
     summaries,
 )
 from msmebazaar.web.forms import FormDep, app_error_fields, schema_errors
-from msmebazaar.web.pages import in_savepoint, page_router, parse_id
+from msmebazaar.web.pages import file_download, in_savepoint, page_router, parse_id
 from msmebazaar.web.routes.owner_listings import STAKE_DEALS
 
 router = page_router(prefix="/deals")
@@ -154,15 +153,15 @@ async def _latest_messages(
 
 
 async def _documents(session: SessionDep, visit: Visit, deal: DealRead) -> list[DocumentRead]:
-    """The business's documents, or none while the buyer waits on the NDA."""
+    """The business's documents, or none while they are closed to the viewer (the buyer waits
+    on the NDA, the deal was lost, the profile is back in review or deleted): the rest of the
+    deal room stays open, so that its two sides can still talk and close it."""
     viewer = visit.user
     if viewer.id == deal.buyer_id and not deal.documents_open:
         return []
     try:
         documents, _ = await deal_documents(session, viewer, deal.id, ALL)
-    except AppError as exc:
-        if exc.code != "NDA_NOT_SIGNED":
-            raise
+    except AppError:
         return []
     return documents
 
@@ -269,7 +268,8 @@ async def new_messages(
     if request.headers.get("x-partial") != "messages":
         return visit.redirect(f"/deals/{identifier}#messages")
     raw = request.query_params.get("after", "")
-    after = int(raw) if raw.isdigit() and len(raw) <= 18 else 0
+    # ASCII digits only: `str.isdigit` also accepts "²", which `int` refuses.
+    after = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0
     messages, _ = await list_messages(session, viewer, identifier, after=after, params=NEW_MESSAGES)
     if not messages:
         return visit.finish(Response(status_code=204))
@@ -366,9 +366,4 @@ async def deal_document_page(deal_id: str, document_id: str, visit: SignedInVisi
     download = await open_deal_document(
         runtime.database, runtime.storage, visit.user, parse_id(deal_id), parse_id(document_id)
     )
-    disposition = f"attachment; filename*=UTF-8''{quote(download.filename)}"
-    return Response(
-        download.data,
-        media_type=download.content_type,
-        headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"},
-    )
+    return file_download(download)

@@ -16,8 +16,8 @@ from msmebazaar.msme.schemas import DealType, ListingCreate, ListingRead, Listin
 from msmebazaar.msme.service import (
     close_owned_listing,
     create_listing,
+    deals_of_interests,
     decide_interest,
-    list_deals,
     list_mine,
     list_owned,
     list_received,
@@ -228,8 +228,7 @@ async def interests_received(visit: OwnerVisit, session: SessionDep) -> Response
     """Interests buyers sent in your listings; their contact, and the deal room, once you
     accept."""
     interests, _ = await list_received(session, visit.user, ALL)
-    deals, _ = await list_deals(session, visit.user, ALL)
-    deal_ids = {deal.interest_id: deal.id for deal in deals}
+    deal_ids = await deals_of_interests(session, visit.user, (i.id for i in interests))
     return visit.render("owner/interests.html", interests=interests, deal_ids=deal_ids)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any, Final
-from urllib.parse import quote
 
 import pydantic
 from fastapi import Query
@@ -44,7 +43,7 @@ from msmebazaar.web.forms import (
     schema_errors,
     text_field,
 )
-from msmebazaar.web.pages import in_savepoint, page_router, parse_id
+from msmebazaar.web.pages import file_download, in_savepoint, page_router, parse_id
 from msmebazaar.web.profile_form import (
     financial_values,
     fiscal_years,
@@ -344,9 +343,4 @@ async def download_document_page(
     download = await download_document(
         runtime.database, runtime.storage, parse_id(document_id), visit.user
     )
-    disposition = f"attachment; filename*=UTF-8''{quote(download.filename)}"
-    return Response(
-        download.data,
-        media_type=download.content_type,
-        headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"},
-    )
+    return file_download(download)
