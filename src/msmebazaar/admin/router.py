@@ -111,7 +111,8 @@ async def moderate_listing(
 async def list_deals(
     admin: AdminDep, session: SessionDep, page: PageDep, stage: DealStage | None = None
 ) -> ListResponse[DealRead]:
-    """Every deal room, optionally at one stage, those longest at their stage first."""
+    """Every deal room, optionally at one stage: open ones first, the longest at their stage
+    first."""
     items, total = await msme_service.all_deals(session, stage, page)
     return page_response(items, total=total, params=page)
 

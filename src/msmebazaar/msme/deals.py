@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.auth.service import Principal, UserRole
@@ -466,13 +466,15 @@ async def close_deal(
 async def all_deals(
     session: AsyncSession, stage: DealStage | None, params: PageParams
 ) -> tuple[list[DealRead], int]:
-    """Every deal (admins), optionally at one stage, the longest at its stage first."""
+    """Every deal (admins), optionally at one stage: open ones first, each group the longest at
+    its stage first (a stalled deal is what an admin looks for; closed ones have ended)."""
     statement = select(Deal)
     if stage is not None:
         statement = statement.where(Deal.stage == stage.value)
     total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    closed = case((Deal.stage.in_([s.value for s in CLOSED_STAGES]), 1), else_=0)
     deals = await session.scalars(
-        statement.order_by(Deal.stage_changed_at, Deal.id)
+        statement.order_by(closed, Deal.stage_changed_at, Deal.id)
         .offset(params.offset)
         .limit(params.page_size)
     )
