@@ -352,3 +352,20 @@ async def test_withdrawing_the_interest_of_a_deal_under_offer_puts_the_listing_b
 
     assert (before, withdrawn.status_code, after) == ("under_offer", 200, "active")
     assert mine.json()["data"]["listing"]["version"] == 1  # under offer is not an owner's edit
+
+
+async def test_the_same_message_sent_twice_at_once_is_stored_once(
+    client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
+) -> None:
+    deal_id = await signed_deal(client, database, owner, buyer)
+    url = f"{API}/deals/{deal_id}/messages"
+
+    first = await client.post(url, json={"body": "Shall we meet?"}, headers=buyer.headers)
+    again = await client.post(url, json={"body": "Shall we meet? "}, headers=buyer.headers)
+    reply = await client.post(url, json={"body": "Yes."}, headers=owner.headers)
+    asked_again = await client.post(url, json={"body": "Shall we meet?"}, headers=buyer.headers)
+    listed = (await client.get(url, headers=owner.headers)).json()["data"]
+
+    assert again.json()["data"]["id"] == first.json()["data"]["id"]
+    assert reply.status_code == asked_again.status_code == 201
+    assert [m["body"] for m in listed] == ["Shall we meet?", "Yes.", "Shall we meet?"]

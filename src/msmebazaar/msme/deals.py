@@ -46,6 +46,8 @@ from msmebazaar.shared.pagination import PageParams
 
 DEALS = counter("deals_total", "Deals entering each stage.", ("stage",))
 DEAL_MESSAGES = counter("deal_messages_total", "Messages sent in deal rooms.")
+# The same text from the same side this soon after is a resubmission, not a new message.
+RESENT_WITHIN = timedelta(seconds=30)
 
 # Before both sides accepted the NDA, what would let them take the deal elsewhere is masked:
 # email addresses, links and bare domains, social handles, and Indian phone numbers (a mobile,
@@ -306,17 +308,30 @@ async def accept_nda(
 async def send_message(
     session: AsyncSession, user: Principal, deal_id: uuid.UUID, data: MessageCreate
 ) -> MessageRead:
-    """Add the caller's message to the deal's conversation (its two sides only)."""
+    """Add the caller's message to the deal's conversation (its two sides only). The same text
+    sent again by the same side within `RESENT_WITHIN` is the same message (a double click, a
+    resubmitted form): the first is answered, nothing is stored twice."""
     deal = await deal_of(session, user, deal_id, lock=True)
     require_party(deal, user, "write in it")
     require_open(deal)
     last = await session.scalar(
-        select(func.max(DealMessage.position)).where(DealMessage.deal_id == deal.id)
+        select(DealMessage)
+        .where(DealMessage.deal_id == deal.id)
+        .order_by(DealMessage.position.desc())
+        .limit(1)
     )
+    signed = (await nda_status(session, deal)).signed
+    if (
+        last is not None
+        and last.sender_id == user.id
+        and last.body == data.body
+        and last.created_at > utcnow() - RESENT_WITHIN
+    ):
+        return _message_read(last, user, signed)
     message = DealMessage(
         id=uuid.uuid4(),
         deal_id=deal.id,
-        position=int(last or 0) + 1,
+        position=(last.position if last is not None else 0) + 1,
         sender_id=user.id,
         body=data.body,
         created_at=utcnow(),
@@ -326,7 +341,6 @@ async def send_message(
     await session.flush()
     await deal_notices.notify_message(session, deal, message)
     DEAL_MESSAGES.inc()
-    signed = (await nda_status(session, deal)).signed
     return _message_read(message, user, signed)
 
 
