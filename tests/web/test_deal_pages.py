@@ -523,3 +523,27 @@ async def test_an_offer_may_run_to_the_last_day_allowed(
 
     assert response.status_code == 303, visible_text(response.text)
     assert await _count(database, Offer) == 1
+
+
+async def test_a_long_conversation_shows_its_latest_hundred_messages(
+    owner_browser: httpx.AsyncClient, buyer_browser: httpx.AsyncClient, database: Database
+) -> None:
+    deal_id = await _room(database, nda_signed=True)
+    owner = await _user(database, "msme_owner")
+    async with database.session() as session:
+        session.add_all(
+            DealMessage(
+                id=uuid.uuid4(),
+                deal_id=uuid.UUID(deal_id),
+                position=n,
+                sender_id=owner.id,
+                body=f"note-{n:03d}",
+                created_at=utcnow(),
+            )
+            for n in range(1, 106)
+        )
+
+    text = visible_text((await buyer_browser.get(f"/deals/{deal_id}")).text)
+
+    shown = re.findall(r"note-(\d{3})", text)
+    assert shown == [f"{n:03d}" for n in range(6, 106)]

@@ -428,10 +428,12 @@ _TAKEN = {
 }
 
 
-async def _end(session: AsyncSession, deal: Deal, stage: DealStage) -> None:
-    """Close the deal at `stage`: its pending offer lapses; a won deal closes its listing (the
-    business is sold; refused if another deal won it first); a lost one whose offer had been
-    accepted makes the listing `active` again."""
+async def _end(
+    session: AsyncSession, deal: Deal, stage: DealStage, *, by: uuid.UUID, reason: str
+) -> None:
+    """Close the deal at `stage`, `by` one side, saying why: its pending offer lapses; a won
+    deal closes its listing (the business is sold; refused if another deal won it first); a lost
+    one whose offer had been accepted makes the listing `active` again."""
     won = stage is DealStage.CLOSED_WON
     had_accepted_offer = deal.stage == DealStage.OFFER.value
     listing = None
@@ -441,6 +443,7 @@ async def _end(session: AsyncSession, deal: Deal, stage: DealStage) -> None:
         listing = await _locked_listing(session, deal)
     await _end_pending_offers(session, deal)
     enter_stage(deal, stage)
+    deal.closed_by, deal.closed_reason = by, reason
     if listing is None:
         return
     if won and listing.status != "closed":
@@ -456,9 +459,8 @@ async def close_for_withdrawn_interest(session: AsyncSession, interest: Interest
     )
     if deal is None or DealStage(deal.stage) in CLOSED_STAGES:
         return
-    await _end(session, deal, DealStage.CLOSED_LOST)
-    deal.closed_by = interest.buyer_id
-    deal.closed_reason = "The buyer withdrew their interest."
+    reason = "The buyer withdrew their interest."
+    await _end(session, deal, DealStage.CLOSED_LOST, by=interest.buyer_id, reason=reason)
 
 
 async def close_deal(
@@ -470,9 +472,7 @@ async def close_deal(
     require_party(deal, user, "close it")
     require_open(deal)
     outcome = DealStage.CLOSED_WON if data.outcome == "won" else DealStage.CLOSED_LOST
-    await _end(session, deal, outcome)
-    deal.closed_by = user.id
-    deal.closed_reason = data.reason
+    await _end(session, deal, outcome, by=user.id, reason=data.reason)
     await session.flush()
     return await _read(session, deal)
 

@@ -5,7 +5,6 @@ through msme's deal service, which decides who may do it; an admin reads, never 
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
@@ -136,20 +135,15 @@ def _listing_terms(deal: DealRead) -> ListingTerms:
 async def _latest_messages(
     session: SessionDep, visit: Visit, deal_id: uuid.UUID
 ) -> tuple[list[MessageRead], int]:
-    """The last `MESSAGES_SHOWN` messages, oldest first, and how many there are in all."""
-    viewer = visit.user
-    page = PageParams(1, MESSAGES_SHOWN)
+    """The last `MESSAGES_SHOWN` messages, oldest first, and how many there are in all (a
+    deal's messages are numbered 1, 2, 3… without gaps, so the last ones follow `total - N`)."""
+    viewer, page = visit.user, PageParams(1, MESSAGES_SHOWN)
     messages, total = await list_messages(session, viewer, deal_id, after=0, params=page)
     if total <= MESSAGES_SHOWN:
         return messages, total
-    last = math.ceil(total / MESSAGES_SHOWN)
-    latest: list[MessageRead] = []
-    for number in (last - 1, last):
-        more, _ = await list_messages(
-            session, viewer, deal_id, after=0, params=PageParams(number, MESSAGES_SHOWN)
-        )
-        latest += more
-    return latest[-MESSAGES_SHOWN:], total
+    after = total - MESSAGES_SHOWN
+    latest, _ = await list_messages(session, viewer, deal_id, after=after, params=page)
+    return latest, total
 
 
 async def _documents(session: SessionDep, visit: Visit, deal: DealRead) -> list[DocumentRead]:
