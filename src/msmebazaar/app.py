@@ -1,4 +1,4 @@
-"""The application factory: any subset of the six services on the shared kernel."""
+"""The application factory: any subset of the services on the shared kernel."""
 
 from __future__ import annotations
 
@@ -103,6 +103,10 @@ def create_app(
             embedded=embedded_worker_enabled(settings),
             inline=settings.environment is Environment.TESTING,
         )
+        if dispatcher is not None and settings.environment is Environment.TESTING:
+            # Handlers exist from the start: one that takes only new events (`replay=False`)
+            # must not count the test's first commit as "before it existed".
+            await dispatcher.register()
         if settings.environment is not Environment.TESTING:
             # Tests keep to one task (their sessions share one connection): they flush the
             # counts themselves (`Database.flush_counts`).

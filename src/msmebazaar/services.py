@@ -1,4 +1,4 @@
-"""The six services (and the web portal) and how the app finds them.
+"""The services (and the web portal) and how the app finds them.
 
 Each service package that exists exposes `SERVICE` (a `ServiceSpec`) in its `api` module: its
 routers, the hooks it needs at start-up and shutdown, its handlers of domain events, and its CLI
@@ -29,6 +29,7 @@ SERVICE_NAMES: tuple[str, ...] = (
     "match",
     "admin",
     "whatsapp",
+    "notifications",
     "web",  # the server-rendered pages over the others' service functions
 )
 
@@ -56,7 +57,7 @@ class ServiceSpec:
 
 
 class UnknownServiceError(ValueError):
-    """A service name that is not one of the six, or whose package is not built yet."""
+    """A service name that is not one of ours, or whose package is not built yet."""
 
 
 def _module_exists(name: str) -> bool:

@@ -1,4 +1,5 @@
-"""A listing going active tells owners of matching mandates once, through the outbox."""
+"""A listing going active tells owners of matching mandates once (a `new_match` notification and
+the SMS their defaults ask for)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ async def _count(database: Database, statement: object) -> int:
 async def _messages(database: Database) -> list[OutboxMessage]:
     async with database.session() as session:
         rows = await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.template == "match_new_listing")
+            select(OutboxMessage).where(OutboxMessage.template == "new_match", OutboxMessage.channel == "sms")
         )
         return list(rows)
 

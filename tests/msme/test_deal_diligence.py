@@ -205,10 +205,17 @@ async def _second_deal(
     return str(deal_id)
 
 
+DEAL_KINDS = ("deal_message", "nda_accepted", "offer_received", "offer_decided")
+
+
 async def _notices(connection: AsyncConnection, phone: str) -> list[tuple[str, str]]:
     statement = (
         select(OutboxMessage.template, OutboxMessage.body)
-        .where(OutboxMessage.recipient == phone, OutboxMessage.template.like("deal_%"))
+        .where(
+            OutboxMessage.recipient == phone,
+            OutboxMessage.channel == "sms",
+            OutboxMessage.template.in_(DEAL_KINDS),
+        )
         .order_by(OutboxMessage.created_at)
     )
     return [(row[0], row[1]) for row in await rows(connection, statement)]
@@ -235,8 +242,9 @@ async def test_messages_and_offers_reach_the_other_side_by_sms_with_a_link(
     to_owner = await _notices(db_connection, owner.phone)
     to_buyer = await _notices(db_connection, buyer.phone)
     # Two messages in a row are one notice; the body of a message never leaves the platform.
-    assert [template for template, _ in to_owner] == ["deal_message", "deal_offer"]
-    assert [template for template, _ in to_buyer] == ["deal_message", "deal_offer_rejected"]
+    # The NDA's acceptance is in the inbox only (no SMS unless chosen).
+    assert [template for template, _ in to_owner] == ["deal_message", "offer_received"]
+    assert [template for template, _ in to_buyer] == ["deal_message", "offer_decided"]
     for _, body in to_owner + to_buyer:
         assert f"/deals/{deal_id}" in body
         assert "GST returns" not in body

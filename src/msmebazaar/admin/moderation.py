@@ -40,9 +40,10 @@ async def moderate(
         reason=listing.rejection_reason or body.reason,
     )
     record(session, Actor.of(admin), change)
-    await notify_owner(
+    notify_owner(
         session,
         facts.owner_id,
+        listing.id,
         f"listing.{body.decision.value}",
         name=listing.headline,
         reason=listing.rejection_reason,

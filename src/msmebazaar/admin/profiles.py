@@ -67,9 +67,10 @@ async def decide(
         reason=outcome.reason,
     )
     record(session, Actor.of(admin), change)
-    await notify_owner(
+    notify_owner(
         session,
         profile.owner_id,
+        profile.id,
         f"verification.{body.decision.value}",
         name=profile.trade_name or profile.legal_name,
         reason=outcome.reason,

@@ -12,11 +12,13 @@ from msmebazaar.admin.analytics.overview import overview
 from msmebazaar.admin.analytics.period import Period, period_of
 from msmebazaar.admin.audit import AuditFilters, list_entries
 from msmebazaar.admin.moderation import moderate
+from msmebazaar.admin.notify import OwnerDecisionMade
 from msmebazaar.admin.profiles import decide, review_queue, transfer
 from msmebazaar.admin.users import update_user
 
 __all__ = [
     "AuditFilters",
+    "OwnerDecisionMade",
     "Period",
     "csv_chunks",
     "decide",

@@ -10,10 +10,11 @@ import structlog
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from msmebazaar.auth.cookies import SESSION_COOKIE, signer_of
 from msmebazaar.auth.exceptions import InvalidTokenError, MfaEnrollmentRequiredError
 from msmebazaar.auth.schemas import Principal, UserRole
 from msmebazaar.auth.second_factor import required_for
-from msmebazaar.auth.sessions import load_principal
+from msmebazaar.auth.sessions import load_principal, session_principal
 from msmebazaar.auth.tokens import TokenCodec
 from msmebazaar.shared.exceptions import AuthenticationError, PermissionDeniedError
 from msmebazaar.shared.i18n import LanguageCode, resolve_language
@@ -91,7 +92,31 @@ async def optional_user(
     return await current_user(request, credentials, codec)
 
 
+async def token_or_cookie_user(
+    request: Request, credentials: BearerDep, codec: CodecDep
+) -> Principal:
+    """The signed-in caller by bearer token, else by the portal's session cookie: for a read the
+    browser opens by itself (an `EventSource` sends no headers). Only for GET routes: a cookie
+    alone never authorizes a change (a cross-site page could send it)."""
+    if credentials is not None or request.headers.get("authorization"):
+        return await current_user(request, credentials, codec)
+    runtime = runtime_of(request.app)
+    ref = signer_of(runtime).read_session(request.cookies.get(SESSION_COOKIE))
+    if ref is None:
+        raise AuthenticationError()
+    principal = await session_principal(
+        runtime.database,
+        runtime.cache,
+        user_id=ref.user_id,
+        session_id=ref.session_id,
+        cache_seconds=runtime.settings.auth.session_cache_seconds,
+    )
+    request.state.user_id = str(principal.id)  # read by the access log
+    return require_second_factor(principal)
+
+
 CurrentUser = Annotated[Principal, Depends(current_user)]
+TokenOrCookieUser = Annotated[Principal, Depends(token_or_cookie_user)]
 EnrollingUser = Annotated[Principal, Depends(enrolling_user)]
 OptionalUser = Annotated[Principal | None, Depends(optional_user)]
 

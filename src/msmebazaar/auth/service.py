@@ -37,6 +37,7 @@ from msmebazaar.auth.dependencies import (
     CurrentUser,
     EnrollingUser,
     OptionalUser,
+    TokenOrCookieUser,
     codec_of,
     current_user,
     get_codec,
@@ -44,6 +45,7 @@ from msmebazaar.auth.dependencies import (
     optional_user,
     require_role,
     require_second_factor,
+    token_or_cookie_user,
 )
 from msmebazaar.auth.devices import SessionNotFoundError, end_session, list_sessions
 from msmebazaar.auth.events import SecondFactorChanged, SessionEnded, UserRoleChanged
@@ -116,6 +118,7 @@ __all__ = [
     "SessionRef",
     "SignIn",
     "TokenCodec",
+    "TokenOrCookieUser",
     "UserChange",
     "UserCounts",
     "UserRead",
@@ -162,6 +165,7 @@ __all__ = [
     "sign_in_choices",
     "signer_of",
     "signup_cohort",
+    "token_or_cookie_user",
     "unlink_identity",
     "update_me",
     "user_counts",

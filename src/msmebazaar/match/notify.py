@@ -1,6 +1,7 @@
-"""Reactions to listing events: re-embed the listing, refresh the indexes, and tell mandate
-owners about a new active listing that matches them — once per owner and listing, through the
-outbox (a row in `match_notifications` remembers who was told)."""
+"""Reactions to listing events: re-embed the listing, refresh the indexes, and announce a new
+active listing to the owners of mandates it matches at grade `good` or better — once per owner
+and listing (a row in `match_notifications` remembers who was told); the notifications service
+tells them (`ListingMatched`)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from msmebazaar.auth.service import get_user
 from msmebazaar.match.config import MatchSettings
 from msmebazaar.match.embedders import Embedder, Vectors
 from msmebazaar.match.engine import grade
+from msmebazaar.match.events import ListingMatched, MandateMatched
 from msmebazaar.match.mandates import active_mandates
 from msmebazaar.match.matching import listing_vector_of, score_mandates, scoring_params
 from msmebazaar.match.models import Mandate, MatchNotification
-from msmebazaar.match.texts import REASONS
 from msmebazaar.msme.service import ListingChanged, ListingFacts, listing_facts
-from msmebazaar.shared.exceptions import NotFoundError
-from msmebazaar.shared.outbox import enqueue
+from msmebazaar.shared.events import publish
 from msmebazaar.shared.session_source import SessionSource
+
+GOOD_MATCH = 60.0  # the score of grade `good`
 
 
 async def react_to_listing(
@@ -69,50 +70,44 @@ async def best_mandates(
         session, facts, vector, mandates, params=params, provider=embedder.provider
     )
     totals = [float(t) if ok else -1.0 for t, ok in zip(scores.total, scores.passed, strict=True)]
-    return _best_per_owner(mandates, totals, settings.notify_min_score)
+    # Only `good` or better is news worth a message (DESIGN.md §3, `new_match`).
+    return _best_per_owner(mandates, totals, max(settings.notify_min_score, GOOD_MATCH))
 
 
 async def notify_mandate_owners(
     session: AsyncSession, facts: ListingFacts, best: dict[uuid.UUID, tuple[Mandate, float]]
 ) -> int:
-    """Enqueue one message per owner in `best` (from `best_mandates`) not yet told; how many."""
+    """Announce the listing to each owner in `best` (from `best_mandates`) not yet told of it
+    (`ListingMatched`, delivered by the notifications service); how many."""
     told = set(
         await session.scalars(
             select(MatchNotification.owner_id).where(MatchNotification.listing_id == facts.id)
         )
     )
-    sent = 0
-    for owner_id, (mandate, score) in best.items():
-        if owner_id in told:
-            continue
-        if await _notify(session, mandate, facts, score):
-            sent += 1
-    return sent
+    matched = [
+        MandateMatched(mandate.id, owner_id, mandate.title, round(score, 1), grade(score) or "")
+        for owner_id, (mandate, score) in best.items()
+        if owner_id not in told and await _remember(session, mandate, facts, score)
+    ]
+    if matched:
+        publish(session, ListingMatched(facts.id, facts.headline, tuple(matched)))
+    return len(matched)
 
 
-async def _notify(
+async def _remember(
     session: AsyncSession, mandate: Mandate, facts: ListingFacts, score: float
 ) -> bool:
-    try:
-        owner = await get_user(session, mandate.owner_id)
-    except NotFoundError:
-        return False
+    """Record that the mandate's owner is told of the listing; `False` if they already were."""
     try:
         async with session.begin_nested():
             session.add(
                 MatchNotification(
-                    owner_id=owner.id, listing_id=facts.id, mandate_id=mandate.id, score=score
+                    owner_id=mandate.owner_id,
+                    listing_id=facts.id,
+                    mandate_id=mandate.id,
+                    score=score,
                 )
             )
     except IntegrityError:  # another process told this owner first
         return False
-    body = REASONS.text(
-        "notify.new_listing",
-        owner.language.value,
-        title=mandate.title,
-        grade=grade(score) or "fair",
-        score=round(score),
-        headline=facts.headline,
-    )
-    enqueue(session, "sms", owner.phone, body, template="match_new_listing")
     return True

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from msmebazaar.auth.service import Principal
 from msmebazaar.match import mandates, matching
 from msmebazaar.match.engine import MandateTerms, grade
+from msmebazaar.match.events import ListingMatched, MandateMatched
 from msmebazaar.match.mandates import delete_mandate, get_mandate, list_mine
 from msmebazaar.match.runtime import match_part
 from msmebazaar.match.schemas import (
@@ -25,7 +26,9 @@ from msmebazaar.match.served import MandateCounts, ServedCounts, mandate_counts,
 from msmebazaar.shared.runtime import Runtime
 
 __all__ = [
+    "ListingMatched",
     "MandateCounts",
+    "MandateMatched",
     "MandateTerms",
     "ServedCounts",
     "create_mandate",

@@ -106,11 +106,5 @@ REASONS = Catalog(
         "years.under": {"en": "under {high}", "hi": "{high} से कम"},
         "years.between": {"en": "{low}–{high}", "hi": "{low}–{high}"},
         "years.at_least": {"en": "{low} or more", "hi": "{low} या अधिक"},
-        "notify.new_listing": {
-            "en": 'MSMEBazaar: a new listing matches your mandate "{title}" ({grade}, '
-            "{score}/100): {headline}. See it under your matches.",
-            "hi": 'MSMEBazaar: नई लिस्टिंग आपके मैंडेट "{title}" से मेल खाती है ({grade}, '
-            "{score}/100): {headline}. अपने मैच में देखें।",
-        },
     }
 )

@@ -1,8 +1,8 @@
 """When the other side of a deal hears of what happens in it (DESIGN.md §3 "Deals"): a new
-message, a new offer or counter-offer, and an answer to an offer each raise `DealNoticeDue`,
-stored with the change it announces; the whatsapp service delivers it (WhatsApp within the
-user's conversation window, else SMS) with a link to the deal. The body of a message or an offer
-stays on the platform.
+message, an NDA acceptance, a new offer or counter-offer, and an answer to an offer each raise
+`DealNoticeDue`, stored with the change it announces; the notifications service turns it into a
+notification with a link to the deal (and the messages the user's preferences ask for). The
+body of a message or an offer stays in the deal room.
 
 A conversation is not a notice each: a message is announced only when its sender wrote nothing
 else in the deal in the previous `MESSAGE_NOTICE_GAP`.
@@ -47,6 +47,11 @@ async def notify_message(session: AsyncSession, deal: Deal, message: DealMessage
     )
     if not recent:
         await _announce(session, deal, _other_side(deal, message.sender_id), "message")
+
+
+async def notify_nda(session: AsyncSession, deal: Deal, accepter_id: uuid.UUID) -> None:
+    """Tell the other side that `accepter_id` accepted the deal's NDA."""
+    await _announce(session, deal, _other_side(deal, accepter_id), "nda_accepted")
 
 
 async def notify_offer(session: AsyncSession, deal: Deal, author_id: uuid.UUID) -> None:

@@ -296,6 +296,8 @@ async def accept_nda(
             NdaAcceptance.deal_id == deal.id, NdaAcceptance.user_id == user.id
         )
     )
+    if record is not None and record.id == values["id"]:  # accepted now, not before
+        await deal_notices.notify_nda(session, deal, user.id)
     status = await nda_status(session, deal)
     if status.signed and deal.nda_signed_at is None:
         deal.nda_signed_at = utcnow()

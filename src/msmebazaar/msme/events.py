@@ -65,9 +65,9 @@ class IdentifierConflicted(DomainEvent):
 @dataclass(frozen=True)
 class DealNoticeDue(DomainEvent):
     """One side of a deal should hear that something happened in it: a new `message` (the
-    first of a burst), a new `offer` or counter-offer, or an answer to their offer
-    (`offer_accepted`, `offer_rejected`). The whatsapp service delivers it — on WhatsApp while
-    the user's conversation window is open, else by SMS — with a link, never the content."""
+    first of a burst), the other side's acceptance of the NDA (`nda_accepted`), a new `offer`
+    or counter-offer, or an answer to their offer (`offer_accepted`, `offer_rejected`). The
+    notifications service tells them, with a link, never the content."""
 
     event_name: ClassVar[str] = "msme.deal_notice_due"
 

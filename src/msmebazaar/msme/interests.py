@@ -2,8 +2,8 @@
 
 On accept a deal room opens (`msme/deals.py`), both sides see each other's contact details, and
 the buyer sees the full profile (and, through `privacy.identity_visible`, the listing's identity
-and the profile's documents). Each step that concerns the other side sends them an SMS through
-the outbox, in their language.
+and the profile's documents). Each step that concerns the other side raises `InterestChanged`,
+which the notifications service turns into their notification.
 """
 
 from __future__ import annotations
@@ -42,47 +42,15 @@ from msmebazaar.shared.db import utcnow
 from msmebazaar.shared.events import publish
 from msmebazaar.shared.exceptions import PermissionDeniedError
 from msmebazaar.shared.metrics import counter
-from msmebazaar.shared.outbox import enqueue
 from msmebazaar.shared.pagination import PageParams, paginate
 
-# A buyer who withdrew may send again, but every interest sends the owner an SMS: this bounds what
-# a send / withdraw loop can cost them. It counts every interest a buyer sent in a listing, the
-# withdrawn ones too; the one after it is refused with 409 `INTEREST_LIMIT_REACHED`.
+# A buyer who withdrew may send again, but every interest notifies the owner (by SMS unless they
+# chose otherwise): this bounds what a send / withdraw loop can cost them. It counts every
+# interest a buyer sent in a listing, the withdrawn ones too; the one after it is refused with
+# 409 `INTEREST_LIMIT_REACHED`.
 MAX_INTERESTS_PER_BUYER_PER_LISTING = 3
 
 INTERESTS = counter("interests_total", "Interests entering each status.", ("status",))
-
-_TEXTS = {
-    "received": {
-        "en": 'MSMEBazaar: a {role} is interested in your listing "{headline}". '
-        "Open the app to accept or decline.",
-        "hi": 'MSMEBazaar: एक {role} आपकी लिस्टिंग "{headline}" में रुचि रखते हैं। '
-        "स्वीकार या अस्वीकार करने के लिए ऐप खोलें।",
-    },
-    "accepted": {
-        "en": 'MSMEBazaar: the owner accepted your interest in "{headline}". '
-        "Their contact details are now in the app.",
-        "hi": 'MSMEBazaar: मालिक ने "{headline}" में आपकी रुचि स्वीकार की। उनका संपर्क विवरण अब ऐप में है।',
-    },
-    "declined": {
-        "en": 'MSMEBazaar: the owner declined your interest in "{headline}".',
-        "hi": 'MSMEBazaar: मालिक ने "{headline}" में आपकी रुचि अस्वीकार की।',
-    },
-}
-_ROLE_WORDS = {"en": {"investor": "investor"}, "hi": {"investor": "निवेशक"}}
-_HEADLINE_IN_SMS = 60
-
-
-def _notify(
-    session: AsyncSession, user: UserRead, kind: str, headline: str, role: str = ""
-) -> None:
-    language = user.language.value if user.language.value in ("en", "hi") else "en"
-    words = _ROLE_WORDS[language]
-    default_role = "buyer" if language == "en" else "खरीदार"
-    body = _TEXTS[kind][language].format(
-        headline=headline[:_HEADLINE_IN_SMS], role=words.get(role, default_role)
-    )
-    enqueue(session, "sms", user.phone, body, template=f"interest_{kind}")
 
 
 def _enter(session: AsyncSession, interest: Interest, status: str) -> None:
@@ -95,7 +63,8 @@ def _enter(session: AsyncSession, interest: Interest, status: str) -> None:
 async def send_interest(
     session: AsyncSession, buyer: Principal, listing_id: uuid.UUID, data: InterestCreate
 ) -> InterestRead:
-    """Send an interest in an active listing (one live per buyer, capped in all); SMS the owner."""
+    """Send an interest in an active listing (one live per buyer, capped in all); the owner is
+    notified."""
     listing = await _listing_to_send_to(session, buyer, listing_id)
     sent_before = await _interests_sent_before(session, buyer.id, listing.id)
     interest = Interest(
@@ -112,8 +81,6 @@ async def send_interest(
         raise InterestAlreadySentError() from exc
     if sent_before == 0:  # `interests_count` counts buyers: a re-send is not a new one
         await _count_interest(session, listing)
-    owner = await get_user(session, listing.owner_id)
-    _notify(session, owner, "received", listing.headline, buyer.role.value)
     await session.flush()
     return InterestRead.model_validate(interest)
 
@@ -209,7 +176,7 @@ def _check_party(interest: Interest, listing: Listing, user: Principal, *, as_ow
 async def decide_interest(
     session: AsyncSession, user: Principal, interest_id: uuid.UUID, *, accept: bool
 ) -> InterestRead:
-    """The owner (or an admin) accepts or declines a pending interest; the buyer gets an SMS."""
+    """The owner (or an admin) accepts or declines a pending interest; the buyer is notified."""
     interest, listing = await _load(session, interest_id)
     _check_party(interest, listing, user, as_owner=True)
     if interest.status != "pending":
@@ -220,8 +187,6 @@ async def decide_interest(
     interest.decided_at = utcnow()
     if accept:
         open_deal(session, interest, listing)
-    buyer = await get_user(session, interest.buyer_id)
-    _notify(session, buyer, "accepted" if accept else "declined", listing.headline)
     await session.flush()
     return InterestRead.model_validate(interest)
 

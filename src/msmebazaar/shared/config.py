@@ -305,6 +305,24 @@ class EventSettings(_Group):
     retention_days: float = Field(7.0, gt=0, validation_alias="EVENTS_RETENTION_DAYS")
 
 
+class NotifySettings(_Group):
+    """Notifications: email over SMTP, and the live stream's limits."""
+
+    # `smtp://user:password@host:587` (STARTTLS when the server offers it) or `smtps://…:465`
+    # (TLS from the first byte). Unset: development prints emails; production sends none.
+    smtp_url: SecretStr | None = Field(None, validation_alias="SMTP_URL")
+    email_from: str = Field(
+        "MSMEBazaar <no-reply@msmebazaar.in>", min_length=3, validation_alias="EMAIL_FROM"
+    )
+    smtp_timeout_seconds: float = Field(10.0, gt=0, validation_alias="SMTP_TIMEOUT_SECONDS")
+    # A comment line this often keeps idle proxies and load balancers from closing a stream.
+    heartbeat_seconds: float = Field(
+        15.0, gt=0, le=120, validation_alias="NOTIFICATIONS_HEARTBEAT_SECONDS"
+    )
+    # Open streams one process holds; the next one answers 503 (another process may have room).
+    max_streams: int = Field(5000, ge=1, validation_alias="NOTIFICATIONS_MAX_STREAMS")
+
+
 class StorageSettings(_Group):
     url: str = Field("file://var/documents", validation_alias="STORAGE_URL")
     s3_endpoint_url: str | None = Field(None, validation_alias="S3_ENDPOINT_URL")
@@ -331,6 +349,7 @@ class Settings(_Group):
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     oidc: OidcSettings = Field(default_factory=OidcSettings)
     events: EventSettings = Field(default_factory=EventSettings)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
 
@@ -391,6 +410,7 @@ __all__ = [
     "ConfigError",
     "DatabaseSettings",
     "Environment",
+    "NotifySettings",
     "ObservabilitySettings",
     "OidcSettings",
     "OutboxSettings",

@@ -31,7 +31,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -123,6 +123,21 @@ class Delivery:
 
     database: SessionSource
     runtime: Runtime
+    _after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def after_commit(self, action: Callable[[], Awaitable[None]]) -> None:
+        """Run `action` once the delivery's unit has committed (never if it rolls back): for
+        telling the world of what was written, e.g. a live stream. A failing action is logged;
+        what was committed stays committed."""
+        self._after_commit.append(action)
+
+    async def run_after_commit(self) -> None:
+        """Run the actions `after_commit` collected (the dispatcher calls it)."""
+        for action in self._after_commit:
+            try:
+                await action()
+            except Exception as exc:
+                logger.warning("event_after_commit_failed", error=_error_text(exc))
 
 
 Handle = Callable[[Any, Delivery], Awaitable[None]]
@@ -400,7 +415,8 @@ class EventDispatcher:
             event = decode(stored.name, stored.version, stored.payload)
             async with AsyncExitStack() as stack:  # commits the unit, if opened, on the way out
                 joined = _Joined(self.database, stack, sub.handler)
-                await sub.handle(event, Delivery(joined, self.runtime))
+                delivery = Delivery(joined, self.runtime)
+                await sub.handle(event, delivery)
                 lease = timedelta(seconds=self.settings.lease_seconds)
                 await _move_cursor(await joined.unit(), sub.handler, token, stored.position, lease)
         except LeaseLostError:
@@ -410,6 +426,7 @@ class EventDispatcher:
             EVENTS_FAILED.labels(sub.handler).inc()
             await self._record_failure(sub, stored, token, exc)
             return False
+        await delivery.run_after_commit()
         EVENTS_DELIVERED.labels(sub.handler).inc()
         EVENTS_DELAY.labels(sub.handler).set((utcnow() - stored.created_at).total_seconds())
         return True

@@ -51,6 +51,9 @@ BASE_SECURITY_HEADERS = {
 HSTS_HEADER = {"Strict-Transport-Security": "max-age=63072000; includeSubDomains"}
 # Never rate limited: probes and scrapers must see the app even when a client floods it.
 RATE_LIMIT_EXEMPT_PREFIXES = ("/health", "/metrics")
+# Long-lived responses (Server-Sent Events) end in this: they hold no admission slot, which is
+# meant for short requests (a process holds thousands of streams; its own cap guards them).
+STREAM_SUFFIX = "/stream"
 # Scope key the public cache sets on a request that refills a cached page (shared/public_cache.py).
 CACHE_FILL = "msmebazaar.cache_fill"
 
@@ -282,6 +285,7 @@ class AdmissionLimitMiddleware:
             scope["type"] != "http"
             or self.max_in_flight <= 0
             or scope["path"].startswith(RATE_LIMIT_EXEMPT_PREFIXES)
+            or scope["path"].endswith(STREAM_SUFFIX)
         ):
             await self.app(scope, receive, send)
             return

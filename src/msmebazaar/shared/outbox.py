@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -81,8 +81,10 @@ def enqueue(
     *,
     template: str | None = None,
     sensitive: bool = False,
+    not_before: datetime | None = None,
 ) -> OutboxMessage:
-    """Add a message to the session; it is sent only if the unit of work commits."""
+    """Add a message to the session; it is sent only if the unit of work commits, and not
+    before `not_before` when given (a message held through the night)."""
     message = OutboxMessage(
         id=uuid.uuid4(),
         channel=channel,
@@ -92,10 +94,23 @@ def enqueue(
         sensitive=sensitive,
         status=PENDING,
         attempts=0,
-        next_attempt_at=utcnow(),
+        next_attempt_at=not_before or utcnow(),
     )
     session.add(message)
     return message
+
+
+# Told of each delivery's outcome ("sent", "retrying" or "failed") after it is recorded: a
+# service counts its own messages (notifications do, by kind of channel) without the kernel
+# knowing it.
+OutcomeObserver = Callable[[OutboundMessage, str], None]
+_observers: list[OutcomeObserver] = []
+
+
+def observe_outcomes(observer: OutcomeObserver) -> None:
+    """Call `observer(message, status)` after each delivery outcome the worker records."""
+    if observer not in _observers:
+        _observers.append(observer)
 
 
 @dataclass(frozen=True)
@@ -240,6 +255,8 @@ class OutboxWorker:
         for item, values in outcomes:
             status = "retrying" if values["status"] == PENDING else values["status"]
             OUTBOX_MESSAGES.labels(item.message.channel, status).inc()
+            for observer in _observers:
+                observer(item.message, status)
             if status != SENT:
                 logger.warning(
                     "outbox_delivery_failed",

@@ -35,5 +35,5 @@ SERVICE = ServiceSpec(
     routers=[ROUTER],
     prefix="",
     on_startup=[answer_errors_as_pages],
-    uses=("auth", "msme", "valuation", "match", "admin"),
+    uses=("auth", "msme", "valuation", "match", "admin", "notifications"),
 )

@@ -6,14 +6,11 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from msmebazaar.msme.service import DealNoticeDue
 from msmebazaar.services import ServiceSpec
 from msmebazaar.shared.config import Environment
-from msmebazaar.shared.dispatch import Subscription
 from msmebazaar.shared.messaging import register_channel
 from msmebazaar.shared.middleware import API_PREFIX
 from msmebazaar.shared.runtime import runtime_of
-from msmebazaar.whatsapp.deal_notices import on_deal_notice_due
 from msmebazaar.whatsapp.providers import create_whatsapp_provider
 from msmebazaar.whatsapp.router import SIMULATE_PATH, router
 from msmebazaar.whatsapp.service import Sweeper
@@ -58,8 +55,6 @@ SERVICE = ServiceSpec(
     routers=[router],
     on_startup=[_start],
     on_shutdown=[_stop],
-    # Deal notices go where the user is: WhatsApp inside its window, else SMS.
-    subscriptions=[Subscription("whatsapp.deal_notice", (DealNoticeDue,), on_deal_notice_due)],
     tags=[
         {
             "name": "whatsapp",
