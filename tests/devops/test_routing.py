@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.routing import iter_route_contexts
@@ -12,10 +13,12 @@ from fastapi.routing import iter_route_contexts
 from msmebazaar.app import create_app
 from msmebazaar.services import available_services
 from tests.conftest import make_settings
-from tests.devops.tools import DEVOPS, K8S, load_yaml, require_tool, run
+from tests.devops.tools import DEVOPS, K8S, load_yaml, load_yaml_all, require_tool, run
 
 NGINX_CONF = DEVOPS / "nginx" / "nginx.conf"
+INGRESS = K8S / "base" / "ingress.yaml"
 RECORDING_RULES = DEVOPS / "prometheus" / "rules" / "recording.yml"
+STREAM_PATH = "/api/v1/notifications/stream"
 
 # DESIGN.md §3 fixes these paths, whether or not their service is built yet; every built
 # service's routes are read from the app itself below.
@@ -30,12 +33,19 @@ CONTRACT_PATHS = {
     "/api/v1/whatsapp/webhook": "whatsapp",
     "/api/v1/whatsapp/twilio": "whatsapp",
     "/api/v1/whatsapp/simulate": "whatsapp",
+    "/api/v1/notifications": "notifications",
+    "/api/v1/notifications/{notification_id}/read": "notifications",
+    "/api/v1/notifications/read-all": "notifications",
+    "/api/v1/notifications/preferences": "notifications",
+    "/api/v1/notifications/stream": "notifications",
 }
 # Paths outside /api: where the proxies send them, and the `service` the rules give them.
 OTHER_PATHS = {
     "/": ("web", "web"),
     "/listings/4f9c2a1e-0000-4000-8000-000000000000": ("web", "web"),
     "/signin": ("web", "web"),
+    "/notifications": ("web", "web"),
+    "/notifications/preferences": ("web", "web"),
     "/health/live": ("apidocs", "health"),
     "/health/ready": ("apidocs", "health"),
     "/health": ("apidocs", "health"),
@@ -94,10 +104,19 @@ def _nginx_upstream(path: str) -> str:
     return next((upstream for regex, upstream in entries if re.search(regex, path)), default)
 
 
+def _ingresses() -> dict[str, dict[str, Any]]:
+    documents = load_yaml_all(INGRESS.read_text(encoding="utf-8"))
+    return {doc["metadata"]["name"]: doc for doc in documents if doc["kind"] == "Ingress"}
+
+
 def _ingress_backend(path: str) -> str:
-    ingress = load_yaml(K8S / "base" / "ingress.yaml")
-    rules = ingress["spec"]["rules"][0]["http"]["paths"]
-    # ingress-nginx with use-regex: case-insensitive, anchored at the start, longest path first.
+    # ingress-nginx merges every Ingress of a host into one server; with use-regex each path is
+    # case-insensitive, anchored at the start, and the longest path is tried first.
+    rules = [
+        rule
+        for ingress in _ingresses().values()
+        for rule in ingress["spec"]["rules"][0]["http"]["paths"]
+    ]
     ordered = sorted(rules, key=lambda rule: len(rule["path"]), reverse=True)
     for rule in ordered:
         if re.match(rule["path"], path, re.IGNORECASE):
@@ -180,9 +199,41 @@ def test_metrics_are_not_exposed_through_the_proxy() -> None:
     text = NGINX_CONF.read_text(encoding="utf-8")
 
     assert re.search(r"location = /metrics \{\s*return 404;", text)
-    ingress = load_yaml(K8S / "base" / "ingress.yaml")
+    ingress = _ingresses()["msmebazaar"]
     snippet = ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/server-snippet"]
     assert "location = /metrics { return 404; }" in snippet
+
+
+def test_the_notifications_stream_passes_both_proxies_unbuffered_for_hours() -> None:
+    text = NGINX_CONF.read_text(encoding="utf-8")
+    block = re.search(r"location = /api/v1/notifications/stream \{(.*?)\n        \}", text, re.S)
+    assert block, "no location of its own for the stream in nginx.conf"
+    directives = {
+        line.split(None, 1)[0]: line.split(None, 1)[1].rstrip(";")
+        for line in (raw.split("#", 1)[0].strip() for raw in block.group(1).splitlines())
+        if line
+    }
+    assert directives["proxy_pass"] == "http://notifications"
+    assert (directives["proxy_buffering"], directives["proxy_cache"]) == ("off", "off")
+    assert directives["gzip"] == "off"
+    assert directives["proxy_read_timeout"] == "1h"
+    assert directives["proxy_http_version"] == "1.1"
+    assert 'Connection ""' in block.group(1)
+
+    (stream,) = (
+        ingress
+        for ingress in _ingresses().values()
+        if any(
+            rule["path"].rstrip("$") == STREAM_PATH
+            for rule in ingress["spec"]["rules"][0]["http"]["paths"]
+        )
+    )
+    annotations = stream["metadata"]["annotations"]
+    assert annotations["nginx.ingress.kubernetes.io/proxy-buffering"] == "off"
+    assert int(annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]) >= 3600
+    assert "gzip off;" in annotations["nginx.ingress.kubernetes.io/configuration-snippet"]
+    assert _ingress_backend(STREAM_PATH) == "notifications"
+    assert _nginx_upstream(STREAM_PATH) == "notifications"
 
 
 def test_nginx_accepts_the_proxy_configuration(tmp_path: Path) -> None:

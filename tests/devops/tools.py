@@ -21,8 +21,10 @@ PROMETHEUS = DEVOPS / "prometheus"
 GRAFANA = DEVOPS / "grafana"
 K8S = DEVOPS / "k8s"
 OPERATIONS_DOC = REPO / "docs" / "operations.md"
-# The HTTP processes of the stack: the six services, the web portal, and the all-services one.
-HTTP_COMPONENTS = ("auth", "msme", "valuation", "match", "admin", "whatsapp", "web", "apidocs")
+# The HTTP processes of the stack: the seven services, the web portal, and the all-services one.
+HTTP_COMPONENTS = (
+    "auth", "msme", "valuation", "match", "admin", "whatsapp", "notifications", "web", "apidocs",
+)  # fmt: skip
 
 
 def require_tool(name: str) -> str:
