@@ -10,6 +10,7 @@ import httpx
 from sqlalchemy import select
 
 from msmebazaar.msme.models import Listing
+from msmebazaar.notifications.kinds import Kind
 from msmebazaar.notifications.models import Notification
 from msmebazaar.shared.db import Database
 from msmebazaar.shared.outbox import OutboxMessage
@@ -17,6 +18,7 @@ from tests.auth.factories import Actor
 from tests.msme.factories import make_listing, make_msme
 
 API = "/api/v1"
+TEMPLATES = [kind.value for kind in Kind] + ["notification_digest"]
 NOTIFICATIONS = f"{API}/notifications"
 
 
@@ -46,8 +48,11 @@ async def stored(database: Database, user_id: uuid.UUID) -> list[Notification]:
 
 
 async def queued(database: Database, recipient: str, channel: str | None = None) -> list[Any]:
-    """Messages queued in the outbox for `recipient` (on one channel if named), oldest first."""
-    statement = select(OutboxMessage).where(OutboxMessage.recipient == recipient)
+    """Notification messages queued in the outbox for `recipient` (on one channel if named),
+    oldest first (sign-in codes and security notices are not notifications)."""
+    statement = select(OutboxMessage).where(
+        OutboxMessage.recipient == recipient, OutboxMessage.template.in_(TEMPLATES)
+    )
     if channel is not None:
         statement = statement.where(OutboxMessage.channel == channel)
     async with database.read_session() as session:

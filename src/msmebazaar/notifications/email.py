@@ -52,13 +52,14 @@ def compose(content: EmailContent, *, to: str, sender: str) -> EmailMessage:
     message["Subject"] = content.subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(domain=domain)
-    message["Content-Language"] = content.language
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to it
     message["List-Unsubscribe"] = f"<{content.preferences}>"
     message.set_content(
         f"{content.text}\n\n{content.open_label} {content.link}\n\n-- \n{content.footer}\n"
     )
     message.add_alternative(_html(content), subtype="html")
+    # After the parts: setting the content moves `Content-*` headers into the first part.
+    message["Content-Language"] = content.language
     return message
 
 
