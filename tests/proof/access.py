@@ -22,6 +22,9 @@ class Access(enum.Enum):
     ADMIN = "admin"  # admin only
     WEBHOOK = "webhook"  # providers only: no token, a valid signature (403 without)
     NOT_IN_PRODUCTION = "not_in_production"  # anyone, outside production only (404 there)
+    # Any role, by token or the portal's cookie, answered with a stream that never ends: the
+    # matrix checks only that nobody signed out is served (tests/notifications reads the stream).
+    STREAM = "stream"
     # The portal's pages (cookie sessions and CSRF, proved per role in tests/web); here only
     # what an anonymous visitor gets: a page, or a redirect to /signin (a form without its CSRF
     # token is refused first, 403).
@@ -34,6 +37,7 @@ ROLES = ("msme_owner", "buyer", "investor", "admin")
 
 ALLOWED_ROLES: dict[Access, frozenset[str]] = {
     Access.SIGNED_IN: frozenset(ROLES),
+    Access.STREAM: frozenset(ROLES),
     Access.OWNER_ROLE: frozenset({"msme_owner", "admin"}),
     Access.BUYER_ROLE: frozenset({"buyer", "investor", "admin"}),
     Access.ADMIN: frozenset({"admin"}),
@@ -199,6 +203,17 @@ ROUTES: dict[tuple[str, str], Rule] = {
         f"POST {API}/whatsapp/twilio/status",
     ),
     **_rules("whatsapp", Access.NOT_IN_PRODUCTION, f"POST {API}/whatsapp/simulate"),
+    # notifications: each caller's own (tests/proof/test_idor.py proves nobody else's is reached)
+    **_rules(
+        "notifications",
+        Access.SIGNED_IN,
+        f"GET {API}/notifications",
+        f"POST {API}/notifications/{{notification_id}}/read",
+        f"POST {API}/notifications/read-all",
+        f"GET {API}/notifications/preferences",
+        f"PATCH {API}/notifications/preferences",
+    ),
+    **_rules("notifications", Access.STREAM, f"GET {API}/notifications/stream"),
     # web: the portal's pages
     **_rules(
         "web",
@@ -222,6 +237,11 @@ ROUTES: dict[tuple[str, str], Rule] = {
         "web",
         Access.WEB_SIGNED_IN,
         "POST /listings/{listing_id}/interest",
+        "GET /notifications",
+        "POST /notifications/{notification_id}/read",
+        "POST /notifications/read-all",
+        "GET /notifications/preferences",
+        "POST /notifications/preferences",
         "POST /signout",
         "GET /welcome",
         "POST /welcome",

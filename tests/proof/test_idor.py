@@ -32,6 +32,7 @@ from msmebazaar.msme.models import (
     NdaAcceptance,
     Offer,
 )
+from msmebazaar.notifications.models import Notification
 from msmebazaar.shared.db import Database
 from msmebazaar.valuation.models import Valuation
 from tests.auth.factories import Actor, signed_in
@@ -89,6 +90,7 @@ ATTACKS: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", f"{API}/matches/listings/{{listing_id}}"): {},
     ("DELETE", f"{API}/auth/sessions/{{session_id}}"): {},
     ("DELETE", f"{API}/auth/identities/{{provider}}"): {},
+    ("POST", f"{API}/notifications/{{notification_id}}/read"): {},
     ("GET", f"{API}/deals/{{deal_id}}"): {},
     ("GET", f"{API}/deals/{{deal_id}}/nda"): {},
     ("POST", f"{API}/deals/{{deal_id}}/nda/accept"): {},
@@ -151,6 +153,9 @@ async def _victims(
         f"{API}/deals/{deal['id']}/offers", json=OFFER, headers=buyer.headers
     )
     assert offered.status_code == 201, offered.text
+    # The buyer's NDA acceptance is one of the owner's notifications.
+    notices = await client.get(f"{API}/notifications", headers=owner.headers)
+    notice_id = notices.json()["data"][0]["id"]
     sessions = await client.get(f"{API}/auth/sessions", headers=owner.headers)
     (owners_session,) = sessions.json()["data"]
     async with database.session() as session:  # the owner's Google account, linked
@@ -177,6 +182,7 @@ async def _victims(
             "provider": "google",
             "deal_id": deal["id"],
             "offer_id": offered.json()["data"]["id"],
+            "notification_id": notice_id,
         }
     )
 
@@ -220,6 +226,9 @@ async def _snapshot(connection: AsyncConnection, ids: dict[str, str]) -> dict[st
         "document_accesses": await one(select(func.count()).select_from(DocumentAccess)),
         "identities": await one(
             select(func.count()).where(OidcIdentity.subject == "owner-at-google")
+        ),
+        "notification": await one(
+            select(Notification.read_at).where(Notification.id == uuid.UUID(ids["notification_id"]))
         ),
     }
 
