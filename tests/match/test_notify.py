@@ -32,7 +32,9 @@ async def _count(database: Database, statement: object) -> int:
 async def _messages(database: Database) -> list[OutboxMessage]:
     async with database.session() as session:
         rows = await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.template == "new_match", OutboxMessage.channel == "sms")
+            select(OutboxMessage).where(
+                OutboxMessage.template == "new_match", OutboxMessage.channel == "sms"
+            )
         )
         return list(rows)
 

@@ -52,7 +52,7 @@ class Capture:
         if self.refuse_data:
             return self.refuse_data
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append(parsed)  # type: ignore[arg-type]
+        self.messages.append(parsed)
         return "250 Message accepted"
 
 

@@ -110,7 +110,7 @@ async def _stored(database: Database, owner: Actor, count: int) -> list[int]:
             found = await session.scalar(
                 select(func.count()).where(Notification.user_id == owner.id)
             )
-            if found >= count:
+            if (found or 0) >= count:
                 seqs = await session.scalars(
                     select(Notification.seq)
                     .where(Notification.user_id == owner.id)

@@ -42,22 +42,19 @@ async def on_interest_changed(event: InterestChanged, delivery: Delivery) -> Non
         facts = await listing_facts(session, event.listing_id)
         if facts is None:
             return
-        if event.status == "pending":
-            try:
-                buyer = await get_user(session, event.buyer_id)
-            except NotFoundError:
-                return
-            role = "investor" if buyer.role is UserRole.INVESTOR else "buyer"
-            owner = await get_user(session, facts.owner_id)
-            notice = Notice(
-                facts.owner_id,
-                Kind.INTEREST_RECEIVED,
-                OWNER_INTERESTS,
-                {"name": facts.headline, "role": TEXTS.text(f"role.{role}", owner.language)},
-            )
-        else:
+        if event.status != "pending":
             kind = Kind.INTEREST_ACCEPTED if event.status == "accepted" else Kind.INTEREST_DECLINED
             notice = Notice(event.buyer_id, kind, BUYER_INTERESTS, {"name": facts.headline})
+        else:
+            try:
+                buyer = await get_user(session, event.buyer_id)
+                owner = await get_user(session, facts.owner_id)
+            except NotFoundError:  # an account deleted since: nobody to tell, or about whom
+                return
+            role = "investor" if buyer.role is UserRole.INVESTOR else "buyer"
+            who = TEXTS.text(f"role.{role}", owner.language)
+            params = {"name": facts.headline, "role": who}
+            notice = Notice(facts.owner_id, Kind.INTEREST_RECEIVED, OWNER_INTERESTS, params)
     await Notifier(delivery).send(notice)
 
 
