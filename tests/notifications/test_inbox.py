@@ -23,6 +23,9 @@ from tests.notifications.helpers import (
 )
 
 
+UNKNOWN = uuid.UUID("00000000-0000-4000-8000-000000000001")
+
+
 def _created(kind: str) -> float:
     return REGISTRY.get_sample_value("notifications_created_total", {"kind": kind}) or 0.0
 
@@ -193,7 +196,7 @@ async def test_nobody_reads_or_marks_another_users_notification(
     ("method", "path", "status"),
     [
         ("POST", f"{NOTIFICATIONS}/not-a-uuid/read", 422),
-        ("POST", f"{NOTIFICATIONS}/{uuid.uuid4()}/read", 404),
+        ("POST", f"{NOTIFICATIONS}/{UNKNOWN}/read", 404),
         ("GET", f"{NOTIFICATIONS}?unread=perhaps", 422),
         ("GET", f"{NOTIFICATIONS}?page_size=1000", 422),
     ],

@@ -10,7 +10,7 @@ import structlog
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from msmebazaar.auth.cookies import SESSION_COOKIE, signer_of
+from msmebazaar.auth.cookies import SESSION_COOKIE, SessionRef, signer_of
 from msmebazaar.auth.exceptions import InvalidTokenError, MfaEnrollmentRequiredError
 from msmebazaar.auth.schemas import Principal, UserRole
 from msmebazaar.auth.second_factor import required_for
@@ -92,6 +92,18 @@ async def optional_user(
     return await current_user(request, credentials, codec)
 
 
+async def principal_of_session(runtime: Runtime, ref: SessionRef) -> Principal:
+    """The user behind a portal session (a cookie's), read as every session check reads it:
+    401 once the session ended, 403 for a suspended account."""
+    return await session_principal(
+        runtime.database,
+        runtime.cache,
+        user_id=ref.user_id,
+        session_id=ref.session_id,
+        cache_seconds=runtime.settings.auth.session_cache_seconds,
+    )
+
+
 async def token_or_cookie_user(
     request: Request, credentials: BearerDep, codec: CodecDep
 ) -> Principal:
@@ -104,13 +116,7 @@ async def token_or_cookie_user(
     ref = signer_of(runtime).read_session(request.cookies.get(SESSION_COOKIE))
     if ref is None:
         raise AuthenticationError()
-    principal = await session_principal(
-        runtime.database,
-        runtime.cache,
-        user_id=ref.user_id,
-        session_id=ref.session_id,
-        cache_seconds=runtime.settings.auth.session_cache_seconds,
-    )
+    principal = await principal_of_session(runtime, ref)
     request.state.user_id = str(principal.id)  # read by the access log
     return require_second_factor(principal)
 

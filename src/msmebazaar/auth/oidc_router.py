@@ -23,10 +23,14 @@ from msmebazaar.auth.cookies import (
     browser_device_id,
     signer_of,
 )
-from msmebazaar.auth.dependencies import CodecDep, EnrollingUser, require_second_factor
+from msmebazaar.auth.dependencies import (
+    CodecDep,
+    EnrollingUser,
+    principal_of_session,
+    require_second_factor,
+)
 from msmebazaar.auth.exceptions import OidcDeniedError, OidcStateInvalidError
 from msmebazaar.auth.schemas import LinkedIdentity, MfaRequired, Principal
-from msmebazaar.auth.sessions import session_principal
 from msmebazaar.auth.signin import Place, SignIn, sign_in_with_identity
 from msmebazaar.auth.tokens import TokenCodec
 from msmebazaar.shared.db import SessionDep
@@ -76,13 +80,7 @@ async def _portal_principal(request: Request, runtime: Runtime) -> Principal | N
     if ref is None:
         return None
     try:
-        return await session_principal(
-            runtime.database,
-            runtime.cache,
-            user_id=ref.user_id,
-            session_id=ref.session_id,
-            cache_seconds=runtime.settings.auth.session_cache_seconds,
-        )
+        return await principal_of_session(runtime, ref)
     except AppError:
         return None
 
@@ -198,14 +196,7 @@ async def _finish(
 async def _link(runtime: Runtime, sealed: dict[str, str], identity: oidc.Identity) -> Response:
     """Link the identity to the signed-in user who started it (still signed in)."""
     ref = SessionRef(uuid.UUID(hex=sealed["session_id"]), uuid.UUID(hex=sealed["user_id"]))
-    principal = await session_principal(
-        runtime.database,
-        runtime.cache,
-        user_id=ref.user_id,
-        session_id=ref.session_id,
-        cache_seconds=runtime.settings.auth.session_cache_seconds,
-    )
-    require_second_factor(principal)
+    principal = require_second_factor(await principal_of_session(runtime, ref))
     async with runtime.database.session() as session:
         await oidc.link_identity(session, principal.id, identity)
     oidc.OIDC_LOGINS.labels(identity.provider, "linked").inc()
