@@ -86,6 +86,18 @@ async def test_twilio_message_template_overrides_the_default_dlt_id() -> None:
 
 
 @respx.mock
+async def test_our_own_name_for_a_message_is_never_sent_as_a_dlt_id() -> None:
+    route = respx.post(URL).mock(return_value=httpx.Response(201, json={"sid": "SM1"}))
+    message = OutboundMessage(
+        id=uuid.uuid4(), channel="sms", to="+919876543210", body="b", template="new_match"
+    )
+
+    await _provider().send(message)
+
+    assert _form(route.calls.last.request)["DltTemplateId"] == "1107160000000000001"
+
+
+@respx.mock
 async def test_twilio_retries_a_5xx_then_succeeds() -> None:
     route = respx.post(URL).mock(
         side_effect=[httpx.Response(503), httpx.Response(201, json={"sid": "SM9"})]

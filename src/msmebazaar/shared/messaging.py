@@ -101,7 +101,10 @@ class TwilioSmsProvider:
         fields = {"To": message.to, "Body": message.body}
         # A Messaging Service SID (MG...) picks the sender itself; otherwise a number or header.
         fields["MessagingServiceSid" if self._sender.startswith("MG") else "From"] = self._sender
-        template = message.template or self._dlt_template_id
+        # TRAI DLT template ids are numbers; a message's `template` is otherwise our own name
+        # for it (`interest_received`), which the configured default id stands in for.
+        own_id = message.template if message.template and message.template.isdigit() else None
+        template = own_id or self._dlt_template_id
         if template:
             fields["DltTemplateId"] = template  # TRAI DLT: Indian carriers drop unregistered SMS
         return fields
