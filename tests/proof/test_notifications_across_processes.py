@@ -1,8 +1,9 @@
 """Notifications cross process boundaries, as the per-service deployment runs them: an owner's
 live stream is held by a `notifications` process, the buyer's interest goes through an
 `auth`+`msme` process, and `msmebazaar worker` turns the event into the notification and
-publishes it on Redis. The stream hears of it within a second; dropped and resumed with
-`Last-Event-ID`, it gets exactly what it missed. On a PostgreSQL run the database is a throwaway
+publishes it on Redis. The stream hears of it within a second; streams held open take none of
+the process's admission slots; dropped and resumed with `Last-Event-ID`, a stream gets exactly
+what it missed. On a PostgreSQL run the database is a throwaway
 cluster's; Redis is always a throwaway redis-server."""
 
 from __future__ import annotations
@@ -136,6 +137,7 @@ async def test_a_stream_hears_of_an_interest_sent_through_another_process_and_re
         OUTBOX_WORKER_EMBEDDED="false",  # the worker alone delivers events, as in production
         EVENTS_POLL_SECONDS="0.05",
         NOTIFICATIONS_HEARTBEAT_SECONDS="1",
+        MAX_IN_FLIGHT_REQUESTS="2",  # streams must hold none of these slots
     )
     streams_port, api_port = free_port(), free_port()
     processes = [
@@ -160,6 +162,17 @@ async def test_a_stream_hears_of_an_interest_sent_through_another_process_and_re
             assert first["notification"]["kind"] == "interest_received"
             assert first["unread"] == 1
             assert latency < 1.0, f"heard after {latency:.2f} s"
+
+            # Streams held open take no admission slot: more of them than slots, and a short
+            # request on the same process is still served.
+            async with contextlib.AsyncExitStack() as held:
+                for _ in range(3):
+                    await held.enter_async_context(_open(streams_port, owner))
+                async with httpx.AsyncClient(
+                    base_url=f"http://127.0.0.1:{streams_port}", timeout=10
+                ) as short:
+                    listed = await short.get(f"{API}/notifications", headers=owner.headers)
+                assert listed.status_code == 200, listed.text
 
             # Dropped: two more happen meanwhile; resumed after the one it saw.
             for _ in range(2):
