@@ -138,3 +138,12 @@ async def test_a_rate_limited_portal_page_is_a_429_page_and_the_api_an_envelope(
     assert "Too many tries" in page.text
     assert api.status_code == 429
     assert api.json()["error"]["code"] == "RATE_LIMITED"
+
+
+@pytest.mark.parametrize("page", ["9" * 5000, "²", "-1", "0", "abc"])
+async def test_a_page_number_no_integer_reads_is_page_one_never_a_500(
+    browser: httpx.AsyncClient, admin_browser: httpx.AsyncClient, page: str
+) -> None:
+    for client, path in [(browser, "/"), (admin_browser, "/admin/audit-log")]:
+        response = await client.get(path, params={"page": page})
+        assert response.status_code == 200, (path, response.status_code)

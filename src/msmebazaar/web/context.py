@@ -2,28 +2,32 @@
 
 A visit reads the session cookie (and checks the auth session behind it on every request, as a
 bearer token is checked), the language (the user's saved choice, else the `mb_lang` cookie, else
-`Accept-Language`), the CSRF token and a one-shot flash message. Pages answer through it, so the
-cookies it must set or clear always reach the browser.
+`Accept-Language`), the CSRF token, a one-shot flash message and, for a signed-in visitor, the
+header bell's count of unread notifications. Pages answer through it, so the cookies it must set
+or clear always reach the browser.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeGuard
 from urllib.parse import quote
 
+import structlog
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 
 from msmebazaar.auth.service import (
     Principal,
     SessionRef,
     UserRole,
     lacks_second_factor,
-    session_principal,
+    principal_of_session,
     signer_of,
 )
+from msmebazaar.notifications.service import unread_count
 from msmebazaar.shared.config import Settings
 from msmebazaar.shared.exceptions import AuthenticationError, PermissionDeniedError
 from msmebazaar.shared.i18n import LanguageCode, resolve_language
@@ -38,6 +42,8 @@ from msmebazaar.web.security import (
     new_csrf_cookie,
 )
 from msmebazaar.web.texts import has_text, text
+
+logger = structlog.get_logger("msmebazaar.web")
 
 _YEAR = 365 * 24 * 3600
 _FLASH_SECONDS = 120
@@ -71,6 +77,8 @@ class Visit:
     csrf_cookie: str
     flash: str | None = None
     pending_flash: str | None = None
+    # The bell's number: the signed-in visitor's unread notifications (None: not counted).
+    unread: int | None = None
     _cookie_changes: list[Callable[[Response], None]] = field(default_factory=list)
 
     @property
@@ -156,6 +164,7 @@ class Visit:
             "path": self.request.url.path,
             "current_url": _local_url(self.request),
             "roles": UserRole,
+            "unread": self.unread,
             "otp_echo": self.settings.auth.otp_echo and not self.settings.is_production,
         }
 
@@ -190,15 +199,8 @@ async def _viewer(runtime: Runtime, ref: SessionRef | None) -> tuple[Principal |
     """The principal behind a session cookie, and why there is none ("", "ended", "suspended")."""
     if ref is None:
         return None, ""
-    settings = runtime.settings
     try:
-        principal = await session_principal(
-            runtime.database,
-            runtime.cache,
-            user_id=ref.user_id,
-            session_id=ref.session_id,
-            cache_seconds=settings.auth.session_cache_seconds,
-        )
+        principal = await principal_of_session(runtime, ref)
     except AuthenticationError:
         return None, "ended"
     except PermissionDeniedError:
@@ -251,7 +253,27 @@ async def visit_of(request: Request) -> Visit:
     if ended == "suspended":
         visit.set_flash("flash.account_suspended")
     request.state.web_visit = visit
+    if _shows_bell(viewer) and "x-partial" not in request.headers:
+        visit.unread = await _unread(runtime, viewer)
     return visit
+
+
+def _shows_bell(viewer: Principal | None) -> TypeGuard[Principal]:
+    """Whether the header has a bell: for signed-in people, but not admins, whom nothing
+    notifies (their header holds admin links only)."""
+    return viewer is not None and viewer.role is not UserRole.ADMIN
+
+
+async def _unread(runtime: Runtime, viewer: Principal) -> int | None:
+    """The bell's count: one indexed count per page. A fragment fetched by a script
+    (`X-Partial`) shows no header, so it is not counted. The bell never fails a page: if the
+    database cannot answer, the bell shows no number (and the page's own queries decide)."""
+    try:
+        async with runtime.database.read_session() as session:
+            return await unread_count(session, viewer.id)
+    except (SQLAlchemyError, OSError) as exc:
+        logger.warning("bell_count_failed", error=type(exc).__name__)
+        return None
 
 
 def anonymous_visit(request: Request) -> Visit:

@@ -157,6 +157,14 @@ def file_download(download: DownloadedFile) -> Response:
     )
 
 
+def page_number(raw: str | None, highest: int) -> int:
+    """A page's `?page=`: from 1 to `highest`; anything else (a word, "²", 5,000 digits, which
+    `int` refuses) is page 1."""
+    if not raw or not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        return 1
+    return min(max(int(raw), 1), highest)
+
+
 def parse_id(raw: str) -> uuid.UUID:
     """An id from a page's path; a malformed one is simply a page that does not exist."""
     try:

@@ -9,6 +9,7 @@ from msmebazaar.web.routes import (
     admin,
     buyer,
     deals,
+    notifications,
     owner_listings,
     owner_profiles,
     public,
@@ -30,6 +31,7 @@ def build_router() -> APIRouter:
         owner_listings.router,
         buyer.router,
         deals.router,
+        notifications.router,
         admin.router,
     ):
         router.include_router(module_router)

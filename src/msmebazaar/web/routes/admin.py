@@ -45,7 +45,7 @@ from msmebazaar.web.admin_view import analytics_charts
 from msmebazaar.web.context import AdminVisit, Visit
 from msmebazaar.web.deal_view import summaries
 from msmebazaar.web.forms import FormDep, app_error_fields, schema_errors, text_field
-from msmebazaar.web.pages import in_savepoint, page_router, parse_id
+from msmebazaar.web.pages import in_savepoint, page_number, page_router, parse_id
 
 router = page_router(prefix="/admin")
 
@@ -101,8 +101,7 @@ def _audit_filters(request: Request) -> AuditFilters:
 
 
 def _page_number(request: Request) -> int:
-    raw = request.query_params.get("page", "")
-    return min(int(raw), MAX_PAGE) if raw.isdigit() and int(raw) >= 1 else 1
+    return page_number(request.query_params.get("page"), MAX_PAGE)
 
 
 @router.get("/audit-log")

@@ -37,7 +37,7 @@ from msmebazaar.valuation.service import sector_multiples
 from msmebazaar.web.context import BuyerVisit, Visit, VisitDep
 from msmebazaar.web.forms import FormDep, app_error_fields, schema_errors, text_field
 from msmebazaar.web.identifiers import CHECKED_FIELDS, explain
-from msmebazaar.web.pages import in_savepoint, page_router, parse_id
+from msmebazaar.web.pages import in_savepoint, page_number, page_router, parse_id
 from msmebazaar.web.static_files import static_files
 
 router = page_router()
@@ -56,7 +56,7 @@ _NO_INTEREST_BOX: Final[dict[str, Any]] = {
 
 
 def _page_number(raw: str | None) -> int:
-    return min(MAX_PAGE, int(raw)) if raw and raw.isdigit() and int(raw) >= 1 else 1
+    return page_number(raw, MAX_PAGE)
 
 
 def _deal_type(raw: str | None) -> DealType | None:

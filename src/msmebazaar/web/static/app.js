@@ -18,7 +18,11 @@
     ["pan", "state"].forEach(function (name) {
       if (form.elements[name]) { params.set(name, form.elements[name].value); }
     });
-    fetch("/check/" + input.dataset.check + "?" + params.toString(), { credentials: "same-origin" })
+    // `X-Partial`: a fragment, not a page (the server then skips the header's bell count).
+    fetch("/check/" + input.dataset.check + "?" + params.toString(), {
+      headers: { "X-Partial": "check" },
+      credentials: "same-origin"
+    })
       .then(function (response) { return response.ok ? response.text() : ""; })
       .then(function (html) {
         var target = document.getElementById(input.id + "-error");

@@ -7,9 +7,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from msmebazaar.shared.i18n import Catalog
-from msmebazaar.web.texts import admin, buyer, common, deals, errors, owner, public
+from msmebazaar.web.texts import (
+    admin,
+    buyer,
+    common,
+    deals,
+    errors,
+    notifications,
+    owner,
+    public,
+)
 
-_MODULES = (common, errors, public, owner, buyer, admin, deals)
+_MODULES = (common, errors, public, owner, buyer, admin, deals, notifications)
 
 
 def _merged() -> dict[str, Mapping[str, str]]:
