@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 from collections.abc import AsyncIterator, Sequence
@@ -105,8 +106,10 @@ def create_app(
         )
         if dispatcher is not None and settings.environment is Environment.TESTING:
             # Handlers exist from the start: one that takes only new events (`replay=False`)
-            # must not count the test's first commit as "before it existed".
-            await dispatcher.register()
+            # must not count the test's first commit as "before it existed". A database that is
+            # down now is registered with later, at the first delivery.
+            with contextlib.suppress(Exception):
+                await dispatcher.register()
         if settings.environment is not Environment.TESTING:
             # Tests keep to one task (their sessions share one connection): they flush the
             # counts themselves (`Database.flush_counts`).

@@ -22,8 +22,9 @@ logger = structlog.get_logger("msmebazaar.worker")
 async def run_worker(settings: Settings) -> None:
     """Deliver messages and events until SIGINT or SIGTERM."""
     runtime = Runtime.build(settings)
-    outbox = OutboxWorker(runtime.database, create_providers(settings), settings.outbox)
+    # Services first: importing them registers their outbox channels (WhatsApp, email).
     specs = [load_service(name) for name in available_services()]
+    outbox = OutboxWorker(runtime.database, create_providers(settings), settings.outbox)
     events = EventDispatcher(runtime, subscriptions_of(specs))
     loop = asyncio.get_running_loop()
 

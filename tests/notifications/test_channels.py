@@ -202,3 +202,50 @@ async def test_new_matches_reach_the_phone_once_a_day_per_mandate(
     assert {n.link for n in found} == {f"/buyer/mandates/{mandate_id}"}
     assert "good match" in found[0].body or "excellent match" in found[0].body
     assert [m.template for m in await queued(database, buyer.phone, "sms")] == ["new_match"]
+
+
+async def test_a_long_reason_shortens_the_sms_never_its_link(
+    client: httpx.AsyncClient, database: Database, owner: Actor, admin: Actor
+) -> None:
+    submitted = await listing_of(database, owner, status="submitted")
+    reason = "The photographs show another factory and the figures do not add up. " * 5
+
+    await client.post(
+        f"{API}/admin/listings/{submitted.id}/moderate",
+        json={"decision": "reject", "reason": reason[:500]},
+        headers=admin.headers,
+    )
+
+    [sms] = await queued(database, owner.phone, "sms")
+    assert len(sms.body) <= delivery.SMS_CHARS
+    assert sms.body.endswith(f"http://127.0.0.1:8000/my/listings/{submitted.id}")
+    assert "…" in sms.body
+
+
+async def test_a_window_about_to_close_gives_way_to_the_sms(
+    client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
+) -> None:
+    await _wrote_on_whatsapp(database, owner.phone, hours_ago=23.5)  # 30 minutes left
+
+    await send_interest(client, await listing_of(database, owner), buyer)
+
+    assert [m.channel for m in await queued(database, owner.phone)] == ["sms"]
+
+
+async def test_the_daily_cap_counts_the_phone_once_whichever_channel_carried_it(
+    client: httpx.AsyncClient, database: Database, buyer: Actor, owner: Actor
+) -> None:
+    await client.post(MANDATES, json=mandate_payload(), headers=buyer.headers)
+    await _wrote_on_whatsapp(database, buyer.phone, hours_ago=1)
+    await _activate(database, await active_listing(database, owner.id, status="submitted"))
+    async with database.session() as session:  # the window has shut since
+        await session.execute(
+            update(Conversation)
+            .where(Conversation.phone == buyer.phone)
+            .values(last_inbound_at=utcnow() - timedelta(days=2))
+        )
+
+    await _activate(database, await active_listing(database, owner.id, status="submitted"))
+
+    assert [m.channel for m in await queued(database, buyer.phone)] == ["whatsapp"]
+    assert len(await stored(database, buyer.id)) == 2  # the inbox has both

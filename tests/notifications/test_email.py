@@ -178,6 +178,22 @@ async def test_a_refused_address_is_given_up_and_a_busy_server_tried_again(
     assert _delivered("email", "failed") == failed_before + 2
 
 
+async def test_a_greylisted_address_is_tried_again(
+    client: httpx.AsyncClient,
+    database: Database,
+    owner: Actor,
+    buyer: Actor,
+    smtp: tuple[Capture, int],
+) -> None:
+    handler, port = smtp
+    await _interest_with_email(client, database, owner, buyer)
+    handler.refuse_rcpt = "450 4.2.0 Greylisted, come back later"
+
+    await _deliver(database, port)
+
+    assert [row.status for row in await _emails(database)] == [PENDING]
+
+
 async def test_no_address_no_email(
     client: httpx.AsyncClient, database: Database, owner: Actor, buyer: Actor
 ) -> None:

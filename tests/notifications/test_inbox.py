@@ -22,7 +22,6 @@ from tests.notifications.helpers import (
     stored,
 )
 
-
 UNKNOWN = uuid.UUID("00000000-0000-4000-8000-000000000001")
 
 

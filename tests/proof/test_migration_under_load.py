@@ -81,7 +81,8 @@ async def url_at_0008(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIt
 
 
 # Later revisions the code under test needs (it stores domain events, sign-ins keep their
-# network and last use and may need a second factor, accepted interests open deals) and that
+# network and last use and may need a second factor, accepted interests open deals and notify)
+# and that
 # 0009 leaves alone: applied beside 0008, the stamp unchanged.
 LATER_REVISIONS = (
     "0012_domain_events",
@@ -89,6 +90,7 @@ LATER_REVISIONS = (
     "0014_second_factor",
     "0016_deals",
     "0017_deal_diligence",
+    "0018_notifications",
 )
 
 

@@ -359,3 +359,17 @@ def test_worker_is_a_command() -> None:
 
     assert result.exit_code == 0
     assert "outbound messages" in result.output
+
+
+async def test_a_sign_in_code_goes_before_messages_held_through_the_night(
+    database: Database,
+) -> None:
+    eight_am = utcnow() - timedelta(minutes=5)
+    for number in range(3):
+        await _enqueue(database, body=f"held {number}", not_before=eight_am)
+    await _enqueue(database, body="Your code is 123456", sensitive=True)
+    provider = FakeProvider()
+
+    await _worker(database, provider, batch_size=1).run_once()
+
+    assert [message.body for message in provider.sent] == ["Your code is 123456"]

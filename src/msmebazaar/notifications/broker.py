@@ -1,12 +1,16 @@
-"""Fan-out of new notifications to the streams open in every app process.
+"""Waking the streams open in every app process when a user has something new.
 
 The handler that writes notifications runs in whichever process hosts it (`msmebazaar worker`,
-or the app on the embedded default). Once its unit commits it publishes each new notification:
-on Redis pub/sub when `REDIS_URL` is set, which every app process subscribes to and passes on to
-its own open streams; without Redis, to this process's streams only. Nothing is lost when a
-publication is: a stream's event id is the notification's `seq`, the browser resumes with
-`Last-Event-ID`, and a stream re-reads the database after a Redis reconnection (or, without
-Redis, at each heartbeat: other processes' notifications arrive then).
+or the app on the embedded default). Once its unit commits it publishes, for each notification,
+who it is for and its `seq`: on Redis pub/sub when `REDIS_URL` is set, which every app process
+subscribes to, or to this process's streams only without Redis. A publication only wakes the
+user's streams: each then reads what is new from the database, after the last `seq` it sent.
+So a lost or reordered publication loses nothing (the next wake-up, or the stream's regular
+re-read, finds it); the database is the one record, Redis only makes it fast.
+
+While Redis cannot be reached (or without it, for other processes' notifications) streams
+re-read at each heartbeat instead; the subscriber reconnects with a doubling wait, and after
+each reconnection wakes every stream once to catch up.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,41 +34,24 @@ from msmebazaar.shared.config import Settings
 logger = structlog.get_logger("msmebazaar.notifications")
 
 CHANNEL = "msmebazaar:notifications"
-QUEUE_SIZE = 256  # items a slow stream may fall behind by before it is closed (and resumes)
 STREAMS_PER_USER = 10  # tabs and devices of one user at once
-RECONNECT_SECONDS = 1.0
+CONCURRENT_READS = 16  # database reads streams of one process make at once (a reconnection)
+RECONNECT_SECONDS = (1.0, 30.0)  # the subscriber's first and longest wait between tries
+PUBLISH_PAUSE_SECONDS = 5.0  # after a failed publication, publish nothing for this long
 
 
 @dataclass(eq=False)
 class Listener:
-    """One open stream's mailbox."""
+    """One open stream: woken when its user may have something new."""
 
     user_id: uuid.UUID
-    queue: asyncio.Queue[dict[str, Any]] = field(
-        default_factory=lambda: asyncio.Queue(maxsize=QUEUE_SIZE)
-    )
-    # Set when something may have been missed (a full mailbox, a Redis reconnection): the
-    # stream re-reads the database from its last event.
-    resync: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def offer(self, message: dict[str, Any]) -> None:
-        """Hand a message to the stream, or mark it for a re-read if it is too far behind."""
-        try:
-            self.queue.put_nowait(message)
-        except asyncio.QueueFull:
-            self.resync.set()
-
-    def ask_resync(self) -> None:
-        """Have the stream re-read the database now (something may have been missed)."""
-        self.resync.set()
-        with contextlib.suppress(asyncio.QueueFull):
-            self.queue.put_nowait({"resync": True})
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class Broker:
     """This process's open streams, and the way publications reach them (module docstring)."""
 
-    def __init__(self, redis_url: str | None, *, max_streams: int, timeout: float = 5.0) -> None:
+    def __init__(self, redis_url: str | None, *, max_streams: int, timeout: float = 1.0) -> None:
         self.redis_url = redis_url
         self.max_streams = max_streams
         self._timeout = timeout
@@ -71,6 +59,11 @@ class Broker:
         self._count = 0
         self._publisher: aioredis.Redis | None = None
         self._subscriber: asyncio.Task[None] | None = None
+        self._publish_paused_until = 0.0
+        # Whether publications reach this process now (subscribed to Redis); streams re-read
+        # at each heartbeat while they do not.
+        self.live = False
+        self.reads = asyncio.Semaphore(CONCURRENT_READS)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Broker:
@@ -78,13 +71,8 @@ class Broker:
         return cls(
             settings.redis.url,
             max_streams=settings.notify.max_streams,
-            timeout=max(settings.redis.socket_timeout_seconds, 1.0),
+            timeout=settings.redis.socket_timeout_seconds,
         )
-
-    @property
-    def shared(self) -> bool:
-        """Whether publications cross processes (through Redis)."""
-        return self.redis_url is not None
 
     @property
     def open_streams(self) -> int:
@@ -107,7 +95,7 @@ class Broker:
         return listener
 
     def close(self, listener: Listener) -> None:
-        """Forget a stream that ended."""
+        """Forget a stream that ended (again is nothing)."""
         mine = self._listeners.get(listener.user_id)
         if mine is None or listener not in mine:
             return
@@ -118,35 +106,40 @@ class Broker:
         SSE_CONNECTIONS.set(self._count)
 
     def fan_out(self, message: dict[str, Any]) -> None:
-        """Pass a published message to this process's streams of its user."""
+        """Wake this process's streams of the user a publication names."""
         try:
             user_id = uuid.UUID(str(message["user_id"]))
         except (KeyError, ValueError):
             return
         for listener in self._listeners.get(user_id, ()):
-            listener.offer(message)
+            listener.wake.set()
 
-    def _resync_all(self) -> None:
+    def wake_all(self) -> None:
+        """Wake every stream of this process (each re-reads what it may have missed)."""
         for listeners in self._listeners.values():
             for listener in listeners:
-                listener.ask_resync()
+                listener.wake.set()
 
     # ------------------------------------------------------------------ publishing
 
     async def publish(self, messages: list[dict[str, Any]]) -> None:
-        """Send new notifications to every process's streams (only this one's without Redis)."""
+        """Wake the named users' streams in every process (only this one's without Redis).
+        A failure is logged and publishing pauses briefly: the streams' own re-reads find what
+        was stored, and the caller (an event handler) is not held up by a Redis outage."""
         if self.redis_url is None:
             for message in messages:
                 self.fan_out(message)
             return
-        client = self._publishing_client(self.redis_url)
+        if time.monotonic() < self._publish_paused_until:
+            return
         try:
+            client = self._publishing_client(self.redis_url)
             async with client.pipeline(transaction=False) as pipe:
                 for message in messages:
                     pipe.publish(CHANNEL, json.dumps(message, separators=(",", ":")))
                 await pipe.execute()
         except (RedisError, OSError) as exc:
-            # The notifications are stored: open streams catch up on their next re-read.
+            self._publish_paused_until = time.monotonic() + PUBLISH_PAUSE_SECONDS
             logger.warning("notification_publish_failed", error=type(exc).__name__)
 
     def _publishing_client(self, url: str) -> aioredis.Redis:
@@ -155,6 +148,7 @@ class Broker:
                 url,
                 socket_timeout=self._timeout,
                 socket_connect_timeout=self._timeout,
+                retry_on_timeout=False,
                 decode_responses=True,
             )
         return self._publisher
@@ -168,29 +162,38 @@ class Broker:
             self._subscriber = asyncio.create_task(task, name="notifications-subscriber")
 
     async def _subscribe(self, url: str) -> None:
+        wait = RECONNECT_SECONDS[0]
         while True:
             try:
                 await self._subscribe_once(url)
+                wait = RECONNECT_SECONDS[0]  # it was up: start the doubling again
             except asyncio.CancelledError:
                 raise
             except (RedisError, OSError) as exc:
                 logger.warning("notification_subscribe_failed", error=type(exc).__name__)
-            self._resync_all()  # whatever was published while we were away
-            await asyncio.sleep(RECONNECT_SECONDS)
+            self.live = False
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, RECONNECT_SECONDS[1])
 
     async def _subscribe_once(self, url: str) -> None:
         client = aioredis.Redis.from_url(
-            url, socket_connect_timeout=self._timeout, decode_responses=True
+            url,
+            socket_connect_timeout=self._timeout,
+            socket_keepalive=True,
+            health_check_interval=30,  # a half-open connection is noticed, not waited on
+            decode_responses=True,
         )
         try:
             async with client.pubsub(ignore_subscribe_messages=True) as pubsub:
                 await pubsub.subscribe(CHANNEL)
-                self._resync_all()  # subscribed now: re-read what came before
+                self.live = True
+                self.wake_all()  # subscribed now: catch up on what came before
                 async for item in pubsub.listen():
                     if item.get("type") == "message":
                         with contextlib.suppress(ValueError, TypeError):
                             self.fan_out(json.loads(item["data"]))
         finally:
+            self.live = False
             await client.aclose()
 
     async def stop(self) -> None:

@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from msmebazaar.auth.service import UserRead, UserStatus, get_user
 from msmebazaar.notifications.broker import Broker
 from msmebazaar.notifications.email import EMAIL_CHANNEL, EmailContent
-from msmebazaar.notifications.inbox import as_read, unread_count
 from msmebazaar.notifications.kinds import Channel, Kind
 from msmebazaar.notifications.metrics import NOTIFICATIONS_CREATED
 from msmebazaar.notifications.models import ChannelSend, Notification
@@ -37,6 +36,7 @@ from msmebazaar.shared.outbox import enqueue
 from msmebazaar.whatsapp.service import queue_notice
 
 SMS_CHARS = 320  # two SMS segments of Latin text; a Hindi notice is cut at the same length
+PHONE_CHANNELS = {Channel.SMS, Channel.WHATSAPP}
 PREFERENCES_PATH = "/notifications/preferences"
 
 
@@ -74,11 +74,8 @@ class Notifier:
             row = await self._store(session, user, notice)
             if user.status is UserStatus.ACTIVE and not row.in_digest:
                 await self._queue_channels(session, user, notice, row)
-            message = {
-                "user_id": str(user.id),
-                "notification": as_read(row).model_dump(mode="json"),
-                "unread": await unread_count(session, user.id),
-            }
+            # Who and how far: the streams read the notification itself from the database.
+            message = {"user_id": str(user.id), "seq": row.seq}
         self._published.append(message)
         self._kinds.append(notice.kind)
         return row
@@ -117,7 +114,7 @@ class Notifier:
         user, row = send.user, send.row
         if not user.email or not email_available(self.settings):
             return
-        if await _capped(session, send, Channel.EMAIL):
+        if await _capped(session, send, {Channel.EMAIL}):
             return
         content = email_content(self.settings, user.language.value, row.title, row.body, send.url)
         queued = enqueue(
@@ -133,16 +130,19 @@ class Notifier:
     async def _queue_phone(
         self, session: AsyncSession, send: _Send, channels: set[Channel]
     ) -> None:
+        """One message to the phone: WhatsApp inside the user's window, else SMS."""
         user, row = send.user, send.row
-        text = cut(TEXTS.text("sms", user.language.value, body=row.body, url=send.url), SMS_CHARS)
-        if Channel.WHATSAPP in channels and not await _capped(session, send, Channel.WHATSAPP):
+        if await _capped(session, send, PHONE_CHANNELS):  # the phone is one place to cap
+            return
+        text = sms_text(user.language.value, row.body, send.url)
+        if Channel.WHATSAPP in channels:
             sent = await queue_notice(
                 session, user.phone, text, template=row.kind, not_before=send.held
             )
             if sent is not None:
                 _record_send(session, send, Channel.WHATSAPP, sent)
                 return
-        if Channel.SMS in channels and not await _capped(session, send, Channel.SMS):
+        if Channel.SMS in channels:
             queued = enqueue(
                 session, "sms", user.phone, text, template=row.kind, not_before=send.held
             )
@@ -174,6 +174,12 @@ class _Send:
     held: datetime | None
 
 
+def sms_text(language: str, body: str, url: str) -> str:
+    """A notice for the phone within `SMS_CHARS`: the body is shortened, never the link."""
+    empty = TEXTS.text("sms", language, body="", url=url)
+    return TEXTS.text("sms", language, body=cut(body, SMS_CHARS - len(empty)), url=url)
+
+
 def email_content(
     settings: Settings, language: str, subject: str, text: str, link: str
 ) -> EmailContent:
@@ -190,8 +196,8 @@ def email_content(
     )
 
 
-async def _capped(session: AsyncSession, send: _Send, channel: Channel) -> bool:
-    """Whether the notification's topic already had a message on `channel` that day."""
+async def _capped(session: AsyncSession, send: _Send, channels: set[Channel]) -> bool:
+    """Whether the notification's topic already had a message on one of `channels` that day."""
     row = send.row
     if row.topic is None:
         return False
@@ -200,7 +206,7 @@ async def _capped(session: AsyncSession, send: _Send, channel: Channel) -> bool:
         .where(
             ChannelSend.user_id == row.user_id,
             ChannelSend.topic == row.topic,
-            ChannelSend.channel == channel.value,
+            ChannelSend.channel.in_([channel.value for channel in channels]),
             ChannelSend.day == india_day(send.release),
         )
         .limit(1)

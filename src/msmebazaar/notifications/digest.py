@@ -1,7 +1,9 @@
 """The daily digest: a user who chose it gets, once a day after 08:00 India time, one message per
 channel listing what happened since the last one, instead of a message per notification. Every
 app process serving notifications looks every few minutes; a compare-and-set on the user's
-`sent_at` lets exactly one of them send each digest."""
+`sent_at` lets exactly one of them send each digest, and the digest covers the notifications
+after the last `seq` the previous one covered (seqs are given in commit order, so none is
+skipped for having committed while a digest was being read)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.auth.service import UserRead, UserStatus, get_user
-from msmebazaar.notifications.delivery import SMS_CHARS, email_content
+from msmebazaar.notifications.delivery import email_content
 from msmebazaar.notifications.email import EMAIL_CHANNEL
 from msmebazaar.notifications.kinds import Channel, Kind
 from msmebazaar.notifications.models import DigestChoice, Notification
@@ -32,7 +34,7 @@ logger = structlog.get_logger("msmebazaar.notifications")
 
 DIGEST_TEMPLATE = "notification_digest"
 CHECK_SECONDS = 300.0
-FIRST_DIGEST_LOOKBACK = timedelta(days=1)
+DIGEST_LIMIT = 200  # notifications one digest lists at most (the inbox has them all)
 TITLES_IN_SMS = 3
 
 
@@ -60,7 +62,7 @@ async def send_digests(database: Database, settings: Settings, now: datetime | N
     for user_id, last in due:
         async with database.session("notification digest") as session:
             if await _claim(session, user_id, last, now):
-                sent += await _send_one(session, settings, user_id, last, now)
+                sent += await _send_one(session, settings, user_id)
     return sent
 
 
@@ -78,31 +80,36 @@ async def _claim(
     return bool(getattr(result, "rowcount", 0))
 
 
-async def _send_one(
-    session: AsyncSession,
-    settings: Settings,
-    user_id: uuid.UUID,
-    last: datetime | None,
-    now: datetime,
-) -> int:
-    try:
-        user = await get_user(session, user_id)
-    except NotFoundError:
-        return 0
-    since = last or now - FIRST_DIGEST_LOOKBACK
+async def _send_one(session: AsyncSession, settings: Settings, user_id: uuid.UUID) -> int:
+    """The user's digest of what came after the last one (claimed in this unit); 1 if sent."""
+    covered = await session.scalar(
+        select(DigestChoice.digested_seq).where(DigestChoice.user_id == user_id)
+    )
     rows = list(
         await session.scalars(
             select(Notification)
             .where(
                 Notification.user_id == user_id,
                 Notification.in_digest.is_(True),
-                Notification.created_at > since,
-                Notification.created_at <= now,
+                Notification.seq > (covered or 0),
             )
             .order_by(Notification.seq)
+            .limit(DIGEST_LIMIT)
         )
     )
-    if not rows or user.status is not UserStatus.ACTIVE:
+    if not rows:
+        return 0
+    await session.execute(
+        update(DigestChoice)
+        .where(DigestChoice.user_id == user_id)
+        .values(digested_seq=rows[-1].seq)
+        .execution_options(synchronize_session=False)
+    )
+    try:
+        user = await get_user(session, user_id)
+    except NotFoundError:
+        return 0
+    if user.status is not UserStatus.ACTIVE:
         return 0
     channels: set[Channel] = set()
     for kind in {Kind(row.kind) for row in rows}:
@@ -127,8 +134,7 @@ async def _queue(
         enqueue(session, EMAIL_CHANNEL, user.email, content.dumps(), template=DIGEST_TEMPLATE)
     if channels & {Channel.SMS, Channel.WHATSAPP}:
         titles = "; ".join(dict.fromkeys(row.title for row in rows[-TITLES_IN_SMS:]))
-        text = TEXTS.text("digest.sms", language, count=count, titles=titles, url=inbox)
-        text = cut(text, SMS_CHARS)
+        text = TEXTS.text("digest.sms", language, count=count, titles=cut(titles, 120), url=inbox)
         if Channel.WHATSAPP in channels and await queue_notice(
             session, user.phone, text, template=DIGEST_TEMPLATE
         ):

@@ -121,11 +121,15 @@ class SmtpEmailProvider:
                 username=server.username,
                 password=server.password,
                 use_tls=server.implicit_tls,
-                start_tls=None if not server.implicit_tls else False,
+                # With a password, STARTTLS is required (never sent in clear to a server that
+                # does not offer it, or to an attacker who strips the offer); else if offered.
+                start_tls=False if server.implicit_tls else (True if server.username else None),
                 timeout=self._timeout,
             )
         except aiosmtplib.SMTPRecipientsRefused as exc:
-            raise DeliveryError("smtp refused the recipient", retryable=False) from exc
+            # 4xx (greylisting, a full mailbox) asks us to come back; 5xx is final.
+            temporary = all(refusal.code < 500 for refusal in exc.recipients)
+            raise DeliveryError("smtp refused the recipient", retryable=temporary) from exc
         except aiosmtplib.SMTPResponseException as exc:
             # 5xx is a permanent refusal (RFC 5321 §4.2.1); 4xx asks us to try later.
             raise DeliveryError(f"smtp {exc.code}", retryable=exc.code < 500) from exc

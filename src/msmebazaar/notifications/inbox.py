@@ -16,8 +16,7 @@ from msmebazaar.notifications.schemas import NotificationRead, ReadAllResult
 from msmebazaar.shared.db import utcnow
 from msmebazaar.shared.pagination import PageParams, paginate
 
-# The most a resumed stream sends from the database at once; a client further behind than this
-# reloads its inbox (the stream then goes on from the newest).
+# The most notifications one read of a stream's backlog takes (it reads on until it is done).
 BACKLOG_LIMIT = 500
 
 

@@ -55,14 +55,17 @@ class ChannelChoice(Base):
 
 
 class DigestChoice(Base):
-    """A user who takes one message a day instead of one per notification, and when the last
-    digest went (claimed by a compare-and-set, so two processes never send one twice)."""
+    """A user who takes one message a day instead of one per notification: when the last
+    digest went (claimed by a compare-and-set, so two processes never send one twice) and the
+    `seq` it covered up to (the next one takes what came after, committed or not when the last
+    one looked: seqs are given in commit order)."""
 
     __tablename__ = "notification_digests"
 
     user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     enabled: Mapped[bool] = mapped_column(default=False)
     sent_at: Mapped[datetime | None]
+    digested_seq: Mapped[int] = mapped_column(Position, default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from msmebazaar.auth.service import Principal
 from msmebazaar.notifications.kinds import DEFAULTS, Channel, Kind
-from msmebazaar.notifications.models import ChannelChoice, DigestChoice
+from msmebazaar.notifications.models import ChannelChoice, DigestChoice, Notification
 from msmebazaar.notifications.schemas import KindChannels, PreferencesRead, PreferencesUpdate
 from msmebazaar.shared.config import Settings
 from msmebazaar.shared.db import dialect_insert, utcnow
@@ -63,6 +63,24 @@ async def preferences_of(
     )
 
 
+async def _choose_digest(session: AsyncSession, user_id: uuid.UUID, enabled: bool) -> None:
+    """Turn the digest on or off. Turned on, it covers what comes from now on (not what the
+    user already heard of one by one); turned off, what it had not sent yet stays in the inbox."""
+    now = utcnow()
+    was_on = await digest_enabled(session, user_id)
+    values: dict[str, object] = {"enabled": enabled, "updated_at": now}
+    if enabled and not was_on:
+        newest = await session.scalar(
+            select(func.max(Notification.seq)).where(Notification.user_id == user_id)
+        )
+        values |= {"digested_seq": int(newest or 0), "sent_at": now}
+    await session.execute(
+        dialect_insert(session, DigestChoice)
+        .values(user_id=user_id, **({"sent_at": now, "digested_seq": 0} | values))
+        .on_conflict_do_update(index_elements=["user_id"], set_=values)
+    )
+
+
 async def update_preferences(
     session: AsyncSession, user: Principal, body: PreferencesUpdate, settings: Settings
 ) -> PreferencesRead:
@@ -81,11 +99,5 @@ async def update_preferences(
                 )
             )
     if body.digest is not None:
-        await session.execute(
-            dialect_insert(session, DigestChoice)
-            .values(user_id=user.id, enabled=body.digest, sent_at=now, updated_at=now)
-            .on_conflict_do_update(
-                index_elements=["user_id"], set_={"enabled": body.digest, "updated_at": now}
-            )
-        )
+        await _choose_digest(session, user.id, body.digest)
     return await preferences_of(session, user, settings)

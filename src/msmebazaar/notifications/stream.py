@@ -1,26 +1,44 @@
 """The live stream (`GET /notifications/stream`): Server-Sent Events, one `notification` event
 per new notification with its `seq` as the event id, so a browser's automatic reconnection
 (`Last-Event-ID`) resumes after the last one it saw and misses nothing. The first event,
-`unread`, carries the count for the bell. A comment line every `NOTIFICATIONS_HEARTBEAT_SECONDS`
-keeps proxies from closing an idle stream."""
+`unread`, carries the count for the bell.
+
+What is sent always comes from the database, after the last `seq` sent: a publication only
+wakes the stream (`broker.py`), and the stream also re-reads now and then on its own, so a
+publication lost on the way costs a delay, never a notification. A comment line every
+`NOTIFICATIONS_HEARTBEAT_SECONDS` keeps proxies from closing an idle stream; at each heartbeat
+the sign-in is checked again (a sign-out, a session ended elsewhere or a suspension ends the
+stream), and after `NOTIFICATIONS_STREAM_MAX_SECONDS` the stream ends and the browser reconnects
+with its `Last-Event-ID`, proving who it is again."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.background import BackgroundTask
 
-from msmebazaar.auth.service import Principal
-from msmebazaar.notifications.broker import Broker, Listener
-from msmebazaar.notifications.inbox import newest_seq, notifications_after, unread_count
+from msmebazaar.auth.service import Principal, SessionRef, principal_of_session
+from msmebazaar.notifications.broker import Broker
+from msmebazaar.notifications.inbox import (
+    BACKLOG_LIMIT,
+    newest_seq,
+    notifications_after,
+    unread_count,
+)
 from msmebazaar.notifications.metrics import NOTIFICATIONS_DELIVERED
 from msmebazaar.notifications.schemas import NotificationRead
+from msmebazaar.shared.exceptions import AppError
 from msmebazaar.shared.runtime import Runtime
 
-RETRY_MS = 3000  # how soon a browser reconnects after the stream drops
+RETRY_MS = 3000  # how soon a browser reconnects after the stream ends
+# With Redis up, a stream woken by every publication still re-reads on its own this often (in
+# heartbeats): a safety net under a lost publication.
+SAFETY_READ_BEATS = 4
 
 
 def resume_after(last_event_id: str | None) -> int | None:
@@ -44,17 +62,23 @@ def _event(item: NotificationRead, unread: int | None) -> ServerSentEvent:
 
 
 class NotificationStream:
-    """One user's open stream: the backlog since `Last-Event-ID`, then what is published."""
+    """One user's open stream: the backlog since `Last-Event-ID`, then what is new."""
 
     def __init__(self, runtime: Runtime, broker: Broker, user: Principal, after: int | None):
         self.runtime = runtime
         self.broker = broker
         self.user = user
         self.after = after
-        self.listener: Listener = broker.open(user.id)  # refuses when full: before any byte
+        self.listener = broker.open(user.id)  # refuses when full: before any byte is sent
+
+    def close(self) -> None:
+        """Leave the broker (idempotent: the generator's end and the response both call it)."""
+        self.broker.close(self.listener)
 
     async def events(self) -> AsyncIterator[ServerSentEvent]:
-        """The stream's events until the browser goes away."""
+        """The stream's events until the browser goes away or the stream's time is up."""
+        settings = self.runtime.settings.notify
+        ends_at = time.monotonic() + settings.stream_max_seconds
         try:
             async with self.runtime.database.read_session() as session:
                 unread = await unread_count(session, self.user.id)
@@ -63,46 +87,63 @@ class NotificationStream:
             yield ServerSentEvent(
                 data=json.dumps({"unread": unread}), event="unread", retry=RETRY_MS
             )
-            async for event in self._backlog():
-                yield event
-            while True:
-                async for event in self._next():
-                    yield event
+            beats = 0
+            read = True
+            while time.monotonic() < ends_at:
+                if read:
+                    async for event in self._backlog():
+                        yield event
+                woken = await self._wait(settings.heartbeat_seconds)
+                if woken:
+                    read = True
+                    continue
+                beats += 1
+                if not await self._still_signed_in():
+                    return
+                # Without live publications (no Redis, or Redis down) read at every heartbeat.
+                read = not self.broker.live or beats % SAFETY_READ_BEATS == 0
         finally:
-            self.broker.close(self.listener)
+            self.close()
+
+    async def _wait(self, heartbeat: float) -> bool:
+        """Wait for a wake-up, at most one heartbeat; whether one came."""
+        wake = self.listener.wake
+        try:
+            await asyncio.wait_for(wake.wait(), heartbeat)
+        except TimeoutError:
+            return False
+        wake.clear()
+        return True
+
+    async def _still_signed_in(self) -> bool:
+        """Whether the sign-in behind the stream still holds (cached by auth for seconds)."""
+        ref = SessionRef(self.user.session_id, self.user.id)
+        try:
+            await principal_of_session(self.runtime, ref)
+        except AppError:
+            return False
+        return True
 
     async def _backlog(self) -> AsyncIterator[ServerSentEvent]:
-        """What the database holds after the last event sent (a resumption, a re-read)."""
-        self.listener.resync.clear()
-        async with self.runtime.database.read_session() as session:
-            missed = await notifications_after(session, self.user.id, self.after or 0)
-            unread = await unread_count(session, self.user.id) if missed else None
-        for item in missed:
-            self.after = item.seq
-            yield _event(item, unread if item is missed[-1] else None)
-
-    async def _next(self) -> AsyncIterator[ServerSentEvent]:
-        """The next published notification, or a re-read when one may have been missed."""
-        heartbeat = self.runtime.settings.notify.heartbeat_seconds
-        try:
-            message = await asyncio.wait_for(self.listener.queue.get(), heartbeat)
-        except TimeoutError:
-            message = None
-        if message is not None and "notification" in message:
-            item = NotificationRead.model_validate(message["notification"])
-            if item.seq > (self.after or 0):
+        """Everything the database holds after the last event sent, oldest first."""
+        while True:
+            async with self.broker.reads, self.runtime.database.read_session() as session:
+                found = await notifications_after(session, self.user.id, self.after or 0)
+                unread = await unread_count(session, self.user.id) if found else None
+            for item in found:
                 self.after = item.seq
-                yield _event(item, message.get("unread"))
-        # Without Redis, other processes' notifications are found here, at each heartbeat.
-        if self.listener.resync.is_set() or (message is None and not self.broker.shared):
-            async for event in self._backlog():
-                yield event
+                yield _event(item, unread if item is found[-1] else None)
+            if len(found) < BACKLOG_LIMIT:
+                return
 
 
 def stream_response(stream: NotificationStream, heartbeat: float) -> EventSourceResponse:
-    """The SSE response: unbuffered by proxies, never cached, pinged while idle."""
+    """The SSE response: unbuffered by proxies, never cached, pinged while idle; the stream
+    leaves the broker when the response ends, even one that never started."""
     return EventSourceResponse(
         stream.events(),
         ping=heartbeat,
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        background=BackgroundTask(stream.close),
+        send_timeout=30,  # a client that stops reading is let go
     )

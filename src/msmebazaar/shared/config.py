@@ -321,6 +321,11 @@ class NotifySettings(_Group):
     )
     # Open streams one process holds; the next one answers 503 (another process may have room).
     max_streams: int = Field(5000, ge=1, validation_alias="NOTIFICATIONS_MAX_STREAMS")
+    # A stream ends after this long and the browser reconnects (proving its sign-in again);
+    # below the proxies' one-hour read timeout.
+    stream_max_seconds: float = Field(
+        1800.0, ge=1, le=3300, validation_alias="NOTIFICATIONS_STREAM_MAX_SECONDS"
+    )
 
 
 class StorageSettings(_Group):

@@ -198,7 +198,9 @@ class OutboxWorker:
         candidates = (
             select(table.id)
             .where(due, table.channel.in_(list(self.providers)))
-            .order_by(table.next_attempt_at)
+            # Sign-in codes first: at 08:00 the night's held notifications all fall due at
+            # once, and a code must not wait behind them.
+            .order_by(table.sensitive.desc(), table.next_attempt_at)
             .limit(self.settings.batch_size)
         )
         # Look before claiming: an idle poll only reads, so it never takes SQLite's one writer.

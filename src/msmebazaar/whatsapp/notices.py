@@ -5,7 +5,7 @@ notifications service asks here first and falls back to SMS when the window is s
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,10 @@ from msmebazaar.shared.outbox import enqueue
 from msmebazaar.whatsapp.messages import Envelope, Reply
 from msmebazaar.whatsapp.models import QUEUED, Conversation, InboundMessage, OutboundMessage
 from msmebazaar.whatsapp.processing import SIMULATE, WINDOW
+
+# A notice goes on WhatsApp only if its window stays open this long after it is due: a send
+# delayed by a busy morning or a retry would otherwise meet a shut window and be refused.
+WINDOW_MARGIN = timedelta(hours=1)
 
 
 async def _open_window(session: AsyncSession, phone: str) -> tuple[str, datetime] | None:
@@ -44,15 +48,15 @@ async def queue_notice(
     template: str | None = None,
     not_before: datetime | None = None,
 ) -> uuid.UUID | None:
-    """Queue `body` to `phone` on WhatsApp if its window is open (and still will be at
-    `not_before`, for a message held until morning); the outbox message's id, or `None` when
-    WhatsApp may not carry it. `template` names the message for the outbox's accounting only
-    (a free-text message is no WhatsApp template)."""
+    """Queue `body` to `phone` on WhatsApp if its window is open and stays open an hour past
+    when the message is due (`not_before` for one held until morning); the outbox message's id,
+    or `None` when WhatsApp may not carry it. `template` names the message for the outbox's
+    accounting only (a free-text message is no WhatsApp template)."""
     window = await _open_window(session, phone)
     if window is None:
         return None
     via, closes = window
-    if not_before is not None and not_before >= closes:
+    if (not_before or utcnow()) + WINDOW_MARGIN > closes:
         return None
     reply = Reply.text(body)
     envelope = Envelope(reply, via, closes.isoformat())

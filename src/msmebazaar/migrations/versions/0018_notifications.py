@@ -6,7 +6,11 @@
 - `notification_sends`: messages queued per notification and channel (the daily cap of new
   matches per mandate counts these).
 
-New tables only: nothing existing is rewritten.
+New tables only: nothing existing is rewritten. The event handlers change hands: the
+`notifications.inbox` handler starts at the newest stored event (so nobody is told again of what
+happened before, and nothing committed between this migration and the first worker of the new
+build is missed), and the retired `whatsapp.deal_notice` cursor goes (a cursor nobody moves
+would keep every event from being pruned).
 
 Revision ID: 0018
 Revises: 0017
@@ -14,6 +18,7 @@ Create Date: 2026-12-08 00:30:00
 """
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -64,6 +69,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Uuid(), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("sent_at", UTCDateTime(), nullable=True),
+        sa.Column("digested_seq", _SEQ, nullable=False, server_default="0"),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_notification_digests")),
     )
@@ -84,9 +90,35 @@ def upgrade() -> None:
         "notification_sends",
         ["user_id", "topic", "channel", "day"],
     )
+    _hand_over_cursors()
+
+
+_HANDLERS = sa.table(
+    "event_handlers",
+    sa.column("handler", sa.String()),
+    sa.column("position", _SEQ),
+    sa.column("attempts", sa.Integer()),
+    sa.column("next_attempt_at", UTCDateTime()),
+    sa.column("updated_at", UTCDateTime()),
+)
+_EVENTS = sa.table("domain_events", sa.column("position", _SEQ))
+
+
+def _hand_over_cursors() -> None:
+    bind = op.get_bind()
+    op.execute(_HANDLERS.delete().where(_HANDLERS.c.handler == "whatsapp.deal_notice"))
+    taken = bind.scalar(
+        sa.select(_HANDLERS.c.handler).where(_HANDLERS.c.handler == "notifications.inbox")
+    )
+    if taken is None:
+        newest = bind.scalar(sa.select(sa.func.max(_EVENTS.c.position))) or 0
+        now = datetime.now(UTC)
+        row = {"handler": "notifications.inbox", "position": newest, "attempts": 0}
+        op.bulk_insert(_HANDLERS, [row | {"next_attempt_at": now, "updated_at": now}])
 
 
 def downgrade() -> None:
+    op.execute(_HANDLERS.delete().where(_HANDLERS.c.handler == "notifications.inbox"))
     op.drop_table("notification_sends")
     op.drop_table("notification_digests")
     op.drop_table("notification_channel_choices")
