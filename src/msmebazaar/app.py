@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import os
@@ -61,6 +62,9 @@ timestamp}`.
 """
 
 
+REGISTER_SECONDS = 2.0  # the test app's handlers register at start-up, within this
+
+
 def create_app(
     settings: Settings | None = None,
     services: Sequence[str] | None = None,
@@ -109,7 +113,7 @@ def create_app(
             # must not count the test's first commit as "before it existed". A database that is
             # down now is registered with later, at the first delivery.
             with contextlib.suppress(Exception):
-                await dispatcher.register()
+                await asyncio.wait_for(dispatcher.register(), REGISTER_SECONDS)
         if settings.environment is not Environment.TESTING:
             # Tests keep to one task (their sessions share one connection): they flush the
             # counts themselves (`Database.flush_counts`).

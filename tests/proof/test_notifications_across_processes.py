@@ -1,9 +1,10 @@
 """Notifications cross process boundaries, as the per-service deployment runs them: an owner's
 live stream is held by a `notifications` process, the buyer's interest goes through an
 `auth`+`msme` process, and `msmebazaar worker` turns the event into the notification and
-publishes it on Redis. The stream hears of it within a second; streams held open take none of
-the process's admission slots; dropped and resumed with `Last-Event-ID`, a stream gets exactly
-what it missed. On a PostgreSQL run the database is a throwaway
+publishes it on Redis. The stream hears of it at once (pushed, not found by a re-read);
+streams held open take none of the process's admission slots; dropped and resumed with
+`Last-Event-ID`, a stream gets exactly what it missed. On a PostgreSQL run the database is a
+throwaway
 cluster's; Redis is always a throwaway redis-server."""
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ async def test_a_stream_hears_of_an_interest_sent_through_another_process_and_re
         REDIS_URL=throwaway_redis.url,
         OUTBOX_WORKER_EMBEDDED="false",  # the worker alone delivers events, as in production
         EVENTS_POLL_SECONDS="0.05",
-        NOTIFICATIONS_HEARTBEAT_SECONDS="1",
+        NOTIFICATIONS_HEARTBEAT_SECONDS="15",  # heard sooner than this: pushed, not re-read
         MAX_IN_FLIGHT_REQUESTS="2",  # streams must hold none of these slots
     )
     streams_port, api_port = free_port(), free_port()
@@ -161,7 +162,9 @@ async def test_a_stream_hears_of_an_interest_sent_through_another_process_and_re
             assert heard.name == "notification"
             assert first["notification"]["kind"] == "interest_received"
             assert first["unread"] == 1
-            assert latency < 1.0, f"heard after {latency:.2f} s"
+            # Pushed through Redis (a re-read would wait for the 15 s heartbeat); how fast is
+            # bench/bench_notifications.py's to measure.
+            assert latency < 5.0, f"heard after {latency:.2f} s"
 
             # Streams held open take no admission slot: more of them than slots, and a short
             # request on the same process is still served.

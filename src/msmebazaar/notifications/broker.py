@@ -29,7 +29,7 @@ from redis.exceptions import RedisError
 
 from msmebazaar.notifications.exceptions import StreamsFullError, TooManyStreamsError
 from msmebazaar.notifications.metrics import SSE_CONNECTIONS
-from msmebazaar.shared.config import Settings
+from msmebazaar.shared.config import Environment, Settings
 
 logger = structlog.get_logger("msmebazaar.notifications")
 
@@ -38,6 +38,7 @@ STREAMS_PER_USER = 10  # tabs and devices of one user at once
 CONCURRENT_READS = 16  # database reads streams of one process make at once (a reconnection)
 RECONNECT_SECONDS = (1.0, 30.0)  # the subscriber's first and longest wait between tries
 PUBLISH_PAUSE_SECONDS = 5.0  # after a failed publication, publish nothing for this long
+STOP_SECONDS = 2.0
 
 
 @dataclass(eq=False)
@@ -67,9 +68,12 @@ class Broker:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Broker:
-        """A broker on the configured Redis, if any."""
+        """A broker on the configured Redis, if any. Under tests the streams and the handler
+        share the test's one process (and event loop): they meet in-process, and no test app
+        holds a subscription open (the proofs across processes run served apps)."""
+        testing = settings.environment is Environment.TESTING
         return cls(
-            settings.redis.url,
+            None if testing else settings.redis.url,
             max_streams=settings.notify.max_streams,
             timeout=settings.redis.socket_timeout_seconds,
         )
@@ -200,8 +204,9 @@ class Broker:
         """Stop subscribing and close the Redis connections."""
         if self._subscriber is not None:
             self._subscriber.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._subscriber
+            # A connection that hangs while closing must not hold up the process's shutdown.
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._subscriber, STOP_SECONDS)
             self._subscriber = None
         if self._publisher is not None:
             await self._publisher.aclose()

@@ -2,7 +2,8 @@
 one process (the pages and the notifications service), the buyer's interest goes through
 another (auth and msme), `msmebazaar worker` turns the event into the owner's notification and
 publishes it on Redis — and the bell in the owner's open page (Debian's Chromium) turns to 1
-within a second, without a reload. A throwaway redis-server; the run's database backend."""
+at once, without a reload (pushed through Redis, not found by a re-read). A throwaway
+redis-server; the run's database backend."""
 
 from __future__ import annotations
 
@@ -37,7 +38,10 @@ from tests.web.e2e.conftest import OpenPages, _drop_postgres, _fresh_postgres
 from tests.web.e2e.flows import sign_in, user_id
 
 OWNER_PHONE = "9812300061"
-WITHIN_MS = 1_000
+# Pushed, not polled: well inside the 15 s heartbeat at which a stream would re-read on its
+# own. How fast (p50/p99 from event to browser) is bench/bench_notifications.py's to measure,
+# not a timed test's: on a quiet machine it is well under a second.
+WITHIN_MS = 5_000
 
 
 @dataclass
@@ -101,7 +105,7 @@ async def deployment(
             await _drop_postgres(TEST_DATABASE_URL, url)
 
 
-async def test_the_owners_bell_turns_to_one_within_a_second_of_an_interest_sent_elsewhere(
+async def test_the_owners_bell_turns_to_one_as_an_interest_is_sent_through_another_process(
     deployment: Deployment, chromium: Browser, open_pages: OpenPages
 ) -> None:
     context = await chromium.new_context(base_url=deployment.portal)
