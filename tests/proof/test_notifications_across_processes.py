@@ -4,8 +4,7 @@ live stream is held by a `notifications` process, the buyer's interest goes thro
 publishes it on Redis. The stream hears of it at once (pushed, not found by a re-read);
 streams held open take none of the process's admission slots; dropped and resumed with
 `Last-Event-ID`, a stream gets exactly what it missed. On a PostgreSQL run the database is a
-throwaway
-cluster's; Redis is always a throwaway redis-server."""
+throwaway cluster's; Redis is always a throwaway redis-server."""
 
 from __future__ import annotations
 
