@@ -98,6 +98,12 @@ BENCH_SCALE_ARGS ?= --runs 3
 bench-scale: dev $(VENV)/.installed-bench ## Open-loop load at 100,000 businesses, PostgreSQL + Redis, `serve --workers 2` (BENCH_DATABASE_URL, BENCH_REDIS_URL; BENCH_SCALE_ARGS="--runs 3 --rates 100,200,400,600"); report in bench/results/scale-<businesses>.md
 	$(BIN)/python bench/bench_scale.py $(BENCH_SCALE_ARGS)
 
+BENCH_NOTIFICATIONS_ARGS ?= --runs 3 --rates 25,50,100
+
+.PHONY: bench-notifications
+bench-notifications: dev $(VENV)/.installed-bench ## Live notification streams: 2,000 SSE streams open in one `notifications` process, then delivery latency at 25, 50 and 100 interests/s through `msmebazaar worker`, PostgreSQL + Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL; BENCH_NOTIFICATIONS_ARGS="--runs 3 --streams 4000"); report in bench/results/notifications.json
+	$(BIN)/python bench/bench_notifications.py $(BENCH_NOTIFICATIONS_ARGS)
+
 .PHONY: clean
 clean: ## Remove the virtualenv, caches and the embedded database
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov
