@@ -18,6 +18,8 @@ from fastapi import FastAPI
 from sse_starlette import ServerSentEvent
 
 from msmebazaar.auth.service import Principal, get_user
+from msmebazaar.notifications import inbox
+from msmebazaar.notifications import stream as stream_module
 from msmebazaar.notifications.broker import STREAMS_PER_USER, Broker
 from msmebazaar.notifications.exceptions import StreamsFullError, TooManyStreamsError
 from msmebazaar.notifications.service import NotificationStream, broker_of, resume_after
@@ -109,7 +111,9 @@ async def test_a_new_stream_starts_with_the_count_and_is_woken_by_each_new_notif
 
     assert (first.event, _data(first)) == ("unread", {"unread": 1})
     newest = (await stored(database, owner.id))[-1]
-    assert held.messages[-1] == {"user_id": str(owner.id), "seq": newest.seq}
+    published = held.messages[-1]
+    assert (published["user_id"], published["seq"]) == (str(owner.id), newest.seq)
+    assert published["prev_seq"] == (await stored(database, owner.id))[-2].seq
     assert (arrived.event, arrived.id) == ("notification", str(newest.seq))
     body = _data(arrived)
     assert body["notification"]["id"] == str(newest.id)
@@ -238,3 +242,33 @@ def test_last_event_id_is_read_only_when_it_is_one_of_ours(
     header: str | None, after: int | None
 ) -> None:
     assert resume_after(header) == after
+
+
+async def test_a_publication_that_follows_on_is_sent_without_reading_the_database(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    database: Database,
+    people: tuple[Actor, Actor],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    owner, buyer = people
+    held = Held(broker_of(runtime_of(app)), monkeypatch)
+    _, events = await _stream(app, database, owner)
+    await _next(events)
+    pending = await _waiting(events)
+    reads: list[int] = []
+    real_read = inbox.notifications_after
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(1)
+        return await real_read(*args, **kwargs)
+
+    monkeypatch.setattr(stream_module, "notifications_after", counted)
+    await send_interest(client, await listing_of(database, owner), buyer)
+    await held.release(1)
+
+    arrived = await pending
+
+    assert arrived.id == str((await stored(database, owner.id))[-1].seq)
+    assert reads == []
+    await events.aclose()  # type: ignore[attr-defined]

@@ -2,11 +2,13 @@
 
 The handler that writes notifications runs in whichever process hosts it (`msmebazaar worker`,
 or the app on the embedded default). Once its unit commits it publishes, for each notification,
-who it is for and its `seq`: on Redis pub/sub when `REDIS_URL` is set, which every app process
-subscribes to, or to this process's streams only without Redis. A publication only wakes the
-user's streams: each then reads what is new from the database, after the last `seq` it sent.
-So a lost or reordered publication loses nothing (the next wake-up, or the stream's regular
-re-read, finds it); the database is the one record, Redis only makes it fast.
+the notification with its `seq` and the user's previous `seq` (`prev_seq`): on Redis pub/sub
+when `REDIS_URL` is set, which every app process subscribes to, or to this process's streams
+only without Redis. A stream sends a publication as it is when it follows the last one it sent
+(`prev_seq` is its last `seq`); otherwise — a publication lost, reordered or pushed out of a full
+mailbox — it reads what is new from the database, after the last `seq` it sent, and also does
+so on its own now and then. So nothing is lost: the database is the one record, Redis only
+makes it fast, and the database is read only when something was missed.
 
 While Redis cannot be reached (or without it, for other processes' notifications) streams
 re-read at each heartbeat instead; the subscriber reconnects with a doubling wait, and after
@@ -20,6 +22,7 @@ import contextlib
 import json
 import time
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,12 +44,30 @@ PUBLISH_PAUSE_SECONDS = 5.0  # after a failed publication, publish nothing for t
 STOP_SECONDS = 2.0
 
 
+MAILBOX = 64  # publications a stream may hold unread before it reads the database instead
+
+
 @dataclass(eq=False)
 class Listener:
-    """One open stream: woken when its user may have something new."""
+    """One open stream: the publications for its user not yet sent, and a wake-up."""
 
     user_id: uuid.UUID
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    mailbox: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=MAILBOX))
+    # Something may have been missed (a full mailbox, a reconnection): read the database.
+    behind: bool = False
+
+    def deliver(self, message: dict[str, Any]) -> None:
+        """Keep a publication for the stream and wake it."""
+        if len(self.mailbox) == MAILBOX:
+            self.behind = True  # the oldest is pushed out: the database has it
+        self.mailbox.append(message)
+        self.wake.set()
+
+    def catch_up(self) -> None:
+        """Have the stream read the database (it may have missed a publication)."""
+        self.behind = True
+        self.wake.set()
 
 
 class Broker:
@@ -116,13 +137,13 @@ class Broker:
         except (KeyError, ValueError):
             return
         for listener in self._listeners.get(user_id, ()):
-            listener.wake.set()
+            listener.deliver(message)
 
     def wake_all(self) -> None:
-        """Wake every stream of this process (each re-reads what it may have missed)."""
+        """Have every stream of this process read what it may have missed."""
         for listeners in self._listeners.values():
             for listener in listeners:
-                listener.wake.set()
+                listener.catch_up()
 
     # ------------------------------------------------------------------ publishing
 

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from msmebazaar.auth.service import UserRead, UserStatus, get_user
 from msmebazaar.notifications.broker import Broker
 from msmebazaar.notifications.email import EMAIL_CHANNEL, EmailContent
+from msmebazaar.notifications.inbox import as_read, newest_seq, unread_count
 from msmebazaar.notifications.kinds import Channel, Kind
 from msmebazaar.notifications.metrics import NOTIFICATIONS_CREATED
 from msmebazaar.notifications.models import ChannelSend, Notification
@@ -71,11 +72,17 @@ class Notifier:
             user = await _recipient(session, notice.user_id)
             if user is None:
                 return None
+            previous = await newest_seq(session, user.id)  # the stream's check for a gap
             row = await self._store(session, user, notice)
             if user.status is UserStatus.ACTIVE and not row.in_digest:
                 await self._queue_channels(session, user, notice, row)
-            # Who and how far: the streams read the notification itself from the database.
-            message = {"user_id": str(user.id), "seq": row.seq}
+            message = {
+                "user_id": str(user.id),
+                "seq": row.seq,
+                "prev_seq": previous,
+                "notification": as_read(row).model_dump(mode="json"),
+                "unread": await unread_count(session, user.id),
+            }
         self._published.append(message)
         self._kinds.append(notice.kind)
         return row

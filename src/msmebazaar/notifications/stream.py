@@ -3,22 +3,27 @@ per new notification with its `seq` as the event id, so a browser's automatic re
 (`Last-Event-ID`) resumes after the last one it saw and misses nothing. The first event,
 `unread`, carries the count for the bell.
 
-What is sent always comes from the database, after the last `seq` sent: a publication only
-wakes the stream (`broker.py`), and the stream also re-reads now and then on its own, so a
-publication lost on the way costs a delay, never a notification. A comment line every
-`NOTIFICATIONS_HEARTBEAT_SECONDS` keeps proxies from closing an idle stream; at each heartbeat
-the sign-in is checked again (a sign-out, a session ended elsewhere or a suspension ends the
-stream), and after `NOTIFICATIONS_STREAM_MAX_SECONDS` the stream ends and the browser reconnects
-with its `Last-Event-ID`, proving who it is again."""
+A publication is sent as it is when it follows on from the last event sent; when one does not
+(one was lost on the way), the stream reads the database after its last event, and it also
+does so now and then on its own (`broker.py`): a lost publication costs a delay, never a
+notification. A comment line every `NOTIFICATIONS_HEARTBEAT_SECONDS` keeps proxies from closing
+an idle stream; every fourth heartbeat (a minute) the sign-in is checked again (a sign-out, a
+session ended elsewhere or a suspension ends the stream), and after
+`NOTIFICATIONS_STREAM_MAX_SECONDS` the stream ends and the browser reconnects with its
+`Last-Event-ID`, proving who it is again. A database or cache that cannot answer for a moment
+never ends a stream: it reads again at the next heartbeat."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import structlog
+from pydantic import ValidationError
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.background import BackgroundTask
 
@@ -35,10 +40,14 @@ from msmebazaar.notifications.schemas import NotificationRead
 from msmebazaar.shared.exceptions import AppError
 from msmebazaar.shared.runtime import Runtime
 
+logger = structlog.get_logger("msmebazaar.notifications")
+
 RETRY_MS = 3000  # how soon a browser reconnects after the stream ends
-# With Redis up, a stream woken by every publication still re-reads on its own this often (in
-# heartbeats): a safety net under a lost publication.
+# With Redis up, a stream still reads the database on its own this often (in heartbeats): a
+# safety net under a publication lost with nothing after it to show the gap.
 SAFETY_READ_BEATS = 4
+# How often (in heartbeats) a stream checks that its sign-in still holds: every minute.
+SIGN_IN_CHECK_BEATS = 4
 
 
 def resume_after(last_event_id: str | None) -> int | None:
@@ -79,6 +88,9 @@ class NotificationStream:
         """The stream's events until the browser goes away or the stream's time is up."""
         settings = self.runtime.settings.notify
         ends_at = time.monotonic() + settings.stream_max_seconds
+        # Streams opened together would check their sign-ins together: each starts at its own
+        # point of the cycle.
+        beats = random.randrange(SIGN_IN_CHECK_BEATS)  # noqa: S311 - spreading, not secrecy
         try:
             async with self.runtime.database.read_session() as session:
                 unread = await unread_count(session, self.user.id)
@@ -87,21 +99,19 @@ class NotificationStream:
             yield ServerSentEvent(
                 data=json.dumps({"unread": unread}), event="unread", retry=RETRY_MS
             )
-            beats = 0
-            read = True
+            self.listener.behind = True  # what came after `Last-Event-ID`, or since the count
             while time.monotonic() < ends_at:
-                if read:
-                    async for event in self._backlog():
-                        yield event
-                woken = await self._wait(settings.heartbeat_seconds)
-                if woken:
-                    read = True
+                async for event in self._pending():
+                    yield event
+                if await self._wait(settings.heartbeat_seconds):
                     continue
                 beats += 1
-                if not await self._still_signed_in():
+                if beats % SIGN_IN_CHECK_BEATS == 0 and not await self._still_signed_in():
                     return
-                # Without live publications (no Redis, or Redis down) read at every heartbeat.
-                read = not self.broker.live or beats % SAFETY_READ_BEATS == 0
+                # Without live publications (no Redis, or Redis down) read at every heartbeat;
+                # with them, now and then, as a safety net.
+                if not self.broker.live or beats % SAFETY_READ_BEATS == 0:
+                    self.listener.behind = True
         finally:
             self.close()
 
@@ -115,21 +125,57 @@ class NotificationStream:
         wake.clear()
         return True
 
+    async def _pending(self) -> AsyncIterator[ServerSentEvent]:
+        """What the stream owes: publications that follow on from the last event sent, as they
+        are; from the database whenever one does not (something was missed)."""
+        listener = self.listener
+        while listener.mailbox or listener.behind:
+            if listener.behind:
+                listener.behind = False
+                listener.mailbox.clear()  # what they say, the database says too
+                async for event in self._backlog():
+                    yield event
+                continue
+            message = listener.mailbox.popleft()
+            seq, previous = message.get("seq"), message.get("prev_seq")
+            if not isinstance(seq, int) or seq <= (self.after or 0):
+                continue  # sent already (read from the database meanwhile)
+            if previous != self.after or "notification" not in message:
+                listener.behind = True  # a gap: something before it never arrived here
+                continue
+            try:
+                item = NotificationRead.model_validate(message["notification"])
+            except ValidationError:
+                listener.behind = True
+                continue
+            self.after = item.seq
+            unread = message.get("unread")
+            yield _event(item, unread if isinstance(unread, int) else None)
+
     async def _still_signed_in(self) -> bool:
-        """Whether the sign-in behind the stream still holds (cached by auth for seconds)."""
+        """Whether the sign-in behind the stream still holds (cached by auth for seconds). An
+        outage of the cache or the database says nothing about it: the stream goes on."""
         ref = SessionRef(self.user.session_id, self.user.id)
         try:
             await principal_of_session(self.runtime, ref)
         except AppError:
             return False
+        except Exception as exc:
+            logger.warning("stream_sign_in_check_failed", error=type(exc).__name__)
         return True
 
     async def _backlog(self) -> AsyncIterator[ServerSentEvent]:
-        """Everything the database holds after the last event sent, oldest first."""
+        """Everything the database holds after the last event sent, oldest first. A database
+        that cannot answer now is asked again at the next heartbeat (the stream stays open)."""
         while True:
-            async with self.broker.reads, self.runtime.database.read_session() as session:
-                found = await notifications_after(session, self.user.id, self.after or 0)
-                unread = await unread_count(session, self.user.id) if found else None
+            try:
+                async with self.broker.reads, self.runtime.database.read_session() as session:
+                    found = await notifications_after(session, self.user.id, self.after or 0)
+                    unread = await unread_count(session, self.user.id) if found else None
+            except Exception as exc:
+                logger.warning("stream_read_failed", error=type(exc).__name__)
+                self.listener.behind = False  # retried at the next heartbeat's read
+                return
             for item in found:
                 self.after = item.seq
                 yield _event(item, unread if item is found[-1] else None)
