@@ -15,21 +15,25 @@ publishes them on Redis, from where the streams' process passes them on).
    they are open.
 2. Delivery: buyers send interests in those owners' listings (one listing each, inserted
    straight into the database, its headline numbered so a notification names its request) at
-   Poisson arrivals of `--rate` a second for `--seconds`, open loop. The owner's 10 streams must
-   each get the `interest_received` notification; latency = when a stream read the event - when
-   the interest's POST was *scheduled* (POST response times are reported apart). Every
-   (notification, stream) pair counts, so p99 covers the slowest of an owner's tabs.
+   Poisson arrivals at each of `--rates` a second for `--seconds`, open loop. The owner's 10
+   streams must each get the `interest_received` notification; latency = when a stream read the
+   event - when the interest's POST was *scheduled* (POST response times are reported apart).
+   Every (notification, stream) pair counts, so p99 covers the slowest of an owner's tabs. The
+   notification's `created_at` splits it: scheduled -> stored (API, event, the worker's handler)
+   and stored -> read from a stream (publication, wake-up, the stream's read, the send). Also per
+   rate: the CPU per interest of each process and of PostgreSQL, and how busy the machine was.
 
 Before the measured part, a warm-up (10 streams of one owner, a few interests) checks that the
 worker is delivering, so what is measured is the running system, not its start. The bench's
 own reading is in the latency: one process reads every stream on one event loop.
 
-Each run starts on an empty database and Redis db (BENCH_DATABASE_URL, BENCH_REDIS_URL: never
-data you keep); the figures are the median of `--runs`, every run's counts are kept in
+Each run waits (at most `--quiet-wait` s) for the machine's load to fall below `--quiet-load`,
+then starts on an empty database and Redis db (BENCH_DATABASE_URL, BENCH_REDIS_URL: never data
+you keep); the figures are the median of `--runs`, every run's counts are kept in
 bench/results/notifications.json (one entry per stream count). The servers' own output goes to
 bench/results/notifications-logs/ and its warnings and errors are counted.
 
-    .venv/bin/python bench/bench_notifications.py --streams 2000 --runs 3
+    .venv/bin/python bench/bench_notifications.py --streams 2000 --runs 3 --rates 25,50,100
 """
 
 from __future__ import annotations
@@ -75,6 +79,7 @@ NUMBERED = re.compile(r"Bench listing (\d{6})")
 INTEREST = {"message": "We would like to talk."}
 WARMUP_LISTINGS = 150  # owner 0's: tried one by one until the worker delivers, then 5 more
 OPEN_TIMEOUT_S = 30.0
+HEALTH_FAILED_MS = 10_000.0  # a readiness probe answered other than 200 counts as this slow
 DRAIN_TIMEOUT_S = 30.0
 SIGN_IN_CONNECTIONS = 8
 CHUNK = 1000
@@ -401,14 +406,15 @@ class Pool:
 
 async def probe_health(port: int, stop: asyncio.Event, interval: float, count: int) -> list[float]:
     """`/health/ready` on the streams process every `interval` s, `count` times or until
-    `stop`; the latencies (ms) of the 200s, a failure as 10 s."""
+    `stop`; the latencies (ms) of the 200s, a failure as `HEALTH_FAILED_MS`."""
     connection = await harness.Connection.open(port)
     latencies: list[float] = []
     try:
         while len(latencies) < count and not stop.is_set():
             began = time.perf_counter()
             status, _ = await connection.request("GET", "/health/ready")
-            latencies.append((time.perf_counter() - began) * 1000 if status == 200 else 10_000)
+            failed = status != 200
+            latencies.append(HEALTH_FAILED_MS if failed else (time.perf_counter() - began) * 1000)
             await asyncio.sleep(interval)
     finally:
         await connection.close()
@@ -646,6 +652,7 @@ async def measure(
     figures["idle_heartbeats_expected"] = int(len(streams) * args.idle // args.heartbeat)
     idle_health = await probe_health(processes.streams_port, asyncio.Event(), 0.05, args.probes)
     figures |= {f"health_{k}": v for k, v in harness.percentiles(idle_health).items()}
+    figures["health_failed"] = sum(latency >= HEALTH_FAILED_MS for latency in idle_health)
     figures["rates"] = []
     for schedule in setup.schedules:
         await asyncio.sleep(args.pause)
@@ -676,7 +683,8 @@ async def deliver(
     accepted = [index for index, status in sent.statuses.items() if status == 201]
     await wait_for_arrivals(tally, accepted, STREAMS_PER_USER, DRAIN_TIMEOUT_S)
     stop.set()
-    busy = harness.percentiles(await prober)
+    probes = await prober
+    busy = harness.percentiles(probes)
     spent = cpu.spent()
     await pool.close()
     figures = _delivery_figures(sent, tally, STREAMS_PER_USER)
@@ -689,6 +697,7 @@ async def deliver(
             "post_errors": dict(pool.errors),
             "busy_health_p50_ms": busy["p50_ms"],
             "busy_health_p99_ms": busy["p99_ms"],
+            "busy_health_failed": sum(latency >= HEALTH_FAILED_MS for latency in probes),
             "api_cpu_ms_per_post": round(1000 * spent["api"] / posts, 2),
             "worker_cpu_ms_per_notification": round(
                 1000 * spent["worker"] / max(figures["accepted"], 1), 2
