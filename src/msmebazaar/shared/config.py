@@ -320,7 +320,7 @@ class NotifySettings(_Group):
         15.0, gt=0, le=120, validation_alias="NOTIFICATIONS_HEARTBEAT_SECONDS"
     )
     # Open streams one process holds; the next one answers 503 (another process may have room).
-    max_streams: int = Field(5000, ge=1, validation_alias="NOTIFICATIONS_MAX_STREAMS")
+    max_streams: int = Field(2000, ge=1, validation_alias="NOTIFICATIONS_MAX_STREAMS")
     # A stream ends after this long and the browser reconnects (proving its sign-in again);
     # below the proxies' one-hour read timeout.
     stream_max_seconds: float = Field(
